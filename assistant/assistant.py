@@ -1,0 +1,216 @@
+"""The loop of one night: audio in, gate, recognizer, sequencer, speech out, on one audio clock.
+
+Every engine is passed in, so the same code runs on a microphone and a speaker, on a WAV file,
+or on a scripted scenario. Time is the audio clock: samples heard since the start. Work the
+assistant does between hearing and answering (decoding, rendering) is measured and added, so
+that a file run reports the latency a device of this speed would have.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.audio.chunk import FRAME, RATE
+from assistant.audio.gate import SpeechContinues, SpeechEnded, SpeechStarted, VoiceGate
+from assistant.audio.sinks import AudioSink
+from assistant.audio.sources import AudioSource
+from assistant.dialogue.intents import UNKNOWN, Intent, IntentMatcher, normalise
+from assistant.dialogue.routine import Routine
+from assistant.dialogue.sequencer import (
+    Action,
+    EndEpisode,
+    EnterStep,
+    Listen,
+    RaiseRedFlag,
+    Say,
+    Sequencer,
+)
+from assistant.events import EventLog
+from assistant.speech.recognizer import Recognizer
+from assistant.speech.synthesizer import Synthesizer
+
+log = logging.getLogger(__name__)
+
+GAP_BETWEEN_LINES = 0.35
+"""Seconds of quiet between two lines said one after the other."""
+
+
+@dataclass(frozen=True)
+class ListenTuning:
+    """The listening knobs the loop needs (taken from the settings)."""
+
+    max_trigger_seconds: float = 3.0
+    end_silence: float = 0.3
+    vad_aggressiveness: int = 3
+    after_speech: float = 0.3
+
+
+class Assistant:
+    """Runs the routine against an audio source, speaking into a sink."""
+
+    def __init__(
+        self,
+        routine: Routine,
+        recognizer: Recognizer,
+        synthesizer: Synthesizer,
+        source: AudioSource,
+        sink: AudioSink,
+        events: EventLog,
+        tuning: ListenTuning | None = None,
+    ) -> None:
+        self.routine = routine
+        self.recognizer = recognizer
+        self.synthesizer = synthesizer
+        self.source = source
+        self.sink = sink
+        self.events = events
+        self.tuning = tuning or ListenTuning()
+        self.sequencer = Sequencer(routine)
+        self.matcher = IntentMatcher(routine)
+        self.gate = VoiceGate(
+            aggressiveness=self.tuning.vad_aggressiveness, end_silence=self.tuning.end_silence
+        )
+        self.episodes = 0
+        self._t = 0.0
+        self._speech_end = 0.0
+        """Audio time when the assistant's current speech ends."""
+        self._quiet_from = 0.0
+        """Audio time when the assistant's current speech (and its echo tail) ends."""
+        self._listen: Listen | None = None
+        self._deadline: float | None = None
+        self._heard_at = 0.0
+        """Wall-clock time the current utterance ended, to measure the work before answering."""
+
+    def prepare(self) -> None:
+        """Render every line of the routine ahead of time, so that answers come at once."""
+        self.synthesizer.render(self.routine.prompts())
+
+    def run(self) -> None:
+        """Listen until the source ends."""
+        self._do(self.sequencer.start())
+        pending = np.zeros(0, dtype=np.int16)
+        for block in self.source.blocks():
+            pending = np.concatenate([pending, block]) if len(pending) else block
+            while len(pending) >= FRAME:
+                frame, pending = pending[:FRAME], pending[FRAME:]
+                self._frame(frame)
+                self._t += FRAME / RATE
+        for event in self.gate.flush():
+            if isinstance(event, SpeechEnded):
+                self._utterance_ended(event)
+        self.sink.close()
+
+    # ------------------------------------------------------------------ the audio loop
+
+    def _frame(self, frame: np.ndarray) -> None:
+        t = self._t
+        if t < self._quiet_from:
+            # The assistant is speaking: it must never hear, let alone answer, itself.
+            self.gate.reset()
+            return
+        if self._deadline is not None and t >= self._deadline and not self.gate.in_speech:
+            self._heard_at = time.monotonic()
+            deadline, self._deadline = self._deadline, None
+            self._do(self.sequencer.timeout(deadline))
+            return
+        for event in self.gate.frame(frame, t):
+            if isinstance(event, SpeechStarted):
+                self.recognizer.begin()
+                self.recognizer.feed(event.audio)
+            elif isinstance(event, SpeechContinues):
+                self.recognizer.feed(event.audio)
+            elif isinstance(event, SpeechEnded):
+                self._utterance_ended(event)
+
+    def _utterance_ended(self, ended: SpeechEnded) -> None:
+        self._heard_at = time.monotonic()
+        hypothesis = self.recognizer.end()
+        mode = self._listen.mode if self._listen else "trigger"
+        self.events.emit(
+            self._t,
+            "heard",
+            text=hypothesis.text,
+            raw=hypothesis.raw,
+            score=round(hypothesis.score, 3) if np.isfinite(hypothesis.score) else None,
+            seconds=round(ended.seconds, 2),
+            speech_end=round(ended.t, 3),
+            mode=mode,
+        )
+        if mode == "trigger":
+            self._maybe_trigger(hypothesis.text, ended)
+            return
+        expect = self._listen.expect if self._listen else ()
+        if hypothesis.text:
+            intent = self.matcher.match(hypothesis.text, expect)
+        else:
+            intent = Intent(UNKNOWN, "")
+        if mode == "hold" and intent.name == UNKNOWN:
+            return  # talk during a hold is not a reply: keep holding, keep counting
+        self.events.emit(self._t, "intent", name=intent.name, text=intent.text, kind=intent.kind)
+        self._do(self.sequencer.reply(intent, self._t))
+
+    def _maybe_trigger(self, text: str, ended: SpeechEnded) -> None:
+        if not text or ended.capped or ended.seconds > self.tuning.max_trigger_seconds:
+            return  # a trigger is a short utterance on its own, never words inside long talk
+        if normalise(text) not in self.routine.triggers:
+            return
+        self.events.emit(self._t, "trigger", text=text, speech_end=round(ended.t, 3))
+        self.episodes += 1
+        self._do(self.sequencer.trigger(self._t))
+
+    # ------------------------------------------------------------------ carrying out actions
+
+    def _do(self, actions: list[Action]) -> None:
+        lines: list[str] = []
+        for action in actions:
+            if isinstance(action, Say):
+                lines.append(action.text)
+                continue
+            if lines:
+                self._speak(lines)
+                lines = []
+            # Bookkeeping happens when the speech before it has been said.
+            now = max(self._t, self._speech_end)
+            if isinstance(action, Listen):
+                self._start_listening(action)
+            elif isinstance(action, EnterStep):
+                self.events.emit(now, "step", id=action.id)
+            elif isinstance(action, RaiseRedFlag):
+                self.events.emit(now, "red_flag", kind=action.kind)
+            elif isinstance(action, EndEpisode):
+                self.events.emit(now, "episode_end", outcome=action.outcome)
+        if lines:
+            self._speak(lines)
+
+    def _speak(self, lines: list[str]) -> None:
+        pieces = [self.synthesizer.speech(line) for line in lines]
+        rate = pieces[0].rate
+        # The work since the person stopped talking is time they waited: put it on the clock.
+        start = max(self._t + (time.monotonic() - self._heard_at), self._quiet_from)
+        gap = np.zeros(int(GAP_BETWEEN_LINES * rate), dtype=np.int16)
+        audio: list[np.ndarray] = []
+        at = start
+        for line, piece in zip(lines, pieces, strict=True):
+            self.events.emit(at, "say", text=line, seconds=round(piece.seconds, 2))
+            audio += [piece.samples, gap]
+            at += piece.seconds + GAP_BETWEEN_LINES
+        self.sink.play(np.concatenate(audio[:-1]), rate, start)
+        self._speech_end = at - GAP_BETWEEN_LINES
+        self._quiet_from = self._speech_end + self.tuning.after_speech
+        self._heard_at = time.monotonic()
+
+    def _start_listening(self, listen: Listen) -> None:
+        self._listen = listen
+        if listen.mode == "trigger":
+            phrases = list(self.routine.triggers)
+        else:
+            phrases = self.matcher.phrases(listen.expect)
+        self.recognizer.expect(phrases, listen.mode)
+        begins = max(self._t, self._quiet_from)
+        self._deadline = begins + listen.timeout if listen.timeout is not None else None
+        self.events.emit(begins, "listening", mode=listen.mode)
+        self.source.listening(listen.mode, begins)

@@ -1,0 +1,50 @@
+"""Reading any WAV-like file as mono 16-bit audio at the recognizer's rate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import soundfile
+import soxr
+
+from assistant.audio.chunk import RATE
+from assistant.errors import AudioInputError
+
+
+def to_int16(samples: np.ndarray) -> np.ndarray:
+    """Float samples in [-1, 1] to int16, clipping what lies outside."""
+    return (np.clip(samples, -1.0, 1.0) * 32767.0).astype(np.int16)
+
+
+def resample(samples: np.ndarray, rate: int, target: int = RATE) -> np.ndarray:
+    """Float mono samples from `rate` to `target` Hertz (soxr, high quality)."""
+    if rate == target:
+        return samples
+    return soxr.resample(samples, rate, target)
+
+
+def read_audio(path: Path, target: int = RATE) -> np.ndarray:
+    """Any rate, channel count and sample format that libsndfile reads -> mono int16 at `target`.
+
+    Stereo is mixed down, a DC offset removed; a file that is not audio gets one clear error.
+    """
+    try:
+        data, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
+    except FileNotFoundError:
+        raise AudioInputError(f"{path}: no such audio file") from None
+    except (soundfile.LibsndfileError, RuntimeError, TypeError) as err:
+        raise AudioInputError(
+            f"{path}: not a readable audio file ({err}); expected a WAV file"
+        ) from None
+    if data.size == 0:
+        raise AudioInputError(f"{path}: the audio file holds no samples")
+    mono = data.mean(axis=1)
+    mono = mono - float(np.mean(mono))
+    return to_int16(resample(mono, rate, target))
+
+
+def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
+    """Write int16 mono samples as a 16-bit WAV file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    soundfile.write(str(path), samples, rate, subtype="PCM_16")

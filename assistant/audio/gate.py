@@ -1,0 +1,130 @@
+"""The voice-activity gate: cuts the audio stream into utterances, cheaply, before recognition.
+
+Silence and fan noise stop here (webrtcvad costs microseconds a frame), so the recognizer only
+runs on speech. A short pre-roll is kept so that the first syllable is not lost.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+import webrtcvad
+
+from assistant.audio.chunk import FRAME, RATE
+
+
+@dataclass(frozen=True)
+class SpeechStarted:
+    """Speech began; `audio` is the pre-roll plus the frames that started it."""
+
+    t: float
+    audio: np.ndarray
+
+
+@dataclass(frozen=True)
+class SpeechContinues:
+    """More speech."""
+
+    audio: np.ndarray
+
+
+@dataclass(frozen=True)
+class SpeechEnded:
+    """Speech stopped at `t` (end of the last voiced frame), after `seconds` of speech."""
+
+    t: float
+    seconds: float
+    capped: bool = False
+    """True when it was cut for being too long rather than ended by silence."""
+
+
+GateEvent = SpeechStarted | SpeechContinues | SpeechEnded
+
+
+class VoiceGate:
+    """Frame-by-frame speech detector with pre-roll and hang-over."""
+
+    def __init__(
+        self,
+        aggressiveness: int = 3,
+        start_frames: int = 3,
+        end_silence: float = 0.3,
+        preroll: float = 0.3,
+        min_level: float = 120.0,
+        max_seconds: float = 10.0,
+    ) -> None:
+        self._vad = webrtcvad.Vad(aggressiveness)
+        self._start_frames = start_frames
+        self._end_frames = max(1, round(end_silence * RATE / FRAME))
+        self._preroll: deque[np.ndarray] = deque(
+            maxlen=max(start_frames, round(preroll * RATE / FRAME))
+        )
+        self._recent: deque[bool] = deque(maxlen=start_frames + 2)
+        self._min_level = min_level
+        self._max_frames = round(max_seconds * RATE / FRAME)
+        self._in_speech = False
+        self._silent_run = 0
+        self._frames = 0
+        self._start_t = 0.0
+        self._last_voiced_end = 0.0
+
+    @property
+    def in_speech(self) -> bool:
+        """True while an utterance is open."""
+        return self._in_speech
+
+    def reset(self) -> None:
+        """Forget any open utterance and the pre-roll (e.g. after the assistant spoke)."""
+        self._in_speech = False
+        self._preroll.clear()
+        self._recent.clear()
+        self._silent_run = 0
+
+    def frame(self, samples: np.ndarray, t: float) -> list[GateEvent]:
+        """Feed one 30 ms frame that starts at `t`; returns what changed."""
+        voiced = self._is_voiced(samples)
+        end_t = t + FRAME / RATE
+        if not self._in_speech:
+            self._preroll.append(samples)
+            self._recent.append(voiced)
+            if sum(self._recent) >= self._start_frames:
+                self._in_speech = True
+                self._frames = len(self._preroll)
+                self._start_t = end_t - self._frames * FRAME / RATE
+                self._silent_run = 0
+                self._last_voiced_end = end_t
+                audio = np.concatenate(list(self._preroll))
+                self._preroll.clear()
+                self._recent.clear()
+                return [SpeechStarted(self._start_t, audio)]
+            return []
+        self._frames += 1
+        if voiced:
+            self._silent_run = 0
+            self._last_voiced_end = end_t
+        else:
+            self._silent_run += 1
+        events: list[GateEvent] = [SpeechContinues(samples)]
+        if self._silent_run >= self._end_frames or self._frames >= self._max_frames:
+            capped = self._silent_run < self._end_frames
+            self._in_speech = False
+            self._silent_run = 0
+            events.append(
+                SpeechEnded(self._last_voiced_end, self._last_voiced_end - self._start_t, capped)
+            )
+        return events
+
+    def flush(self) -> list[GateEvent]:
+        """End an open utterance (the input ended)."""
+        if not self._in_speech:
+            return []
+        self._in_speech = False
+        return [SpeechEnded(self._last_voiced_end, self._last_voiced_end - self._start_t)]
+
+    def _is_voiced(self, samples: np.ndarray) -> bool:
+        level = float(np.sqrt(np.mean(samples.astype(np.float32) ** 2)))
+        if level < self._min_level:
+            return False
+        return self._vad.is_speech(samples.tobytes(), RATE)

@@ -1,0 +1,207 @@
+"""The command line: builds settings and engines once, then runs one command."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from importlib import resources
+from pathlib import Path
+
+from assistant.assistant import Assistant, ListenTuning
+from assistant.audio.sinks import AudioSink, NullSink, WavSink, open_speaker
+from assistant.audio.sources import AudioSource, MicrophoneSource, WavSource, check_input_device
+from assistant.dialogue.routine import load_routine
+from assistant.errors import UserError
+from assistant.events import EventLog
+from assistant.scenario import ScenarioSource, load_scenario
+from assistant.settings import Settings, load_settings
+from assistant.speech.synthesizer import Synthesizer, Voice
+
+log = logging.getLogger("assistant")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of `cramp-assistant` and `python -m assistant`."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    if not args.command:
+        parser.print_help()
+        return 2
+    try:
+        settings = load_settings(args.config, args.data_dir)
+        return args.handler(args, settings)
+    except UserError as err:
+        print(f"cramp-assistant: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cramp-assistant",
+        description="An offline bedside voice assistant for night leg cramps.",
+    )
+    parser.add_argument("--config", type=Path, help="settings file (TOML)")
+    parser.add_argument("--data-dir", type=Path, help="where caches and state live")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = commands.add_parser("run", help="listen for a trigger and guide through the routine")
+    run.add_argument("--input", type=Path, help="a WAV file to use as the microphone")
+    run.add_argument("--output", type=Path, help="write the assistant's speech to this WAV file")
+    run.add_argument("--realtime", action="store_true", help="pace --input at real speed")
+    run.add_argument("--device", help="input device number or name (see `devices`)")
+    run.add_argument("--output-device", help="output device number or name")
+    run.add_argument("--events", type=Path, help="write events as JSON lines to this file")
+    run.set_defaults(handler=_run)
+
+    sim = commands.add_parser("simulate", help="play a scenario file through the assistant")
+    sim.add_argument("scenario", type=Path)
+    sim.add_argument("--output", type=Path, help="write the assistant's speech to this WAV file")
+    sim.add_argument("--events", type=Path, help="write events as JSON lines to this file")
+    sim.set_defaults(handler=_simulate)
+
+    demo = commands.add_parser("demo", help="a sample night, printed (and played on a speaker)")
+    demo.add_argument("--events", type=Path, help="write events as JSON lines to this file")
+    demo.add_argument("--fast", action="store_true", help="do not play it at real speed")
+    demo.set_defaults(handler=_demo)
+
+    say = commands.add_parser("say", help="speak a line (to test the speaker)")
+    say.add_argument("text")
+    say.add_argument("--output", type=Path, help="write to this WAV file instead")
+    say.add_argument("--output-device", help="output device number or name")
+    say.set_defaults(handler=_say)
+
+    devices = commands.add_parser("devices", help="list the audio devices")
+    devices.set_defaults(handler=_devices)
+    return parser
+
+
+# ---------------------------------------------------------------------- commands
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    device = _device(args.device or settings.audio.input_device)
+    source: AudioSource
+    if args.input:
+        source = WavSource(args.input, realtime=args.realtime)
+    else:
+        check_input_device(device)
+        source = MicrophoneSource(device)
+    if args.output:
+        sink: AudioSink = WavSink(args.output)
+    elif args.input:
+        sink = NullSink()
+    else:
+        sink = open_speaker(_device(args.output_device or settings.audio.output_device))
+    where = f"file {args.input}" if args.input else getattr(source, "device_name", "microphone")
+    return _listen(settings, source, sink, args.events, f"Listening on {where}.")
+
+
+def _simulate(args: argparse.Namespace, settings: Settings) -> int:
+    scenario = load_scenario(args.scenario)
+    source = ScenarioSource(scenario, settings.cache_dir / "person")
+    sink: AudioSink = WavSink(args.output) if args.output else NullSink()
+    return _listen(settings, source, sink, args.events, f"Simulating {args.scenario}.")
+
+
+def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    path = Path(str(resources.files("assistant") / "scenarios" / "demo.toml"))
+    scenario = load_scenario(path)
+    sink = NullSink() if args.fast else open_speaker(_device(settings.audio.output_device))
+    realtime = not isinstance(sink, NullSink)
+    source = ScenarioSource(scenario, settings.cache_dir / "person", realtime=realtime)
+    if not realtime:
+        print("No speaker in use: the sample night is printed, not played.")
+    return _listen(settings, source, sink, args.events, "A sample night (demo).")
+
+
+def _say(args: argparse.Namespace, settings: Settings) -> int:
+    synthesizer = _synthesizer(settings)
+    speech = synthesizer.speech(args.text)
+    if args.output:
+        sink: AudioSink = WavSink(args.output)
+    else:
+        sink = open_speaker(_device(args.output_device or settings.audio.output_device))
+        if isinstance(sink, NullSink):
+            raise UserError("no speaker found: list devices with `cramp-assistant devices`")
+    sink.play(speech.samples, speech.rate, 0.0)
+    sink.close()
+    return 0
+
+
+def _devices(args: argparse.Namespace, settings: Settings) -> int:
+    import sounddevice as sd
+
+    devices = sd.query_devices()
+    if len(devices) == 0:
+        print("No audio devices found (no sound card, or PortAudio sees none).")
+        return 0
+    print(devices)
+    return 0
+
+
+# ---------------------------------------------------------------------- wiring
+
+
+def _listen(
+    settings: Settings, source: AudioSource, sink: AudioSink, events_path: Path | None, where: str
+) -> int:
+    from assistant.engines import build_recognizer
+
+    began = time.monotonic()
+    routine_path = Path(settings.routine.path).expanduser() if settings.routine.path else None
+    routine = load_routine(routine_path, emergency=settings.routine.emergency)
+    recognizer, why = build_recognizer(settings)
+    events = EventLog(events_path, echo=sys.stdout)
+    listening = settings.listening
+    assistant = Assistant(
+        routine,
+        recognizer,
+        _synthesizer(settings),
+        source,
+        sink,
+        events,
+        ListenTuning(
+            max_trigger_seconds=listening.max_trigger_seconds,
+            end_silence=listening.end_silence,
+            vad_aggressiveness=listening.vad_aggressiveness,
+            after_speech=listening.after_speech,
+        ),
+    )
+    assistant.prepare()
+    ready = time.monotonic() - began
+    events.emit(
+        0.0,
+        "start",
+        message=f"{why} {where}",
+        engine=recognizer.name,
+        ready_seconds=round(ready, 3),
+    )
+    try:
+        assistant.run()
+    finally:
+        source.close()
+        events.close()
+    return 0
+
+
+def _synthesizer(settings: Settings) -> Synthesizer:
+    v = settings.voice
+    return Synthesizer(
+        settings.cache_dir / "speech", Voice(rate=v.rate, volume=v.volume, voice=v.voice)
+    )
+
+
+def _device(value: str | None) -> int | str | None:
+    """A device given as a number or a name (empty: the default)."""
+    if not value:
+        return None
+    return int(value) if value.strip().isdigit() else value

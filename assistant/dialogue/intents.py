@@ -1,0 +1,63 @@
+"""Turning recognised text into intent names, using the phrasings listed in the routine."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from assistant.dialogue.routine import Routine
+
+UNKNOWN = "unknown"
+_NOT_WORD = re.compile(r"[^a-z' ]+")
+
+
+def normalise(text: str) -> str:
+    """Lower-case, curly quotes straightened, punctuation dropped, spaces folded."""
+    text = text.lower().replace("\u2019", "'")
+    return " ".join(_NOT_WORD.sub(" ", text).split())
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What a reply meant."""
+
+    name: str
+    """One of the routine's intent names, or `unknown`."""
+    text: str
+    """The recognised text it came from."""
+    kind: str = ""
+    """For `red_flag`: which one (clot, breathing, injury, weakness)."""
+
+
+class IntentMatcher:
+    """Matches whole phrases first; close misspellings (free decoding) only above a high bar."""
+
+    def __init__(self, routine: Routine, fuzzy_cutoff: float = 0.85) -> None:
+        self._by_phrase: dict[str, str] = {}
+        for key, phrases in routine.intents.items():
+            for phrase in phrases:
+                self._by_phrase.setdefault(phrase, key)
+        self._fuzzy_cutoff = fuzzy_cutoff
+
+    def phrases(self, intents: tuple[str, ...] | list[str]) -> list[str]:
+        """The phrases of these intents (what the recognizer should expect now)."""
+        wanted = set(intents)
+        return [phrase for phrase, key in self._by_phrase.items() if key.split(":", 1)[0] in wanted]
+
+    def match(self, text: str, allowed: tuple[str, ...] | list[str] | None = None) -> Intent:
+        """The intent of `text` among `allowed` intents (all when None); `unknown` if none."""
+        said = normalise(text)
+        candidates = {
+            phrase: key
+            for phrase, key in self._by_phrase.items()
+            if allowed is None or key.split(":", 1)[0] in allowed
+        }
+        key = candidates.get(said)
+        if key is None:
+            close = difflib.get_close_matches(said, candidates, n=1, cutoff=self._fuzzy_cutoff)
+            key = candidates[close[0]] if close else None
+        if key is None:
+            return Intent(UNKNOWN, text)
+        name, _, kind = key.partition(":")
+        return Intent(name, text, kind)

@@ -1,0 +1,328 @@
+"""The relief routine as data: loading a routine TOML file and checking that it holds together."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from assistant.errors import ConfigError
+
+INTENTS = (
+    "better",
+    "gone",
+    "still_hurts",
+    "done",
+    "repeat",
+    "stop",
+    "cannot_stand",
+    "red_flag",
+    "foot",
+    "yes",
+    "no",
+)
+"""Reply intents the assistant understands; `unknown` is what anything else becomes."""
+
+OUTCOMES = ("relieved", "stopped", "escalated", "no_response")
+RED_FLAG_KINDS = ("clot", "breathing", "injury", "weakness")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the routine."""
+
+    id: str
+    say: tuple[str, ...] = ()
+    hold: float = 0.0
+    """Seconds to hold a position; 0 for none."""
+    count_every: float = 10.0
+    """Seconds between counts spoken during a hold."""
+    after: tuple[str, ...] = ()
+    replies: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Intent name -> next step ids (the n-th time the reply comes, the n-th id; last repeats)."""
+    reprompt: str = ""
+    on_silence: str = ""
+    next: str = ""
+    end: str = ""
+    """Outcome when the episode ends at this step; empty when it does not."""
+    red_flag: str = ""
+    escalate: bool = True
+    """Whether the ten-minute escalation may interrupt this step."""
+
+    @property
+    def asks(self) -> bool:
+        """True when the step asks a question and waits for a reply."""
+        return bool(self.replies)
+
+
+@dataclass(frozen=True)
+class Routine:
+    """A whole routine: steps, trigger phrases and reply phrasings."""
+
+    name: str
+    start: str
+    steps: dict[str, Step]
+    triggers: tuple[str, ...]
+    intents: dict[str, tuple[str, ...]]
+    """Intent name -> phrases. Red flags appear as `red_flag:<kind>`."""
+    global_replies: dict[str, str]
+    hold_replies: tuple[str, ...]
+    red_flag_steps: dict[str, str]
+    counting: dict[int, str]
+    reply_timeout: float = 8.0
+    escalate_after: float = 600.0
+    escalate_step: str = ""
+    stop_step: str = ""
+    source: str = ""
+
+    def prompts(self) -> list[str]:
+        """Every line the routine can say (for pre-rendering and wording checks)."""
+        lines: list[str] = []
+        for step in self.steps.values():
+            lines += [*step.say, *step.after]
+            if step.reprompt:
+                lines.append(step.reprompt)
+        lines += self.counting.values()
+        return list(dict.fromkeys(lines))
+
+
+def default_routine_path() -> Path:
+    """The routine shipped inside the package."""
+    return Path(str(resources.files("assistant") / "routines" / "en.toml"))
+
+
+def load_routine(path: Path | None = None, emergency: str = "your emergency number") -> Routine:
+    """Load and check a routine file; raise ConfigError naming the file, key and expectation."""
+    path = path or default_routine_path()
+    where = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(where, "", "an existing routine file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise ConfigError(where, "", f"valid TOML ({err})") from None
+    return parse_routine(data, where, emergency)
+
+
+def parse_routine(data: dict, where: str, emergency: str = "your emergency number") -> Routine:
+    """Build a Routine from parsed TOML, checking every reference."""
+    reader = _Reader(where, emergency)
+    head = reader.table(data, "routine")
+    steps_table = reader.table(data, "steps")
+    steps = {sid: reader.step(sid, body) for sid, body in steps_table.items()}
+    intents = reader.intents(reader.table(data, "intents"))
+    triggers = tuple(
+        _normalise(p)
+        for p in reader.str_list(reader.table(data, "triggers"), "phrases", "triggers")
+    )
+    if not triggers:
+        raise ConfigError(where, "triggers.phrases", "at least one trigger phrase")
+    counting_raw = reader.table(data, "counting").get("words", {})
+    counting = {int(k): str(v) for k, v in counting_raw.items()}
+    routine = Routine(
+        name=str(head.get("name", "routine")),
+        start=reader.str_(head, "start", "routine"),
+        steps=steps,
+        triggers=triggers,
+        intents=intents,
+        global_replies=dict(head.get("global_replies", {})),
+        hold_replies=tuple(head.get("hold_replies", ("stop", "red_flag"))),
+        red_flag_steps=dict(head.get("red_flag_steps", {})),
+        counting=counting,
+        reply_timeout=reader.number(head, "reply_timeout", "routine", 8.0),
+        escalate_after=reader.number(head, "escalate_after", "routine", 600.0),
+        escalate_step=reader.str_(head, "escalate_step", "routine"),
+        stop_step=reader.str_(head, "stop_step", "routine"),
+        source=where,
+    )
+    check_routine(routine)
+    return routine
+
+
+def check_routine(routine: Routine) -> None:
+    """Every reference names a step, every step can end, and the built-ins exist."""
+    where = routine.source
+    ids = routine.steps
+
+    def must_exist(target: str, key: str) -> None:
+        if target not in ids:
+            raise ConfigError(where, key, f"the id of a step (one of: {', '.join(sorted(ids))})")
+
+    must_exist(routine.start, "routine.start")
+    must_exist(routine.escalate_step, "routine.escalate_step")
+    must_exist(routine.stop_step, "routine.stop_step")
+    for intent, target in routine.global_replies.items():
+        _check_intent(intent, where, f"routine.global_replies.{intent}")
+        must_exist(target, f"routine.global_replies.{intent}")
+    for intent in routine.hold_replies:
+        _check_intent(intent, where, "routine.hold_replies")
+    for kind in RED_FLAG_KINDS:
+        if kind not in routine.red_flag_steps:
+            raise ConfigError(where, f"routine.red_flag_steps.{kind}", "a step for this red flag")
+    for kind, target in routine.red_flag_steps.items():
+        must_exist(target, f"routine.red_flag_steps.{kind}")
+    for step in ids.values():
+        key = f"steps.{step.id}"
+        if step.end:
+            if step.end not in OUTCOMES:
+                raise ConfigError(where, f"{key}.end", f"one of {', '.join(OUTCOMES)}")
+            continue
+        if step.asks:
+            for intent, targets in step.replies.items():
+                _check_intent(intent, where, f"{key}.replies.{intent}")
+                for target in targets:
+                    must_exist(target, f"{key}.replies.{intent}")
+            if not step.on_silence:
+                raise ConfigError(where, f"{key}.on_silence", "a step to go to when nobody answers")
+            must_exist(step.on_silence, f"{key}.on_silence")
+        elif step.next:
+            must_exist(step.next, f"{key}.next")
+        else:
+            raise ConfigError(where, key, "`next`, `replies` or `end`: this step leads nowhere")
+    _check_every_step_can_end(routine)
+
+
+def _check_every_step_can_end(routine: Routine) -> None:
+    """A step from which no path reaches an end would keep a person in the routine forever."""
+    can_end = {sid for sid, s in routine.steps.items() if s.end}
+    changed = True
+    while changed:
+        changed = False
+        for sid, step in routine.steps.items():
+            if sid in can_end:
+                continue
+            targets = [step.next, step.on_silence]
+            targets += [t for ts in step.replies.values() for t in ts]
+            if any(t in can_end for t in targets if t):
+                can_end.add(sid)
+                changed = True
+    stuck = sorted(set(routine.steps) - can_end)
+    if stuck:
+        raise ConfigError(routine.source, f"steps.{stuck[0]}", "a path from this step to an `end`")
+
+
+def _check_intent(intent: str, where: str, key: str) -> None:
+    if intent not in INTENTS:
+        raise ConfigError(where, key, f"an intent name (one of: {', '.join(INTENTS)})")
+
+
+def _normalise(text: str) -> str:
+    from assistant.dialogue.intents import normalise
+
+    return normalise(text)
+
+
+class _Reader:
+    """Reads typed values out of parsed TOML with errors that name the key."""
+
+    STEP_KEYS = {
+        "say",
+        "hold",
+        "count_every",
+        "after",
+        "replies",
+        "reprompt",
+        "on_silence",
+        "next",
+        "end",
+        "red_flag",
+        "escalate",
+    }
+
+    def __init__(self, where: str, emergency: str) -> None:
+        self.where = where
+        self.emergency = emergency
+
+    def table(self, data: dict, key: str) -> dict:
+        value = data.get(key)
+        if not isinstance(value, dict):
+            raise ConfigError(self.where, key, "a table")
+        return value
+
+    def str_(self, data: dict, key: str, prefix: str) -> str:
+        value = data.get(key, "")
+        if not isinstance(value, str):
+            raise ConfigError(self.where, f"{prefix}.{key}", "a string")
+        return value
+
+    def number(self, data: dict, key: str, prefix: str, default: float) -> float:
+        value = data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise ConfigError(self.where, f"{prefix}.{key}", "a number of seconds, 0 or more")
+        return float(value)
+
+    def str_list(self, data: dict, key: str, prefix: str) -> tuple[str, ...]:
+        value = data.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(self.where, f"{prefix}.{key}", "a list of strings")
+        return tuple(value)
+
+    def lines(self, data: dict, key: str, prefix: str) -> tuple[str, ...]:
+        return tuple(
+            line.replace("{emergency}", self.emergency) for line in self.str_list(data, key, prefix)
+        )
+
+    def step(self, sid: str, body: object) -> Step:
+        prefix = f"steps.{sid}"
+        if not isinstance(body, dict):
+            raise ConfigError(self.where, prefix, "a table")
+        unknown = set(body) - self.STEP_KEYS
+        if unknown:
+            raise ConfigError(
+                self.where,
+                f"{prefix}.{sorted(unknown)[0]}",
+                f"one of the step keys ({', '.join(sorted(self.STEP_KEYS))})",
+            )
+        replies_raw = body.get("replies", {})
+        if not isinstance(replies_raw, dict):
+            raise ConfigError(self.where, f"{prefix}.replies", "a table of intent = step")
+        replies = {
+            intent: self.str_list(replies_raw, intent, f"{prefix}.replies")
+            for intent in replies_raw
+        }
+        escalate = body.get("escalate", True)
+        if not isinstance(escalate, bool):
+            raise ConfigError(self.where, f"{prefix}.escalate", "true or false")
+        count_every = self.number(body, "count_every", prefix, 10.0)
+        if count_every <= 0:
+            raise ConfigError(self.where, f"{prefix}.count_every", "a number of seconds above 0")
+        red_flag = self.str_(body, "red_flag", prefix)
+        if red_flag and red_flag not in RED_FLAG_KINDS:
+            raise ConfigError(self.where, f"{prefix}.red_flag", f"one of {RED_FLAG_KINDS}")
+        return Step(
+            id=sid,
+            say=self.lines(body, "say", prefix),
+            hold=self.number(body, "hold", prefix, 0.0),
+            count_every=count_every,
+            after=self.lines(body, "after", prefix),
+            replies=replies,
+            reprompt=self.str_(body, "reprompt", prefix).replace("{emergency}", self.emergency),
+            on_silence=self.str_(body, "on_silence", prefix),
+            next=self.str_(body, "next", prefix),
+            end=self.str_(body, "end", prefix),
+            red_flag=red_flag,
+            escalate=escalate,
+        )
+
+    def intents(self, table: dict) -> dict[str, tuple[str, ...]]:
+        result: dict[str, tuple[str, ...]] = {}
+        for name, value in table.items():
+            if name not in INTENTS:
+                raise ConfigError(self.where, f"intents.{name}", f"one of {', '.join(INTENTS)}")
+            if name == "red_flag":
+                if not isinstance(value, dict):
+                    raise ConfigError(self.where, "intents.red_flag", "a table of kind = phrases")
+                for kind in value:
+                    if kind not in RED_FLAG_KINDS:
+                        raise ConfigError(
+                            self.where, f"intents.red_flag.{kind}", f"one of {RED_FLAG_KINDS}"
+                        )
+                    phrases = self.str_list(value, kind, "intents.red_flag")
+                    result[f"red_flag:{kind}"] = tuple(_normalise(p) for p in phrases)
+            else:
+                phrases = self.str_list(table, name, "intents")
+                result[name] = tuple(_normalise(p) for p in phrases)
+        return result

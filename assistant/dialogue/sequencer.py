@@ -1,0 +1,212 @@
+"""The step sequencer: pure logic. Events in (with their time), actions out; no audio, no clock.
+
+The assistant feeds it what happened (a trigger, a reply's intent, a time-out) and carries out
+the actions it returns, in order: say these lines, listen for these intents for so long, end the
+episode. Everything the routine does is therefore testable in a few lines without any audio.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assistant.dialogue.intents import Intent
+from assistant.dialogue.routine import Routine, Step
+
+# ----------------------------------------------------------------------------- actions
+
+
+@dataclass(frozen=True)
+class Say:
+    """Speak one line."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Listen:
+    """Listen for what may be said now; `timeout` seconds (from the end of speech) or forever."""
+
+    mode: str
+    """`trigger` (asleep), `reply` (a question was asked) or `hold` (a position is held)."""
+    expect: tuple[str, ...] = ()
+    """Intent names that mean something now (empty in trigger mode)."""
+    timeout: float | None = None
+
+
+@dataclass(frozen=True)
+class EnterStep:
+    """The routine moved to a step (for the event log and the diary)."""
+
+    id: str
+
+
+@dataclass(frozen=True)
+class RaiseRedFlag:
+    """A red flag was raised: the routine stops and gives medical advice."""
+
+    kind: str
+
+
+@dataclass(frozen=True)
+class EndEpisode:
+    """The episode is over."""
+
+    outcome: str
+    """relieved, stopped, escalated or no_response."""
+
+
+Action = Say | Listen | EnterStep | RaiseRedFlag | EndEpisode
+
+
+# ----------------------------------------------------------------------------- the sequencer
+
+
+@dataclass
+class _Episode:
+    started: float
+    step: Step
+    listen: Listen | None = None
+    held: float = 0.0
+    missed: int = 0
+    reply_counts: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+class Sequencer:
+    """Walks the routine: `start()` once, then `trigger`, `reply` or `timeout` as they happen."""
+
+    def __init__(self, routine: Routine) -> None:
+        self.routine = routine
+        self._episode: _Episode | None = None
+
+    @property
+    def in_episode(self) -> bool:
+        """True between a trigger and the end of that episode."""
+        return self._episode is not None
+
+    @property
+    def step_id(self) -> str:
+        """The current step, or empty when waiting for a trigger."""
+        return self._episode.step.id if self._episode else ""
+
+    def start(self) -> list[Action]:
+        """Begin by waiting for a trigger."""
+        return [self._asleep()]
+
+    def trigger(self, t: float) -> list[Action]:
+        """A trigger phrase was heard at `t` seconds."""
+        if self._episode is not None:
+            return []
+        first = self.routine.steps[self.routine.start]
+        self._episode = _Episode(started=t, step=first)
+        return self._enter(first, t)
+
+    def reply(self, intent: Intent, t: float) -> list[Action]:
+        """A reply was heard and understood as `intent` at `t` seconds."""
+        ep = self._episode
+        if ep is None or ep.listen is None:
+            return []
+        step = ep.step
+        name = intent.name
+        if name == "red_flag":
+            target = step.replies.get("red_flag", (self.routine.red_flag_steps[intent.kind],))[0]
+            return self._go(target, t)
+        if name == "stop":
+            return self._go(self.routine.stop_step, t)
+        if ep.listen.mode == "hold":
+            if name in ep.listen.expect and name in self.routine.global_replies:
+                return self._go(self.routine.global_replies[name], t)
+            return [ep.listen]  # anything else during a hold: keep holding
+        if name == "repeat":
+            ep.missed = 0
+            return [*(Say(line) for line in step.say), ep.listen]
+        targets = step.replies.get(name)
+        if targets:
+            count = ep.reply_counts.get((step.id, name), 0)
+            ep.reply_counts[(step.id, name)] = count + 1
+            return self._go(targets[min(count, len(targets) - 1)], t)
+        if name in self.routine.global_replies:
+            return self._go(self.routine.global_replies[name], t)
+        return self._missed(t, heard_something=True)
+
+    def timeout(self, t: float) -> list[Action]:
+        """Nothing was said within the current listen's time-out."""
+        ep = self._episode
+        if ep is None or ep.listen is None:
+            return []
+        if ep.listen.mode == "hold":
+            return self._hold_tick(t)
+        return self._missed(t, heard_something=False)
+
+    # ------------------------------------------------------------------ internals
+
+    def _asleep(self) -> Listen:
+        return Listen(mode="trigger")
+
+    def _go(self, target: str, t: float) -> list[Action]:
+        assert self._episode is not None
+        step = self.routine.steps[target]
+        if step.escalate and not step.end and self._overdue(t):
+            step = self.routine.steps[self.routine.escalate_step]
+        return self._enter(step, t)
+
+    def _overdue(self, t: float) -> bool:
+        assert self._episode is not None
+        return t - self._episode.started >= self.routine.escalate_after
+
+    def _enter(self, step: Step, t: float) -> list[Action]:
+        ep = self._episode
+        assert ep is not None
+        ep.step, ep.held, ep.missed = step, 0.0, 0
+        actions: list[Action] = [EnterStep(step.id)]
+        if step.red_flag:
+            actions.append(RaiseRedFlag(step.red_flag))
+        actions += [Say(line) for line in step.say]
+        if step.end:
+            actions.append(EndEpisode(step.end))
+            self._episode = None
+            actions.append(self._asleep())
+            return actions
+        if step.hold > 0:
+            ep.listen = Listen("hold", self.routine.hold_replies, min(step.count_every, step.hold))
+        elif step.asks:
+            expect = tuple(
+                dict.fromkeys(
+                    [*step.replies, *self.routine.global_replies, "stop", "repeat", "red_flag"]
+                )
+            )
+            ep.listen = Listen("reply", expect, self.routine.reply_timeout)
+        else:
+            ep.listen = None
+            return actions + self._go(step.next, t)
+        actions.append(ep.listen)
+        return actions
+
+    def _hold_tick(self, t: float) -> list[Action]:
+        ep = self._episode
+        assert ep is not None and ep.listen is not None
+        step = ep.step
+        ep.held += ep.listen.timeout or 0.0
+        actions: list[Action] = []
+        spoken = self.routine.counting.get(round(ep.held))
+        if ep.held < step.hold - 1e-6:
+            if spoken:
+                actions.append(Say(spoken))
+            remaining = step.hold - ep.held
+            ep.listen = Listen("hold", ep.listen.expect, min(step.count_every, remaining))
+            return [*actions, ep.listen]
+        if spoken:
+            actions.append(Say(spoken))
+        actions += [Say(line) for line in step.after]
+        return actions + self._go(step.next, t)
+
+    def _missed(self, t: float, heard_something: bool) -> list[Action]:
+        """No reply, or one that means nothing here: reprompt once, then the silence path."""
+        ep = self._episode
+        assert ep is not None and ep.listen is not None
+        ep.missed += 1
+        step = ep.step
+        if ep.missed == 1 and step.reprompt:
+            return [Say(step.reprompt), ep.listen]
+        if heard_something and ep.missed == 2 and step.reprompt:
+            return [Say(step.reprompt), ep.listen]
+        return self._go(step.on_silence, t)

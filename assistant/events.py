@@ -1,0 +1,70 @@
+"""What happened, as it happens: JSONL event records on the audio clock, and a console echo."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import IO, Any
+
+EVENT_KINDS = (
+    "start",
+    "listening",
+    "heard",
+    "trigger",
+    "intent",
+    "step",
+    "say",
+    "red_flag",
+    "episode_end",
+)
+
+
+class EventLog:
+    """Writes one JSON object per line (`t` seconds on the audio clock, `event`, fields)."""
+
+    def __init__(self, path: Path | None = None, echo: IO[str] | None = None) -> None:
+        self.records: list[dict[str, Any]] = []
+        self._file = path.open("w", encoding="utf-8") if path else None
+        self._echo = echo
+
+    def emit(self, t: float, event: str, **fields: Any) -> None:
+        """Record one event at audio time `t`."""
+        record = {"t": round(t, 3), "event": event, **fields}
+        self.records.append(record)
+        if self._file:
+            self._file.write(json.dumps(record) + "\n")
+            self._file.flush()
+        if self._echo:
+            line = _describe(record)
+            if line:
+                print(line, file=self._echo, flush=True)
+
+    def close(self) -> None:
+        """Close the file."""
+        if self._file:
+            self._file.close()
+
+
+def _describe(record: dict[str, Any]) -> str:
+    """A line for a person watching the conversation, or empty for bookkeeping events."""
+    t = f"[{record['t']:7.1f}s]"
+    kind = record["event"]
+    if kind == "say":
+        return f"{t} assistant: {record['text']}"
+    if kind == "trigger":
+        return f"{t} person:    {record['text']}   (trigger)"
+    if kind == "intent":
+        return f"{t} person:    {record['text'] or '...'}   ({record['name']})"
+    if kind == "red_flag":
+        return f"{t} red flag:  {record['kind']}"
+    if kind == "episode_end":
+        return f"{t} episode ended: {record['outcome']}"
+    if kind == "start":
+        return f"{t} {record['message']}"
+    return ""
+
+
+def stdout_echo() -> IO[str]:
+    """Where conversation lines go."""
+    return sys.stdout

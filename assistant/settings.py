@@ -1,0 +1,162 @@
+"""Settings: frozen dataclasses with documented defaults, loaded once from an optional TOML file."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+import platformdirs
+
+from assistant.errors import ConfigError
+
+APP = "cramp-assistant"
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    """How the assistant speaks."""
+
+    rate: int = 140
+    """Words per minute; slow and calm at night (espeak's default is 175). 80 to 260."""
+    volume: float = 0.6
+    """Playback volume, 0.05 to 1: moderate, so as not to wake the house."""
+    voice: str = ""
+    """espeak-ng voice name (e.g. `en-us`, `en+f3`); empty for the default."""
+
+
+@dataclass(frozen=True)
+class ListeningSettings:
+    """How the assistant listens."""
+
+    engine: str = "auto"
+    """`auto` (Vosk if an English Vosk model is installed, else PocketSphinx), or a name."""
+    vosk_model: str = ""
+    """Path to a Vosk model folder; empty: look in the models folders."""
+    threshold: float = -3.3
+    """PocketSphinx trigger rejection threshold (log-likelihood ratio a frame); higher: stricter."""
+    reply_threshold: float = -3.6
+    """PocketSphinx reply rejection threshold; higher rejects more."""
+    max_trigger_seconds: float = 3.0
+    """A trigger is a short utterance on its own: longer speech is never a trigger."""
+    end_silence: float = 0.3
+    """Seconds of silence that end an utterance."""
+    vad_aggressiveness: int = 3
+    """webrtcvad aggressiveness, 0 (lenient) to 3 (strict)."""
+    after_speech: float = 0.3
+    """Seconds the microphone stays shut after the assistant stops speaking (room echo)."""
+
+
+@dataclass(frozen=True)
+class AudioSettings:
+    """Which devices to use."""
+
+    input_device: str = ""
+    """PortAudio input device number or name; empty for the default microphone."""
+    output_device: str = ""
+    """PortAudio output device number or name; empty for the default speaker."""
+
+
+@dataclass(frozen=True)
+class RoutineSettings:
+    """Which routine to follow."""
+
+    path: str = ""
+    """A routine TOML file; empty for the one shipped with the assistant."""
+    emergency: str = "your emergency number"
+    """How the emergency number is said, e.g. `999` or `112`."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable; built once at start."""
+
+    voice: VoiceSettings = field(default_factory=VoiceSettings)
+    listening: ListeningSettings = field(default_factory=ListeningSettings)
+    audio: AudioSettings = field(default_factory=AudioSettings)
+    routine: RoutineSettings = field(default_factory=RoutineSettings)
+    data_dir: Path = field(default_factory=lambda: Path(platformdirs.user_data_dir(APP)))
+    """Where caches and state live (never audio, unless asked)."""
+
+    @property
+    def cache_dir(self) -> Path:
+        """Rendered speech and other things that can be made again."""
+        return self.data_dir / "cache"
+
+
+_RANGES = {
+    ("voice", "rate"): (80, 260),
+    ("voice", "volume"): (0.05, 1.0),
+    ("listening", "max_trigger_seconds"): (0.5, 10.0),
+    ("listening", "end_silence"): (0.1, 2.0),
+    ("listening", "vad_aggressiveness"): (0, 3),
+    ("listening", "after_speech"): (0.0, 3.0),
+    ("listening", "threshold"): (-20.0, 5.0),
+    ("listening", "reply_threshold"): (-20.0, 5.0),
+}
+_CHOICES = {("listening", "engine"): ("auto", "vosk", "pocketsphinx")}
+
+
+def default_config_path() -> Path:
+    """The user's settings file."""
+    return Path(platformdirs.user_config_dir(APP)) / "config.toml"
+
+
+def load_settings(path: Path | None = None, data_dir: Path | None = None) -> Settings:
+    """Settings from `path` (or the user's file if it exists), every key checked."""
+    explicit = path is not None
+    path = path or default_config_path()
+    data: dict = {}
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+            raise ConfigError(str(path), "", f"valid TOML ({err})") from None
+    elif explicit:
+        raise ConfigError(str(path), "", "an existing settings file")
+    settings = _build(data, str(path))
+    if data_dir is not None:
+        settings = replace(settings, data_dir=data_dir)
+    return settings
+
+
+def _build(data: dict, where: str) -> Settings:
+    sections = {f.name: f for f in fields(Settings) if f.name != "data_dir"}
+    built = {}
+    for key in data:
+        if key not in sections and key != "data_dir":
+            raise ConfigError(where, key, f"one of the sections {', '.join(sections)} or data_dir")
+    for name, section_field in sections.items():
+        cls = section_field.default_factory  # type: ignore[misc]
+        table = data.get(name, {})
+        if not isinstance(table, dict):
+            raise ConfigError(where, name, "a table")
+        built[name] = _section(cls, table, name, where)
+    settings = Settings(**built)
+    if "data_dir" in data:
+        if not isinstance(data["data_dir"], str):
+            raise ConfigError(where, "data_dir", "a folder path as a string")
+        settings = replace(settings, data_dir=Path(data["data_dir"]).expanduser())
+    return settings
+
+
+def _section(cls: type, table: dict, name: str, where: str):  # noqa: ANN202
+    known = {f.name: f for f in fields(cls)}
+    values = {}
+    for key, value in table.items():
+        if key not in known:
+            raise ConfigError(where, f"{name}.{key}", f"one of {', '.join(known)}")
+        default = known[key].default
+        expected = type(default)
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if type(value) is not expected:
+            raise ConfigError(where, f"{name}.{key}", f"a {expected.__name__}")
+        bounds = _RANGES.get((name, key))
+        if bounds and not bounds[0] <= value <= bounds[1]:
+            raise ConfigError(where, f"{name}.{key}", f"a value from {bounds[0]} to {bounds[1]}")
+        choices = _CHOICES.get((name, key))
+        if choices and value not in choices:
+            raise ConfigError(where, f"{name}.{key}", f"one of {', '.join(choices)}")
+        values[key] = value
+    return cls(**values)

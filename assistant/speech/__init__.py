@@ -1,0 +1,1 @@
+"""Speech engines behind small interfaces: recognizers (PocketSphinx, Vosk) and the synthesizer."""

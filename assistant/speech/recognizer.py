@@ -1,0 +1,42 @@
+"""The recognizer interface: told what may be said now, fed one utterance, says what it heard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """What an engine made of one utterance."""
+
+    text: str
+    """One of the expected phrases, or free text; empty when rejected."""
+    score: float
+    """Engine-specific confidence, higher is surer (PocketSphinx: log-likelihood ratio a frame)."""
+    raw: str = ""
+    """What the engine output before rejection, for the event log."""
+
+
+class Recognizer(Protocol):
+    """A speech recognizer working utterance by utterance (the voice gate cuts them)."""
+
+    name: str
+    """Engine name for start-up messages and benchmarks."""
+
+    def expect(self, phrases: list[str], mode: str = "reply") -> None:
+        """Restrict decoding to these phrases from the next utterance on.
+
+        `mode` is `trigger` (asleep: be strict, a false wake costs sleep) or `reply`/`hold`.
+        """
+
+    def begin(self) -> None:
+        """An utterance starts."""
+
+    def feed(self, samples: np.ndarray) -> None:
+        """More int16 samples at 16 kHz of the current utterance."""
+
+    def end(self) -> Hypothesis:
+        """The utterance is over: the result (text empty when nothing expected was said)."""

@@ -1,0 +1,93 @@
+"""Vosk: the most accurate engine, from a model folder fetched once (never `Model(lang=...)`).
+
+Models with lookahead graphs (most small ones) take a runtime grammar: the phrases expected now
+plus `[unk]`, which catches everything else. Big models ignore grammars; there the engine decodes
+freely and the assistant matches the text against the phrases.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from assistant.speech.recognizer import Hypothesis
+
+log = logging.getLogger(__name__)
+
+REQUIRED_FILES = ("am/final.mdl", "conf/mfcc.conf", "conf/model.conf")
+
+
+def supports_grammar(model_dir: Path) -> bool:
+    """Vosk builds runtime grammars only for models that ship lookahead graphs (HCLr + Gr)."""
+    graph = model_dir / "graph"
+    return (graph / "HCLr.fst").exists() and (graph / "Gr.fst").exists()
+
+
+def missing_files(model_dir: Path) -> list[str]:
+    """Files Vosk needs that the folder lacks (empty: it looks like a usable model)."""
+    missing = [f for f in REQUIRED_FILES if not (model_dir / f).exists()]
+    graph = model_dir / "graph"
+    if not (graph / "HCLG.fst").exists() and not supports_grammar(model_dir):
+        missing.append("graph/HCLG.fst (or graph/HCLr.fst with graph/Gr.fst)")
+    return missing
+
+
+class VoskRecognizer:
+    """A Vosk model, restricted to the expected phrases where the model allows it."""
+
+    name = "vosk"
+
+    def __init__(self, model_dir: Path, min_confidence: float = 0.5) -> None:
+        import vosk
+
+        vosk.SetLogLevel(-1)
+        self.model_dir = model_dir
+        self.grammar = supports_grammar(model_dir)
+        self.min_confidence = min_confidence
+        self._model = vosk.Model(str(model_dir))
+        self._vosk = vosk
+        self._phrases: list[str] = []
+        self._recognizer = self._new_recognizer()
+        if not self.grammar:
+            log.info("%s has no runtime grammar support: decoding freely", model_dir.name)
+
+    def _new_recognizer(self):  # noqa: ANN202 - vosk.KaldiRecognizer
+        if self.grammar and self._phrases:
+            grammar = json.dumps([*self._phrases, "[unk]"])
+            rec = self._vosk.KaldiRecognizer(self._model, 16000, grammar)
+        else:
+            rec = self._vosk.KaldiRecognizer(self._model, 16000)
+        rec.SetWords(True)
+        return rec
+
+    def expect(self, phrases: list[str], mode: str = "reply") -> None:
+        phrases = sorted(set(phrases))
+        if phrases == self._phrases:
+            return
+        self._phrases = phrases
+        if self.grammar:
+            # SetGrammar mid-utterance kills the process (uncaught Kaldi error): we are between
+            # utterances here, and a fresh recognizer makes that certain.
+            self._recognizer = self._new_recognizer()
+
+    def begin(self) -> None:
+        self._recognizer.Reset()
+
+    def feed(self, samples: np.ndarray) -> None:
+        self._recognizer.AcceptWaveform(samples.astype(np.int16).tobytes())
+
+    def partial(self) -> str:
+        """The partial text of the utterance so far."""
+        return json.loads(self._recognizer.PartialResult()).get("partial", "")
+
+    def end(self) -> Hypothesis:
+        result = json.loads(self._recognizer.FinalResult())
+        text = result.get("text", "").strip()
+        words = result.get("result", [])
+        score = float(np.mean([w.get("conf", 0.0) for w in words])) if words else 0.0
+        if not text or "[unk]" in text or score < self.min_confidence:
+            return Hypothesis("", score, text)
+        return Hypothesis(text, score, text)
