@@ -30,7 +30,7 @@ class ListeningSettings:
     """How the assistant listens."""
 
     engine: str = "auto"
-    """`auto` (Vosk if an English Vosk model is installed, else PocketSphinx), or a name."""
+    """`auto` (Vosk if an English Vosk model is installed), `vosk` or `pocketsphinx`."""
     vosk_model: str = ""
     """Path to a Vosk model folder; empty: look in the models folders."""
     threshold: float = -3.3

@@ -131,5 +131,6 @@ class MicrophoneSource(AudioSource):
             yield block
 
     def close(self) -> None:
-        self._stream.stop()
+        # abort, not stop: stop waits for callbacks, which never come from a stalled device.
+        self._stream.abort()
         self._stream.close()

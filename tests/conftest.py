@@ -1,0 +1,25 @@
+"""Shared fixtures: the real routine, generated speech, and a private data folder."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from assistant.dialogue.routine import Routine, load_routine  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def routine() -> Routine:
+    """The routine shipped with the assistant, with a recognisable emergency number."""
+    return load_routine(emergency="nine nine nine")
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One data folder for the session (rendered speech is cached there), never the user's."""
+    return tmp_path_factory.mktemp("data")

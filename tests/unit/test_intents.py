@@ -1,0 +1,58 @@
+"""Replies in words people use, matched to intents; anything else is `unknown`."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.dialogue.intents import IntentMatcher, normalise
+from assistant.dialogue.routine import Routine
+
+
+@pytest.fixture(scope="module")
+def matcher(routine: Routine) -> IntentMatcher:
+    return IntentMatcher(routine)
+
+
+@pytest.mark.parametrize(
+    ("said", "intent", "kind"),
+    [
+        ("Still hurts.", "still_hurts", ""),
+        ("It's better!", "better", ""),
+        ("it\u2019s gone", "gone", ""),
+        ("Stop", "stop", ""),
+        ("Say that again", "repeat", ""),
+        ("I can't stand", "cannot_stand", ""),
+        ("I'm dizzy", "cannot_stand", ""),
+        ("It's my foot", "foot", ""),
+        ("Yes", "yes", ""),
+        ("no", "no", ""),
+        ("ready", "done", ""),
+        ("My leg is swollen", "red_flag", "clot"),
+        ("I can't breathe", "red_flag", "breathing"),
+        ("I hurt my leg", "red_flag", "injury"),
+        ("my leg is numb", "red_flag", "weakness"),
+    ],
+)
+def test_phrasings_map_to_intents(matcher: IntentMatcher, said: str, intent: str, kind: str) -> None:
+    got = matcher.match(said)
+    assert (got.name, got.kind) == (intent, kind)
+
+
+@pytest.mark.parametrize("said", ["banana", "what time is it", "", "the cat is on the bed"])
+def test_anything_else_is_unknown(matcher: IntentMatcher, said: str) -> None:
+    assert matcher.match(said).name == "unknown"
+
+
+def test_only_allowed_intents_match(matcher: IntentMatcher) -> None:
+    assert matcher.match("yes", allowed=["stop", "gone"]).name == "unknown"
+    assert matcher.match("stop", allowed=["stop", "gone"]).name == "stop"
+
+
+def test_phrases_for_the_recognizer(matcher: IntentMatcher) -> None:
+    phrases = matcher.phrases(["stop", "red_flag"])
+    assert "stop" in phrases and "my leg is swollen" in phrases
+    assert "yes" not in phrases
+
+
+def test_normalise() -> None:
+    assert normalise("  I've GOT a Cramp!! ") == "i've got a cramp"

@@ -1,0 +1,126 @@
+"""The routine file: it loads, it is safe by the clinical guidance, and bad files are refused."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from assistant.dialogue.routine import Routine, default_routine_path, load_routine, parse_routine
+from assistant.errors import ConfigError
+
+FORBIDDEN = re.compile(
+    r"\b(needle|needles|pin|pins|prick|pierce|cut|cutting|quinine|magnesium|supplement|"
+    r"it's nothing|not a clot|painkiller|ibuprofen|paracetamol)\b",
+    re.IGNORECASE,
+)
+
+
+def raw_routine() -> dict:
+    return tomllib.loads(default_routine_path().read_text(encoding="utf-8"))
+
+
+def referrers(routine: Routine, target: str) -> list[tuple[str, str]]:
+    """(step, how) pairs for every way into `target`."""
+    found = []
+    for step in routine.steps.values():
+        if step.next == target:
+            found.append((step.id, "next"))
+        if step.on_silence == target:
+            found.append((step.id, "on_silence"))
+        for intent, targets in step.replies.items():
+            if target in targets:
+                found.append((step.id, intent))
+    for intent, t in routine.global_replies.items():
+        if t == target:
+            found.append(("*", intent))
+    return found
+
+
+def test_the_shipped_routine_loads(routine: Routine) -> None:
+    assert routine.start == "greet"
+    assert "i have a cramp" in routine.triggers
+    for phrase in ("leg cramp", "foot cramp", "help my leg", "cramp", "i've got a cramp"):
+        assert phrase in routine.triggers
+
+
+def test_nothing_unsafe_is_ever_said(routine: Routine) -> None:
+    for line in routine.prompts():
+        assert not FORBIDDEN.search(line), line
+
+
+def test_every_sentence_is_short(routine: Routine) -> None:
+    for line in routine.prompts():
+        for sentence in re.split(r"(?<=[.?!])\s+", line):
+            assert len(sentence.split()) <= 12, sentence
+
+
+def test_rubbing_is_only_reached_by_answering_no_to_the_swelling_question(
+    routine: Routine,
+) -> None:
+    rubbing = [s.id for s in routine.steps.values() if any("rub" in x.lower() for x in s.say)]
+    # Red-flag steps say "do not rub"; the swelling question says "before you rub it".
+    rubbing = [s for s in rubbing if not routine.steps[s].end and not routine.steps[s].asks]
+    assert rubbing
+    for step_id in rubbing:
+        for source, how in referrers(routine, step_id):
+            asked = " ".join(routine.steps[source].say).lower()
+            assert how == "no" and "swollen, red or hot" in asked, (step_id, source, how)
+
+
+def test_standing_is_only_reached_after_sitting_up(routine: Routine) -> None:
+    for source, _ in referrers(routine, "stand"):
+        assert source == "sit_up"
+    assert "Sit on the edge of the bed first." in routine.steps["sit_up"].say
+
+
+def test_the_emergency_number_is_configurable(routine: Routine) -> None:
+    assert any("nine nine nine" in line for line in routine.steps["red_breathing"].say)
+    plain = load_routine()
+    assert any("your emergency number" in line for line in plain.steps["red_breathing"].say)
+
+
+def test_it_escalates_after_about_ten_minutes(routine: Routine) -> None:
+    assert 540 <= routine.escalate_after <= 660
+    assert routine.steps[routine.escalate_step].end == "escalated"
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "expected"),
+    [
+        (lambda d: d["steps"]["stretch"].update(next="nowhere"), "steps.stretch.next", "a step"),
+        (
+            lambda d: d["steps"]["ask_easing"]["replies"].update(sideways="rest"),
+            "steps.ask_easing.replies.sideways",
+            "an intent name",
+        ),
+        (lambda d: d["steps"]["greet"].pop("next"), "steps.greet", "leads nowhere"),
+        (lambda d: d["steps"]["greet"].update(wait=3), "steps.greet.wait", "step keys"),
+        (lambda d: d["steps"]["stretch"].update(hold="long"), "steps.stretch.hold", "seconds"),
+        (lambda d: d["routine"].update(start="nope"), "routine.start", "a step"),
+        (lambda d: d["triggers"].update(phrases=[]), "triggers.phrases", "trigger phrase"),
+        (
+            lambda d: d["steps"].update(loop_a={"say": ["a"], "next": "loop_b"})
+            or d["steps"].update(loop_b={"say": ["b"], "next": "loop_a"}),
+            "steps.loop_a",
+            "path from this step to an `end`",
+        ),
+    ],
+)
+def test_a_broken_routine_is_refused_naming_the_key(change, key: str, expected: str) -> None:
+    data = raw_routine()
+    change(data)
+    with pytest.raises(ConfigError) as err:
+        parse_routine(data, "my-routine.toml")
+    message = str(err.value)
+    assert message.startswith(f"my-routine.toml: {key}: expected ")
+    assert expected in message
+
+
+def test_a_file_that_is_not_toml_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "routine.toml"
+    bad.write_text("[steps\nsay = ", encoding="utf-8")
+    with pytest.raises(ConfigError, match="routine.toml: expected valid TOML"):
+        load_routine(bad)

@@ -1,0 +1,269 @@
+"""Every branch of the routine, through the pure sequencer (no audio, no clock)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.dialogue.intents import Intent
+from assistant.dialogue.routine import Routine
+from assistant.dialogue.sequencer import (
+    EndEpisode,
+    EnterStep,
+    Listen,
+    RaiseRedFlag,
+    Say,
+    Sequencer,
+)
+
+
+class Night:
+    """Drives a sequencer the way the assistant does, keeping a transcript."""
+
+    def __init__(self, routine: Routine) -> None:
+        self.seq = Sequencer(routine)
+        self.t = 0.0
+        self.actions = self.seq.start()
+        self.log = list(self.actions)
+
+    def _take(self, actions: list) -> list:
+        self.actions = actions
+        self.log += actions
+        return actions
+
+    def trigger(self) -> list:
+        return self._take(self.seq.trigger(self.t))
+
+    def reply(self, name: str, kind: str = "") -> list:
+        self.t += 5
+        return self._take(self.seq.reply(Intent(name, name, kind), self.t))
+
+    def wait(self) -> list:
+        listen = self.listening
+        self.t += listen.timeout or 0
+        return self._take(self.seq.timeout(self.t))
+
+    def hold_through(self) -> None:
+        """Let every hold in progress run to its end."""
+        while self.listening and self.listening.mode == "hold":
+            self.wait()
+
+    @property
+    def listening(self) -> Listen | None:
+        listens = [a for a in self.actions if isinstance(a, Listen)]
+        return listens[-1] if listens else None
+
+    @property
+    def step(self) -> str:
+        return self.seq.step_id
+
+    def said(self) -> list[str]:
+        return [a.text for a in self.log if isinstance(a, Say)]
+
+    def steps(self) -> list[str]:
+        return [a.id for a in self.log if isinstance(a, EnterStep)]
+
+    def outcome(self) -> str | None:
+        ends = [a.outcome for a in self.log if isinstance(a, EndEpisode)]
+        return ends[-1] if ends else None
+
+
+@pytest.fixture
+def night(routine: Routine) -> Night:
+    return Night(routine)
+
+
+def test_asleep_until_a_trigger(night: Night) -> None:
+    assert night.listening == Listen("trigger")
+    assert night.reply("still_hurts") == []  # replies mean nothing while asleep
+
+
+def test_trigger_starts_straight_away_with_the_stretch(night: Night) -> None:
+    night.trigger()
+    assert night.steps() == ["greet", "stretch"]
+    assert night.said()[0].startswith("I'm here")
+    assert "pull your toes up" in night.said()[1].lower()
+    assert night.listening.mode == "hold"
+
+
+def test_a_hold_is_counted_aloud_then_eased(night: Night) -> None:
+    night.trigger()
+    night.hold_through()
+    assert night.said()[2:6] == ["Ten.", "Twenty.", "Thirty.", "Now ease off slowly."]
+    assert night.step == "ask_easing"
+    assert night.listening.mode == "reply"
+
+
+def test_better_gives_a_short_extra_hold_then_rest(night: Night) -> None:
+    night.trigger()
+    night.hold_through()
+    night.reply("better")
+    assert night.step == "extra_hold"
+    night.hold_through()
+    assert night.outcome() == "relieved"
+    assert night.steps()[-2:] == ["extra_hold", "rest"]
+    assert any("pillow" in line for line in night.said())
+    assert night.listening == Listen("trigger")  # back to sleep
+
+
+def test_gone_goes_straight_to_rest(night: Night) -> None:
+    night.trigger()
+    night.hold_through()
+    night.reply("gone")
+    assert night.outcome() == "relieved"
+
+
+def test_still_hurts_stretches_again_then_sits_up_before_standing(night: Night) -> None:
+    night.trigger()
+    night.hold_through()
+    night.reply("still_hurts")
+    assert night.step == "stretch_again"
+    night.hold_through()
+    night.reply("still_hurts")
+    assert night.step == "sit_up"
+    assert "Sit on the edge of the bed first." in night.said()
+    night.reply("done")
+    assert night.step == "stand"
+    steps = night.steps()
+    assert steps.index("sit_up") < steps.index("stand")
+
+
+def test_massage_only_after_saying_the_leg_is_not_swollen(night: Night) -> None:
+    night.trigger()
+    night.hold_through()
+    night.reply("still_hurts")
+    night.hold_through()
+    night.reply("still_hurts")
+    night.reply("done")
+    night.hold_through()
+    night.reply("still_hurts")
+    assert night.step == "ask_swelling"
+    night.reply("no")
+    assert night.step == "massage"
+
+
+def test_a_swollen_leg_is_a_red_flag_and_never_massaged(night: Night) -> None:
+    night.trigger()
+    night.hold_through()
+    night.reply("still_hurts")
+    night.hold_through()
+    night.reply("still_hurts")
+    night.reply("done")
+    night.hold_through()
+    night.reply("still_hurts")
+    night.reply("yes")
+    assert RaiseRedFlag("clot") in night.log
+    assert night.outcome() == "escalated"
+    assert "massage" not in night.steps()
+    assert any("urgent medical advice" in line for line in night.said())
+
+
+@pytest.mark.parametrize(
+    ("kind", "words"),
+    [
+        ("clot", "urgent medical advice today"),
+        ("breathing", "Call nine nine nine now."),
+        ("injury", "Do not rub an injured leg."),
+        ("weakness", "Please see a doctor about it."),
+    ],
+)
+def test_a_red_flag_at_any_question_stops_the_routine(night: Night, kind: str, words: str) -> None:
+    night.trigger()
+    night.hold_through()
+    night.reply("red_flag", kind)
+    assert RaiseRedFlag(kind) in night.log
+    assert night.outcome() == "escalated"
+    assert any(words in line for line in night.said())
+
+
+def test_a_red_flag_during_a_hold_stops_the_hold(night: Night) -> None:
+    night.trigger()
+    night.reply("red_flag", "breathing")
+    assert night.outcome() == "escalated"
+    assert "Call nine nine nine now." in night.said()
+
+
+def test_stop_ends_at_once_even_during_a_hold(night: Night) -> None:
+    night.trigger()
+    assert night.listening.mode == "hold"
+    night.reply("stop")
+    assert night.outcome() == "stopped"
+    assert night.said()[-1].startswith("Okay, I'll stop.")
+
+
+def test_talk_during_a_hold_does_not_interrupt_it(night: Night) -> None:
+    night.trigger()
+    before = night.step
+    assert night.reply("better") == [night.listening]
+    assert night.step == before
+
+
+def test_cannot_stand_switches_to_the_seated_stretch(night: Night) -> None:
+    night.trigger()
+    night.hold_through()
+    night.reply("still_hurts")
+    night.hold_through()
+    night.reply("still_hurts")
+    night.reply("cannot_stand")
+    assert night.step == "seated_stretch"
+    assert any("towel" in line for line in night.said())
+
+
+def test_foot_switches_to_the_foot_stretch(night: Night) -> None:
+    night.trigger()
+    night.hold_through()
+    night.reply("foot")
+    assert night.step == "foot_stretch"
+    assert any("curled toes" in line for line in night.said())
+
+
+def test_repeat_says_the_question_again(night: Night) -> None:
+    night.trigger()
+    night.hold_through()
+    night.reply("repeat")
+    assert night.said()[-1] == "Is it easing?"
+    assert night.step == "ask_easing"
+
+
+def test_no_answer_reprompts_once_then_ends_quietly(night: Night) -> None:
+    night.trigger()
+    night.hold_through()
+    night.wait()
+    assert night.said()[-1].startswith("Is the cramp easing?")
+    spoken = len(night.said())
+    night.wait()
+    assert night.outcome() == "no_response"
+    assert len(night.said()) == spoken  # quietly: a false trigger costs nothing more
+
+
+def test_unclear_replies_reprompt_twice_then_take_the_silence_path(night: Night) -> None:
+    night.trigger()
+    night.hold_through()
+    night.reply("unknown")
+    night.reply("unknown")
+    assert night.step == "ask_easing"
+    night.reply("unknown")
+    assert night.outcome() == "no_response"
+
+
+def test_after_ten_minutes_without_relief_it_advises_medical_help(night: Night) -> None:
+    night.trigger()
+    night.hold_through()
+    night.t = 601
+    night.reply("still_hurts")
+    assert night.step == ""
+    assert night.outcome() == "escalated"
+    assert "escalate_time" in night.steps()
+    assert any("doctor" in line for line in night.said())
+
+
+def test_relief_after_ten_minutes_still_ends_relieved(night: Night) -> None:
+    night.trigger()
+    night.hold_through()
+    night.t = 700
+    night.reply("gone")
+    assert night.outcome() == "relieved"
+
+
+def test_a_second_trigger_during_an_episode_is_ignored(night: Night) -> None:
+    night.trigger()
+    assert night.trigger() == []
