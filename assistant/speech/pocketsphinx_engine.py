@@ -18,7 +18,7 @@ from assistant.speech.recognizer import Hypothesis
 
 log = logging.getLogger(__name__)
 
-DEFAULT_THRESHOLD = -3.3
+DEFAULT_THRESHOLD = -2.8
 """Per-frame log-likelihood ratio below which a trigger is rejected (tuned on generated speech)."""
 DEFAULT_REPLY_THRESHOLD = -3.6
 """The same for replies: right after a question an answer is likely, so the bar is lower."""
@@ -40,7 +40,11 @@ class PocketSphinxRecognizer:
         self.trigger_threshold = threshold
         self.reply_threshold = reply_threshold
         self.threshold = threshold
-        self._grammar = Decoder(samprate=16000, lm=None, loglevel="FATAL")
+        # Noise and silence fillers made likely: otherwise the hiss before a short word is
+        # decoded as a word ("better" heard as "it's better").
+        self._grammar = Decoder(
+            samprate=16000, lm=None, fillprob=0.1, silprob=0.1, loglevel="FATAL"
+        )
         self._phones = Decoder(
             samprate=16000,
             lm=None,

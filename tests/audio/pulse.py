@@ -40,9 +40,18 @@ class VirtualAudio:
     def start(self) -> None:
         """Start the daemon and load the two devices."""
         subprocess.run(
-            ["pulseaudio", "-D", "-n", "--exit-idle-time=-1", "--disallow-exit",
-             "--load=module-native-protocol-unix"],
-            env=self.env, check=True, capture_output=True, timeout=20,
+            [
+                "pulseaudio",
+                "-D",
+                "-n",
+                "--exit-idle-time=-1",
+                "--disallow-exit",
+                "--load=module-native-protocol-unix",
+            ],
+            env=self.env,
+            check=True,
+            capture_output=True,
+            timeout=20,
         )
         self._wait_for_server()
         self.pactl("load-module", "module-null-sink", "sink_name=speaker")
@@ -51,8 +60,13 @@ class VirtualAudio:
     def load_microphone(self) -> None:
         """(Re)load the FIFO microphone."""
         self.mic_module = self.pactl(
-            "load-module", "module-pipe-source", "source_name=mic", f"file={self.fifo}",
-            "format=s16le", f"rate={RATE}", "channels=1",
+            "load-module",
+            "module-pipe-source",
+            "source_name=mic",
+            f"file={self.fifo}",
+            "format=s16le",
+            f"rate={RATE}",
+            "channels=1",
         ).strip()
         self.pactl("set-default-source", "mic")
 
@@ -76,10 +90,13 @@ class VirtualAudio:
         """Record the speaker's monitor into a raw s16le 16 kHz mono file until `stop`."""
         self._recorder = subprocess.Popen(
             ["parec", "-d", "speaker.monitor", "--format=s16le", f"--rate={RATE}", "--channels=1"],
-            env=self.env, stdout=path.open("wb"),
+            env=self.env,
+            stdout=path.open("wb"),
         )
 
-    def speak_into_microphone(self, samples: np.ndarray, trailing_silence: float = 10.0) -> threading.Thread:
+    def speak_into_microphone(
+        self, samples: np.ndarray, trailing_silence: float = 10.0
+    ) -> threading.Thread:
         """Write int16 samples, then quiet noise, into the microphone at real-time pace."""
         tail = np.random.default_rng(0).normal(0, 30, int(trailing_silence * RATE))
         audio = np.concatenate([samples.astype(np.float64), tail]).clip(-32768, 32767)

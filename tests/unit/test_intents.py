@@ -33,7 +33,9 @@ def matcher(routine: Routine) -> IntentMatcher:
         ("my leg is numb", "red_flag", "weakness"),
     ],
 )
-def test_phrasings_map_to_intents(matcher: IntentMatcher, said: str, intent: str, kind: str) -> None:
+def test_phrasings_map_to_intents(
+    matcher: IntentMatcher, said: str, intent: str, kind: str
+) -> None:
     got = matcher.match(said)
     assert (got.name, got.kind) == (intent, kind)
 

@@ -102,8 +102,10 @@ def test_it_escalates_after_about_ten_minutes(routine: Routine) -> None:
         (lambda d: d["routine"].update(start="nope"), "routine.start", "a step"),
         (lambda d: d["triggers"].update(phrases=[]), "triggers.phrases", "trigger phrase"),
         (
-            lambda d: d["steps"].update(loop_a={"say": ["a"], "next": "loop_b"})
-            or d["steps"].update(loop_b={"say": ["b"], "next": "loop_a"}),
+            lambda d: (
+                d["steps"].update(loop_a={"say": ["a"], "next": "loop_b"})
+                or d["steps"].update(loop_b={"say": ["b"], "next": "loop_a"})
+            ),
             "steps.loop_a",
             "path from this step to an `end`",
         ),
