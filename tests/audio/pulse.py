@@ -88,11 +88,13 @@ class VirtualAudio:
 
     def record_speaker(self, path: Path) -> None:
         """Record the speaker's monitor into a raw s16le 16 kHz mono file until `stop`."""
-        self._recorder = subprocess.Popen(
-            ["parec", "-d", "speaker.monitor", "--format=s16le", f"--rate={RATE}", "--channels=1"],
-            env=self.env,
-            stdout=path.open("wb"),
-        )
+        with path.open("wb") as out:  # the child keeps its own copy of the descriptor
+            self._recorder = subprocess.Popen(
+                ["parec", "-d", "speaker.monitor", "--format=s16le", f"--rate={RATE}"]
+                + ["--channels=1"],
+                env=self.env,
+                stdout=out,
+            )
 
     def speak_into_microphone(
         self, samples: np.ndarray, trailing_silence: float = 10.0

@@ -1,0 +1,102 @@
+"""The real audio path: PortAudio through a private PulseAudio daemon with virtual devices.
+
+Speech goes into a virtual microphone; `cramp-assistant run` hears the trigger and its spoken
+answer is recorded from the virtual speaker's monitor.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from pulse import VirtualAudio, pulse_available
+from speechgen import mix, speak
+
+pytestmark = [
+    pytest.mark.audio,
+    pytest.mark.skipif(not pulse_available(), reason="PulseAudio is not installed"),
+]
+
+
+@pytest.fixture
+def virtual_audio():
+    audio = VirtualAudio()
+    audio.start()
+    yield audio
+    audio.stop()
+
+
+def wait_for(path: Path, text: str, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if path.exists() and text in path.read_text():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_live_trigger_is_answered_through_the_speaker(
+    virtual_audio: VirtualAudio, tmp_path: Path, data_dir: Path
+) -> None:
+    events_path = tmp_path / "events.jsonl"
+    recording = tmp_path / "speaker.raw"
+    virtual_audio.record_speaker(recording)
+    app = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "assistant",
+            "--data-dir",
+            str(data_dir),
+            "run",
+            "--events",
+            str(events_path),
+        ],
+        env=virtual_audio.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert wait_for(events_path, '"listening"', 60), "the assistant never started listening"
+        speech = mix(speak("I have a cramp"), snr_db=20, rng=np.random.default_rng(1))
+        virtual_audio.speak_into_microphone(speech, trailing_silence=9.0).join()
+    finally:
+        app.send_signal(signal.SIGINT)
+        out, err = app.communicate(timeout=30)
+    events = [json.loads(line) for line in events_path.read_text().splitlines()]
+    assert [e["text"] for e in events if e["event"] == "trigger"] == ["i have a cramp"], err
+    said = [e["text"] for e in events if e["event"] == "say"]
+    assert said[0] == "I'm here. Straighten your leg."
+    assert "Traceback" not in err
+    heard = np.fromfile(recording, dtype=np.int16).astype(np.float64)
+    loud = np.sqrt(np.mean(heard**2)) if len(heard) else 0.0
+    assert loud > 100, f"the speaker's monitor was silent (RMS {loud:.1f})"
+
+
+def test_run_without_a_microphone_says_so_in_one_line(tmp_path: Path) -> None:
+    # As on a machine with no sound card: ALSA's defaults, and no sound server to reach.
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "XDG_RUNTIME_DIR": str(tmp_path),
+        "PULSE_SERVER": "unix:/nonexistent",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant", "--data-dir", str(tmp_path), "run"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert "No microphone" in lines[0] and "cramp-assistant devices" in lines[0]
+    assert "demo" in lines[0]
