@@ -81,6 +81,22 @@ def _parser() -> argparse.ArgumentParser:
 
     devices = commands.add_parser("devices", help="list the audio devices")
     devices.set_defaults(handler=_devices)
+
+    models = commands.add_parser("models", help="list, fetch, verify or remove Vosk models")
+    model_commands = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+    model_commands.add_parser("list", help="known and installed models").set_defaults(
+        handler=_models_list
+    )
+    fetch = model_commands.add_parser("fetch", help="download, check and install a model")
+    fetch.add_argument("name")
+    fetch.add_argument("--from", dest="source", help="a zip file already on disk, or a mirror URL")
+    fetch.set_defaults(handler=_models_fetch)
+    model_commands.add_parser("verify", help="check installed models").set_defaults(
+        handler=_models_verify
+    )
+    remove = model_commands.add_parser("remove", help="delete an installed model")
+    remove.add_argument("name")
+    remove.set_defaults(handler=_models_remove)
     return parser
 
 
@@ -145,6 +161,63 @@ def _devices(args: argparse.Namespace, settings: Settings) -> int:
         print("No audio devices found (no sound card, or PortAudio sees none).")
         return 0
     print(devices)
+    return 0
+
+
+def _models_list(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant import models
+
+    folder = models.models_dir(settings)
+    manifest = models.load_manifest(models.manifest_path(settings))
+    present = {p.name: p for p in models.installed(folder)}
+    print(f"Models folder: {folder}")
+    for info in manifest.values():
+        state = "installed" if info.name in present else "not installed"
+        grammar = "grammars" if info.grammar else "free decoding"
+        print(f"  {info.name}  [{info.language}, {info.size / 1e6:.0f} MB, {grammar}]  {state}")
+    for name, path in present.items():
+        if name not in manifest:
+            print(f"  {models.describe(path)}  (not in the manifest)")
+    return 0
+
+
+def _models_fetch(args: argparse.Namespace, settings: Settings) -> int:
+    from tqdm import tqdm
+
+    from assistant import models
+
+    manifest = models.load_manifest(models.manifest_path(settings))
+    info = manifest.get(args.name)
+    if info is None:
+        raise UserError(f"unknown model {args.name!r}; known: {', '.join(manifest) or 'none'}")
+    folder = models.models_dir(settings)
+    with tqdm(total=info.size, unit="B", unit_scale=True, desc=info.name) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.update(done - bar.n)
+
+        target = models.fetch(info, folder, args.source, progress)
+    print(f"Installed {info.name} in {target}")
+    return 0
+
+
+def _models_verify(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant import models
+
+    folder = models.models_dir(settings)
+    found = models.installed(folder)
+    if not found:
+        print(f"No models installed in {folder}.")
+        return 0
+    for path in found:
+        print(models.describe(path))
+    return 1 if any(models.verify(folder).values()) else 0
+
+
+def _models_remove(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant import models
+
+    print(f"Removed {models.remove(models.models_dir(settings), args.name)}")
     return 0
 
 

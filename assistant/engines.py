@@ -12,23 +12,26 @@ from assistant.speech.vosk_engine import missing_files
 ENGLISH_MARKERS = ("-en-", "-en_", "en-us", "en-in", "en-gb")
 
 
-def model_dirs(settings: Settings) -> list[Path]:
-    """Folders where Vosk models are looked for: the checkout's `models/`, then the data folder."""
-    checkout = Path(__file__).resolve().parent.parent / "models"
-    dirs = [checkout] if (checkout.parent / "pyproject.toml").exists() else []
-    return [*dirs, settings.data_dir / "models"]
+def _is_english(folder: Path, manifest: dict) -> bool:
+    info = manifest.get(folder.name)
+    if info is not None:
+        return info.language.lower().startswith("en")
+    return any(m in folder.name.lower() for m in ENGLISH_MARKERS)
 
 
 def find_vosk_model(settings: Settings) -> Path | None:
-    """The configured Vosk model, or the first installed English one."""
+    """The configured Vosk model, or the first complete English one installed."""
+    from assistant import models
+
     if settings.listening.vosk_model:
         return Path(settings.listening.vosk_model).expanduser()
-    for folder in model_dirs(settings):
-        if not folder.is_dir():
-            continue
-        for candidate in sorted(folder.iterdir()):
-            english = any(m in candidate.name.lower() for m in ENGLISH_MARKERS)
-            if candidate.is_dir() and english and not missing_files(candidate):
+    try:
+        manifest = models.load_manifest(models.manifest_path(settings))
+    except UserError:
+        manifest = {}
+    for folder in dict.fromkeys([models.models_dir(settings), settings.data_dir / "models"]):
+        for candidate in models.installed(folder):
+            if _is_english(candidate, manifest) and not missing_files(candidate):
                 return candidate
     return None
 

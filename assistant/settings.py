@@ -58,6 +58,16 @@ class AudioSettings:
 
 
 @dataclass(frozen=True)
+class ModelSettings:
+    """Where Vosk models live and which list they are checked against."""
+
+    dir: str = ""
+    """Folder for installed models; empty: `models/` in a checkout, else the user's data folder."""
+    manifest: str = ""
+    """The model list (TOML); empty: `models/manifest.toml` shipped with the assistant."""
+
+
+@dataclass(frozen=True)
 class RoutineSettings:
     """Which routine to follow."""
 
@@ -75,6 +85,7 @@ class Settings:
     listening: ListeningSettings = field(default_factory=ListeningSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
     routine: RoutineSettings = field(default_factory=RoutineSettings)
+    models: ModelSettings = field(default_factory=ModelSettings)
     data_dir: Path = field(default_factory=lambda: Path(platformdirs.user_data_dir(APP)))
     """Where caches and state live (never audio, unless asked)."""
 

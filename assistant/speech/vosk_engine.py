@@ -40,12 +40,15 @@ class VoskRecognizer:
 
     name = "vosk"
 
-    def __init__(self, model_dir: Path, min_confidence: float = 0.5) -> None:
+    def __init__(
+        self, model_dir: Path, min_confidence: float = 0.5, use_grammar: bool | None = None
+    ) -> None:
+        """Load `model_dir`; `use_grammar=False` decodes freely even where grammars work."""
         import vosk
 
         vosk.SetLogLevel(-1)
         self.model_dir = model_dir
-        self.grammar = supports_grammar(model_dir)
+        self.grammar = supports_grammar(model_dir) if use_grammar is None else use_grammar
         self.min_confidence = min_confidence
         self._model = vosk.Model(str(model_dir))
         self._vosk = vosk
@@ -56,7 +59,8 @@ class VoskRecognizer:
 
     def _new_recognizer(self):  # noqa: ANN202 - vosk.KaldiRecognizer
         if self.grammar and self._phrases:
-            grammar = json.dumps([*self._phrases, "[unk]"])
+            extra = ["[unk]"] if self._model.vosk_model_find_word("[unk]") >= 0 else []
+            grammar = json.dumps([*self._phrases, *extra], ensure_ascii=False)
             rec = self._vosk.KaldiRecognizer(self._model, 16000, grammar)
         else:
             rec = self._vosk.KaldiRecognizer(self._model, 16000)
@@ -64,7 +68,7 @@ class VoskRecognizer:
         return rec
 
     def expect(self, phrases: list[str], mode: str = "reply") -> None:
-        phrases = sorted(set(phrases))
+        phrases = sorted(p for p in set(phrases) if self._known(p))
         if phrases == self._phrases:
             return
         self._phrases = phrases
@@ -73,7 +77,21 @@ class VoskRecognizer:
             # utterances here, and a fresh recognizer makes that certain.
             self._recognizer = self._new_recognizer()
 
+    def _known(self, phrase: str) -> bool:
+        """Vosk silently drops grammar words it does not know: leave such phrases out, loudly."""
+        if not self.grammar:
+            return True
+        missing = [w for w in phrase.split() if self._model.vosk_model_find_word(w) < 0]
+        if missing:
+            log.warning(
+                "%s does not know %s: phrase %r left out", self.model_dir.name, missing, phrase
+            )
+        return not missing
+
     def begin(self) -> None:
+        # Reset() alone lets an abandoned utterance's words surface in the next result (seen
+        # with vosk 0.3.45): finalising first discards them.
+        self._recognizer.FinalResult()
         self._recognizer.Reset()
 
     def feed(self, samples: np.ndarray) -> None:

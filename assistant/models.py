@@ -1,0 +1,262 @@
+"""Vosk models: the manifest, and fetching, checking, listing and removing installed models.
+
+A fetch downloads into a `.part` file (resumed where it stopped), checks size and SHA-256 against
+the manifest before anything is unpacked, unpacks into a temporary folder beside the target,
+refuses entries that would land outside it, and moves the model into place in one rename: an
+interrupted or failed fetch never leaves a half-installed model behind.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import shutil
+import tempfile
+import tomllib
+import urllib.error
+import urllib.request
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from assistant.errors import ConfigError, UserError
+from assistant.settings import Settings
+from assistant.speech.vosk_engine import missing_files, supports_grammar
+
+CHUNK = 1 << 16
+CHECKOUT_MODELS = Path(__file__).resolve().parent.parent / "models"
+
+
+class FetchError(UserError):
+    """A fetch that failed; the message says what went wrong and what is left."""
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """One entry of the manifest."""
+
+    name: str
+    language: str
+    url: str
+    size: int
+    """Bytes of the zip file."""
+    sha256: str
+    grammar: bool
+    """Whether the model takes runtime grammars."""
+    memory_mb: int = 0
+
+
+def _in_checkout() -> bool:
+    return (CHECKOUT_MODELS.parent / "pyproject.toml").exists()
+
+
+def models_dir(settings: Settings) -> Path:
+    """Where models are installed: settings, else the checkout's `models/`, else the data folder."""
+    if settings.models.dir:
+        return Path(settings.models.dir).expanduser()
+    if _in_checkout():
+        return CHECKOUT_MODELS
+    return settings.data_dir / "models"
+
+
+def manifest_path(settings: Settings) -> Path:
+    """The model list in use."""
+    if settings.models.manifest:
+        return Path(settings.models.manifest).expanduser()
+    return CHECKOUT_MODELS / "manifest.toml"
+
+
+def load_manifest(path: Path) -> dict[str, ModelInfo]:
+    """Manifest entries by name, each field checked."""
+    where = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(where, "", "the model manifest (models/manifest.toml)") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise ConfigError(where, "", f"valid TOML ({err})") from None
+    entries: dict[str, ModelInfo] = {}
+    for i, raw in enumerate(data.get("model", []), 1):
+        key = f"model[{i}]"
+        try:
+            info = ModelInfo(
+                name=str(raw["name"]),
+                language=str(raw["language"]),
+                url=str(raw["url"]),
+                size=int(raw["size"]),
+                sha256=str(raw["sha256"]).lower(),
+                grammar=bool(raw["grammar"]),
+                memory_mb=int(raw.get("memory_mb", 0)),
+            )
+        except (KeyError, TypeError, ValueError) as err:
+            raise ConfigError(
+                where, key, f"name, language, url, size, sha256 and grammar ({err})"
+            ) from None
+        if len(info.sha256) != 64 or "/" in info.name or info.name.startswith("."):
+            raise ConfigError(where, key, "a 64-digit SHA-256 and a plain folder name")
+        entries[info.name] = info
+    return entries
+
+
+def installed(folder: Path) -> list[Path]:
+    """Model folders present in `folder` (anything not hidden)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+# ---------------------------------------------------------------------------- fetching
+
+Progress = Callable[[int, int], None]
+"""Called with (bytes so far, bytes in all)."""
+
+
+def fetch(
+    info: ModelInfo,
+    folder: Path,
+    source: str | None = None,
+    progress: Progress | None = None,
+    timeout: float = 30.0,
+) -> Path:
+    """Install `info` into `folder` from its URL, or from `source` (a zip path or a mirror URL)."""
+    target = folder / info.name
+    if target.exists():
+        raise FetchError(f"{info.name} is already installed in {folder} (remove it first)")
+    folder.mkdir(parents=True, exist_ok=True)
+    origin = source or info.url
+    local = Path(origin).expanduser()
+    if local.exists():
+        archive = local
+        _check_archive(info, archive)
+    else:
+        downloads = folder / ".downloads"
+        downloads.mkdir(exist_ok=True)
+        archive = downloads / f"{info.name}.zip.part"
+        _download(origin, archive, info.size, progress, timeout)
+        try:
+            _check_archive(info, archive)
+        except FetchError:
+            archive.unlink(missing_ok=True)  # a wrong file is not worth resuming
+            raise
+    _unpack(info, archive, folder, target)
+    if archive.name.endswith(".part"):
+        archive.unlink(missing_ok=True)
+    return target
+
+
+def _download(url: str, part: Path, size: int, progress: Progress | None, timeout: float) -> None:
+    have = part.stat().st_size if part.exists() else 0
+    if have > size:
+        part.unlink()
+        have = 0
+    if have == size:
+        return
+    request = urllib.request.Request(url, headers={"Range": f"bytes={have}-"} if have else {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            if have and response.status != 206:
+                have = 0  # the server ignored the range: start again
+            with part.open("ab" if have else "wb") as out:
+                done = have
+                while chunk := response.read(CHUNK):
+                    out.write(chunk)
+                    done += len(chunk)
+                    if progress:
+                        progress(done, size)
+    except urllib.error.HTTPError as err:
+        raise FetchError(f"{url}: the server answered {err.code} {err.reason}") from None
+    except urllib.error.URLError as err:
+        raise FetchError(
+            f"could not download {url} ({err.reason}): no network? "
+            "Download the zip elsewhere and use --from PATH"
+        ) from None
+    except (TimeoutError, ConnectionError) as err:
+        raise FetchError(
+            f"the download from {url} broke off ({err}); run the same command again to resume"
+        ) from None
+    except OSError as err:
+        if err.errno == errno.ENOSPC:
+            raise FetchError(f"the disk is full while writing {part}; free some space") from None
+        raise FetchError(f"could not write {part}: {err.strerror}") from None
+    got = part.stat().st_size
+    if got < size:
+        raise FetchError(
+            f"the download from {url} stopped at {got} of {size} bytes; "
+            "run the same command again to resume"
+        )
+
+
+def _check_archive(info: ModelInfo, archive: Path) -> None:
+    size = archive.stat().st_size
+    if size != info.size:
+        raise FetchError(f"{archive}: {size} bytes, expected {info.size} for {info.name}")
+    digest = hashlib.sha256()
+    with archive.open("rb") as f:
+        while chunk := f.read(CHUNK):
+            digest.update(chunk)
+    if digest.hexdigest() != info.sha256:
+        raise FetchError(
+            f"{archive}: SHA-256 {digest.hexdigest()} does not match the manifest's "
+            f"{info.sha256}: not the expected {info.name} (nothing installed)"
+        )
+
+
+def _unpack(info: ModelInfo, archive: Path, folder: Path, target: Path) -> None:
+    with tempfile.TemporaryDirectory(prefix=".unpack-", dir=folder) as tmp:
+        staging = Path(tmp)
+        try:
+            with zipfile.ZipFile(archive) as zf:
+                for member in zf.infolist():
+                    _refuse_escape(member.filename, info.name)
+                zf.extractall(staging)
+        except zipfile.BadZipFile:
+            raise FetchError(f"{archive}: not a zip file") from None
+        except OSError as err:
+            if err.errno == errno.ENOSPC:
+                raise FetchError(f"the disk is full while unpacking {info.name}") from None
+            raise
+        root = _model_root(staging)
+        missing = missing_files(root)
+        if missing:
+            raise FetchError(f"{info.name}: the archive lacks {', '.join(missing)}")
+        root.rename(target)  # same file system: one atomic step
+
+
+def _refuse_escape(name: str, model: str) -> None:
+    path = PurePosixPath(name.replace("\\", "/"))
+    if path.is_absolute() or ".." in path.parts:
+        raise FetchError(f"{model}: the archive entry {name!r} would land outside the model folder")
+
+
+def _model_root(staging: Path) -> Path:
+    """The folder holding `am/`, `conf/`...: the archive's single top folder, or the staging one."""
+    if (staging / "am").is_dir():
+        return staging
+    folders = [p for p in staging.iterdir() if p.is_dir()]
+    return folders[0] if len(folders) == 1 else staging
+
+
+# ---------------------------------------------------------------------------- checking
+
+
+def verify(folder: Path) -> dict[str, list[str]]:
+    """Each installed model and what it lacks (an empty list: complete)."""
+    return {p.name: missing_files(p) for p in installed(folder)}
+
+
+def remove(folder: Path, name: str) -> Path:
+    """Delete an installed model."""
+    target = folder / name
+    if "/" in name or name.startswith(".") or not target.is_dir():
+        raise UserError(f"no model {name!r} installed in {folder}")
+    shutil.rmtree(target)
+    return target
+
+
+def describe(path: Path) -> str:
+    """One line about an installed model folder."""
+    grammar = "runtime grammars" if supports_grammar(path) else "free decoding only"
+    missing = missing_files(path)
+    state = "complete" if not missing else f"incomplete (missing {', '.join(missing)})"
+    return f"{path.name}: {state}, {grammar}"
