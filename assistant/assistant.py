@@ -18,7 +18,7 @@ from assistant.audio.chunk import FRAME, RATE
 from assistant.audio.gate import SpeechContinues, SpeechEnded, SpeechStarted, VoiceGate
 from assistant.audio.sinks import AudioSink
 from assistant.audio.sources import AudioSource
-from assistant.dialogue.intents import UNKNOWN, Intent, IntentMatcher, normalise
+from assistant.dialogue.intents import UNKNOWN, Intent, IntentMatcher
 from assistant.dialogue.routine import Routine
 from assistant.dialogue.sequencer import (
     Action,
@@ -156,7 +156,7 @@ class Assistant:
     def _maybe_trigger(self, text: str, ended: SpeechEnded) -> None:
         if not text or ended.capped or ended.seconds > self.tuning.max_trigger_seconds:
             return  # a trigger is a short utterance on its own, never words inside long talk
-        if normalise(text) not in self.routine.triggers:
+        if not self.matcher.is_trigger(text):
             return
         self.events.emit(self._t, "trigger", text=text, speech_end=round(ended.t, 3))
         self.episodes += 1

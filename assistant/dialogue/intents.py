@@ -39,6 +39,14 @@ class IntentMatcher:
             for phrase in phrases:
                 self._by_phrase.setdefault(phrase, key)
         self._fuzzy_cutoff = fuzzy_cutoff
+        self._triggers = list(routine.triggers)
+
+    def is_trigger(self, text: str) -> bool:
+        """True when `text` is one of the trigger phrases (or, from free decoding, very close)."""
+        said = normalise(text)
+        if said in self._triggers:
+            return True
+        return bool(difflib.get_close_matches(said, self._triggers, n=1, cutoff=self._fuzzy_cutoff))
 
     def phrases(self, intents: tuple[str, ...] | list[str]) -> list[str]:
         """The phrases of these intents (what the recognizer should expect now)."""

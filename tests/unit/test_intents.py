@@ -56,5 +56,20 @@ def test_phrases_for_the_recognizer(matcher: IntentMatcher) -> None:
     assert "yes" not in phrases
 
 
+@pytest.mark.parametrize(
+    ("said", "trigger"),
+    [
+        ("I have a cramp", True),
+        ("I have a cramps", True),
+        ("leg cramp", True),
+        ("I have a camera", False),
+        ("my leg", False),
+        ("cramping up the stairs", False),
+    ],
+)
+def test_triggers_match_whole_phrases(matcher: IntentMatcher, said: str, trigger: bool) -> None:
+    assert matcher.is_trigger(said) is trigger
+
+
 def test_normalise() -> None:
     assert normalise("  I've GOT a Cramp!! ") == "i've got a cramp"
