@@ -37,13 +37,16 @@ log = logging.getLogger(__name__)
 
 GAP_BETWEEN_LINES = 0.35
 """Seconds of quiet between two lines said one after the other."""
+MIN_SPEECH_SECONDS = 0.15
+"""Shorter sounds (a click, a creak) do not break the quiet a trigger must come out of."""
 
 
 @dataclass(frozen=True)
 class ListenTuning:
     """The listening knobs the loop needs (taken from the settings)."""
 
-    max_trigger_seconds: float = 3.0
+    max_trigger_seconds: float = 2.5
+    silence_before_trigger: float = 1.2
     end_silence: float = 0.3
     vad_aggressiveness: int = 3
     after_speech: float = 0.3
@@ -84,6 +87,9 @@ class Assistant:
         self._deadline: float | None = None
         self._heard_at = 0.0
         """Wall-clock time the current utterance ended, to measure the work before answering."""
+        self._previous_speech_end = -float("inf")
+        self._quiet_before = float("inf")
+        """Seconds without speech before the current utterance began."""
 
     def prepare(self) -> None:
         """Render every line of the routine ahead of time, so that answers come at once."""
@@ -109,8 +115,10 @@ class Assistant:
     def _frame(self, frame: np.ndarray) -> None:
         t = self._t
         if t < self._quiet_from:
-            # The assistant is speaking: it must never hear, let alone answer, itself.
+            # The assistant is speaking: it must never hear, let alone answer, itself. Whoever
+            # else spoke meanwhile went unheard, so quiet is counted from when it stops.
             self.gate.reset()
+            self._previous_speech_end = self._quiet_from
             return
         if self._deadline is not None and t >= self._deadline and not self.gate.in_speech:
             self._heard_at = time.monotonic()
@@ -119,6 +127,7 @@ class Assistant:
             return
         for event in self.gate.frame(frame, t):
             if isinstance(event, SpeechStarted):
+                self._quiet_before = event.t - self._previous_speech_end
                 self.recognizer.begin()
                 self.recognizer.feed(event.audio)
             elif isinstance(event, SpeechContinues):
@@ -128,6 +137,8 @@ class Assistant:
 
     def _utterance_ended(self, ended: SpeechEnded) -> None:
         self._heard_at = time.monotonic()
+        if ended.seconds >= MIN_SPEECH_SECONDS:
+            self._previous_speech_end = ended.t
         hypothesis = self.recognizer.end()
         mode = self._listen.mode if self._listen else "trigger"
         self.events.emit(
@@ -154,8 +165,12 @@ class Assistant:
         self._do(self.sequencer.reply(intent, self._t))
 
     def _maybe_trigger(self, text: str, ended: SpeechEnded) -> None:
+        # A trigger is a short utterance on its own, out of quiet: never words inside long talk,
+        # nor a phrase between the commas of someone reading aloud.
         if not text or ended.capped or ended.seconds > self.tuning.max_trigger_seconds:
-            return  # a trigger is a short utterance on its own, never words inside long talk
+            return
+        if self._quiet_before < self.tuning.silence_before_trigger:
+            return
         if not self.matcher.is_trigger(text):
             return
         self.events.emit(self._t, "trigger", text=text, speech_end=round(ended.t, 3))

@@ -244,6 +244,7 @@ def _listen(
         events,
         ListenTuning(
             max_trigger_seconds=listening.max_trigger_seconds,
+            silence_before_trigger=listening.silence_before_trigger,
             end_silence=listening.end_silence,
             vad_aggressiveness=listening.vad_aggressiveness,
             after_speech=listening.after_speech,

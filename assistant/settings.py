@@ -37,8 +37,10 @@ class ListeningSettings:
     """PocketSphinx trigger rejection threshold (log-likelihood ratio a frame); higher: stricter."""
     reply_threshold: float = -3.6
     """PocketSphinx reply rejection threshold; higher rejects more."""
-    max_trigger_seconds: float = 3.0
+    max_trigger_seconds: float = 2.5
     """A trigger is a short utterance on its own: longer speech is never a trigger."""
+    silence_before_trigger: float = 1.2
+    """A trigger comes out of quiet: seconds without speech before it (talk has shorter gaps)."""
     end_silence: float = 0.3
     """Seconds of silence that end an utterance."""
     vad_aggressiveness: int = 3
@@ -100,6 +102,7 @@ _RANGES = {
     ("voice", "volume"): (0.05, 1.0),
     ("listening", "max_trigger_seconds"): (0.5, 10.0),
     ("listening", "end_silence"): (0.1, 2.0),
+    ("listening", "silence_before_trigger"): (0.0, 10.0),
     ("listening", "vad_aggressiveness"): (0, 3),
     ("listening", "after_speech"): (0.0, 3.0),
     ("listening", "threshold"): (-20.0, 5.0),

@@ -36,10 +36,26 @@ def speak(text: str, voice: str = "en-us", rate: int = 150) -> np.ndarray:
 
 
 def brown_noise(n: int, rng: np.random.Generator) -> np.ndarray:
-    """Brown (fan-like) noise with unit RMS."""
-    walk = np.cumsum(rng.normal(0.0, 1.0, n))
-    walk -= np.convolve(walk, np.ones(801) / 801, mode="same")  # keep it from drifting away
-    return walk / (np.sqrt(np.mean(walk**2)) + 1e-12)
+    """Brown (fan-like) noise with unit RMS: power falling as 1/f^2 above 20 Hz."""
+    spectrum = np.fft.rfft(rng.normal(0.0, 1.0, n))
+    freqs = np.fft.rfftfreq(n, 1 / RATE)
+    spectrum /= np.maximum(freqs, 20.0)
+    noise = np.fft.irfft(spectrum, n)
+    return noise / (np.sqrt(np.mean(noise**2)) + 1e-12)
+
+
+def speech_level(speech: np.ndarray) -> float:
+    """RMS (16-bit units, as `mix` scales it) of the loud part of float speech."""
+    loud = np.abs(speech) > 0.02
+    return float(np.sqrt(np.mean((speech[loud] * 0.5 * 32767) ** 2))) if loud.any() else 1.0
+
+
+def add_room(audio: np.ndarray, fan_rms: float, rng: np.random.Generator, floor_rms: float = 30.0):
+    """One continuous fan (brown noise) and microphone hiss under a whole recording, as int16."""
+    noisy = audio.astype(np.float64) + rng.normal(0.0, floor_rms, len(audio))
+    if fan_rms > 0:
+        noisy += brown_noise(len(audio), rng) * fan_rms
+    return np.clip(noisy, -32768, 32767).astype(np.int16)
 
 
 def mix(
@@ -58,8 +74,6 @@ def mix(
     pad = np.zeros(int(lead * RATE)), speech * 0.5 * 32767, np.zeros(int(tail * RATE))
     audio = np.concatenate(pad)
     if snr_db is not None:
-        loud = np.abs(speech) > 0.02
-        speech_rms = np.sqrt(np.mean((speech[loud] * 0.5 * 32767) ** 2)) if loud.any() else 1.0
-        audio += brown_noise(len(audio), rng) * speech_rms / (10 ** (snr_db / 20))
+        audio += brown_noise(len(audio), rng) * speech_level(speech) / (10 ** (snr_db / 20))
     audio += rng.normal(0.0, floor_rms, len(audio))
     return np.clip(audio, -32768, 32767).astype(np.int16)

@@ -67,6 +67,8 @@ class VoiceGate:
         self._in_speech = False
         self._silent_run = 0
         self._frames = 0
+        self._warmup = round(0.3 * RATE / FRAME)
+        """Frames at the start that only train webrtcvad's noise model (it starts unadapted)."""
         self._start_t = 0.0
         self._last_voiced_end = 0.0
 
@@ -124,6 +126,10 @@ class VoiceGate:
         return [SpeechEnded(self._last_voiced_end, self._last_voiced_end - self._start_t)]
 
     def _is_voiced(self, samples: np.ndarray) -> bool:
+        if self._warmup > 0:
+            self._warmup -= 1
+            self._vad.is_speech(samples.tobytes(), RATE)
+            return False
         level = float(np.sqrt(np.mean(samples.astype(np.float32) ** 2)))
         if level < self._min_level:
             return False

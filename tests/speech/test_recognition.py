@@ -128,3 +128,13 @@ def test_replies_are_understood_and_rarely_mistaken(
         wrong += got not in (intent, "unknown")
     assert right / total >= 0.85, f"reply accuracy {right}/{total}"
     assert wrong / total <= 0.07, f"wrong intents {wrong}/{total}"
+
+
+def test_a_trigger_must_come_out_of_quiet(routine: Routine, tmp_path: Path, data_dir: Path) -> None:
+    rng = np.random.default_rng(11)
+    talk = speak("and then she said")
+    trigger = speak("i have a cramp")
+    right_after = mix(np.concatenate([talk, np.zeros(int(0.4 * 16000)), trigger]), 20, rng)
+    assert triggers_heard(routine, right_after, tmp_path, data_dir) == []
+    after_quiet = mix(np.concatenate([talk, np.zeros(int(2.5 * 16000)), trigger]), 20, rng)
+    assert triggers_heard(routine, after_quiet, tmp_path, data_dir) == ["i have a cramp"]

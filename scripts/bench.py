@@ -1,0 +1,380 @@
+"""Benchmark listening on the corpus from scripts/make_corpus.py; prints a table, writes JSON.
+
+    .venv/bin/python scripts/make_corpus.py --out corpus
+    .venv/bin/python scripts/bench.py --corpus corpus --json bench.json
+
+Triggers, negatives, answer latency, processing cost, memory and start-up time are measured by
+running the real command (`cramp-assistant run --input`) on the corpus files. The routine is
+data, so the benchmark gives the assistant a routine whose first step says its greeting and
+ends at once: every trigger (true or false) is answered, timed, and listening resumes.
+Replies are decoded by the assistant's own gate, recognizer and intent matcher, clip by clip.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant.assistant import GAP_BETWEEN_LINES  # noqa: E402,F401  (the same loop is measured)
+from assistant.audio.chunk import FRAME, RATE  # noqa: E402
+from assistant.audio.convert import read_audio, write_wav  # noqa: E402
+from assistant.audio.gate import SpeechContinues, SpeechEnded, SpeechStarted, VoiceGate  # noqa: E402
+from assistant.dialogue.intents import IntentMatcher  # noqa: E402
+from assistant.dialogue.routine import default_routine_path, load_routine  # noqa: E402
+from assistant.engines import build_recognizer, find_vosk_model  # noqa: E402
+from assistant.settings import ListeningSettings, Settings  # noqa: E402
+
+GOALS = {
+    "trigger_recall_10dB": 0.99,
+    "false_triggers_per_hour": 1 / 8,
+    "reply_accuracy_10dB": 0.98,
+    "trigger_latency_p95": 0.400,
+    "reply_latency_p95": 0.600,
+    "idle_cpu_per_audio_second": 0.01,
+    "peak_memory_mb": 150,
+    "start_to_listening_s": 2.0,
+}
+
+
+def bench_routine(folder: Path) -> Path:
+    """The shipped routine, but the first step says the greeting and ends the episode."""
+    text = default_routine_path().read_text(encoding="utf-8")
+    text = text.replace('start = "greet"', 'start = "bench_answer"', 1)
+    text += (
+        '\n[steps.bench_answer]\nsay = ["I\'m here. Straighten your leg."]\n'
+        'end = "no_response"\nescalate = false\n'
+    )
+    path = folder / "bench-routine.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run_child(args: list[str]) -> tuple[float, float, float]:
+    """Run a command; (wall seconds, CPU seconds, peak resident MB) of that child alone."""
+    began = time.monotonic()
+    child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.monotonic() - began
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{' '.join(args)} failed: {child.stderr.read().decode()[-500:]}")
+    child.stderr.close()
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+class Bench:
+    """One engine's measurements."""
+
+    def __init__(self, corpus: Path, engine: str, work: Path) -> None:
+        self.corpus = corpus
+        self.engine = engine
+        self.work = work
+        self.manifest = json.loads((corpus / "manifest.json").read_text())
+        config = work / f"config-{engine}.toml"
+        config.write_text(
+            f'[listening]\nengine = "{engine}"\n[routine]\npath = "{bench_routine(work)}"\n'
+        )
+        self.base = [
+            sys.executable,
+            "-m",
+            "assistant",
+            "--config",
+            str(config),
+            "--data-dir",
+            str(work / "data"),
+            "run",
+        ]
+        self.results: dict = {"engine": engine}
+
+    def run_file(self, wav: Path, name: str) -> tuple[list[dict], float, float, float]:
+        events = self.work / f"{self.engine}-{name}.jsonl"
+        wall, cpu, rss = run_child([*self.base, "--input", str(wav), "--events", str(events)])
+        return [json.loads(x) for x in events.read_text().splitlines()], wall, cpu, rss
+
+    def startup(self) -> None:
+        silence = self.work / "silence.wav"
+        write_wav(silence, np.random.default_rng(0).normal(0, 30, RATE * 8).astype(np.int16), RATE)
+        _, self.startup_cpu, rss = run_child([*self.base, "--input", str(silence)])[:3]
+        self.peak_rss = rss
+        times = []
+        for i in range(3):
+            events = self.work / f"start-{i}.jsonl"
+            began = time.monotonic()
+            child = subprocess.Popen(
+                [*self.base, "--input", str(silence), "--realtime", "--events", str(events)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            while not (events.exists() and '"listening"' in events.read_text()):
+                time.sleep(0.01)
+            times.append(time.monotonic() - began)
+            child.terminate()
+            child.wait()
+        self.results["start_to_listening_s"] = statistics.median(times)
+
+    def triggers(self) -> None:
+        recall, latencies, on_replies = {}, [], {}
+        for label, entry in self.manifest["positives"].items():
+            events, _, _, rss = self.run_file(self.corpus / entry["file"], f"pos-{label}")
+            self.peak_rss = max(self.peak_rss, rss)
+            triggers = [e for e in events if e["event"] == "trigger"]
+            says = [e for e in events if e["event"] == "say"]
+            hit: dict[int, dict] = {}
+            for trig in triggers:
+                for i, clip in enumerate(entry["clips"]):
+                    if clip["start"] <= trig["speech_end"] <= clip["end"]:
+                        hit.setdefault(i, trig)
+            for i, trig in hit.items():
+                clip = entry["clips"][i]
+                answer = next((s for s in says if s["t"] >= trig["t"]), None)
+                if clip["kind"] == "trigger" and answer:
+                    latencies.append(answer["t"] - clip["speech_end"])
+            for kind in ("trigger", "trigger_paraphrase", "reply"):
+                idx = [i for i, c in enumerate(entry["clips"]) if c["kind"] == kind]
+                if idx:
+                    fired = sum(i in hit for i in idx) / len(idx)
+                    if kind == "reply":
+                        on_replies[label] = fired
+                    else:
+                        recall.setdefault(kind, {})[label] = fired
+        self.results["trigger_recall"] = recall.get("trigger", {})
+        self.results["paraphrase_trigger_recall"] = recall.get("trigger_paraphrase", {})
+        self.results["replies_taken_as_triggers"] = on_replies
+        self.results["trigger_latency"] = percentiles(latencies)
+
+    def negatives(self) -> None:
+        counts, seconds, per_kind = 0, 0.0, {}
+        for entry in self.manifest["negatives"]:
+            events, wall, cpu, rss = self.run_file(self.corpus / entry["file"], entry["kind"])
+            self.peak_rss = max(self.peak_rss, rss)
+            fired = [e["text"] for e in events if e["event"] == "trigger"]
+            counts += len(fired)
+            seconds += entry["seconds"]
+            per_kind[entry["kind"]] = {
+                "hours": entry["seconds"] / 3600,
+                "false_triggers": len(fired),
+                "heard_as": dict(Counter(fired)),
+                "cpu_per_audio_second": (cpu - self.startup_cpu) / entry["seconds"],
+            }
+        self.results["negatives"] = per_kind
+        self.results["false_triggers_per_hour"] = counts / (seconds / 3600)
+        self.results["idle_cpu_per_audio_second"] = per_kind["bedroom-noise"][
+            "cpu_per_audio_second"
+        ]
+        self.results["speech_cpu_per_audio_second"] = per_kind["cramp-talk"]["cpu_per_audio_second"]
+
+    def replies(self) -> None:
+        settings = Settings(
+            listening=ListeningSettings(engine=self.engine), data_dir=self.work / "data"
+        )
+        recognizer, _ = build_recognizer(settings)
+        routine = load_routine()
+        matcher = IntentMatcher(routine)
+        step = routine.steps["ask_easing"]
+        expect = tuple(
+            dict.fromkeys([*step.replies, *routine.global_replies, "stop", "repeat", "red_flag"])
+        )
+        phrases = matcher.phrases(expect)
+        accuracy, paraphrase, confusions, latencies = {}, {}, Counter(), []
+        for label, entry in self.manifest["positives"].items():
+            audio = read_audio(self.corpus / entry["file"])
+            tally = {"reply": Counter(), "reply_paraphrase": Counter()}
+            for clip in entry["clips"]:
+                if clip["kind"] not in tally or clip["intent"] not in expect:
+                    continue
+                recognizer.expect(phrases, "reply")
+                got, latency = hear_reply(recognizer, matcher, expect, audio, clip)
+                outcome = (
+                    "right" if got == clip["intent"] else "unknown" if got == "unknown" else "wrong"
+                )
+                tally[clip["kind"]][outcome] += 1
+                if outcome == "wrong":
+                    confusions[f"{clip['intent']} -> {got}"] += 1
+                if latency is not None and got != "unknown":
+                    latencies.append(latency)
+            for kind, target in (("reply", accuracy), ("reply_paraphrase", paraphrase)):
+                total = sum(tally[kind].values()) or 1
+                target[label] = {k: tally[kind][k] / total for k in ("right", "wrong", "unknown")}
+        self.results["reply_accuracy"] = accuracy
+        self.results["paraphrase_replies"] = paraphrase
+        self.results["reply_confusions"] = confusions.most_common(8)
+        self.results["reply_latency"] = percentiles(latencies)
+
+    def run(self) -> dict:
+        self.startup()
+        self.triggers()
+        self.negatives()
+        self.replies()
+        self.results["peak_memory_mb"] = self.peak_rss
+        return self.results
+
+
+def hear_reply(recognizer, matcher, expect, audio: np.ndarray, clip: dict):  # noqa: ANN001
+    """Gate, recognize and match one reply clip as the assistant does; (intent, latency)."""
+    gate = VoiceGate()
+    start = int(clip["start"] * RATE)
+    segment = audio[start : int(clip["end"] * RATE)]
+    intent, latency = "unknown", None
+    for i in range(0, len(segment) - FRAME + 1, FRAME):
+        t = clip["start"] + i / RATE
+        for event in gate.frame(segment[i : i + FRAME], t):
+            if isinstance(event, SpeechStarted):
+                recognizer.begin()
+                recognizer.feed(event.audio)
+            elif isinstance(event, SpeechContinues):
+                recognizer.feed(event.audio)
+            elif isinstance(event, SpeechEnded):
+                began = time.monotonic()
+                text = recognizer.end().text
+                got = matcher.match(text, expect).name if text else "unknown"
+                work = time.monotonic() - began
+                if intent == "unknown":
+                    intent = got
+                    latency = t + FRAME / RATE + work - clip["speech_end"]
+    return intent, latency
+
+
+def percentiles(values: list[float]) -> dict:
+    if not values:
+        return {"n": 0}
+    return {
+        "n": len(values),
+        "p50": float(np.percentile(values, 50)),
+        "p95": float(np.percentile(values, 95)),
+    }
+
+
+def table(results: list[dict]) -> str:
+    lines = [
+        "| figure | goal | " + " | ".join(r["engine"] for r in results) + " |",
+        "|---|---|" + "---|" * len(results),
+    ]
+
+    def row(name: str, goal: str, fmt) -> None:  # noqa: ANN001
+        cells = []
+        for r in results:
+            try:
+                cells.append(fmt(r))
+            except (KeyError, TypeError):
+                cells.append("n/a")
+        lines.append(f"| {name} | {goal} | " + " | ".join(cells) + " |")
+
+    def pct(x: float) -> str:
+        return f"{100 * x:.1f}%"
+
+    for label in results[0].get("trigger_recall", {}):
+        row(
+            f"trigger recall, {label}",
+            "≥ 99% at 10 dB",
+            lambda r, s=label: pct(r["trigger_recall"][s]),
+        )
+    for label in results[0].get("paraphrase_trigger_recall", {}):
+        row(
+            f"unlisted trigger paraphrases, {label}",
+            "(info)",
+            lambda r, s=label: pct(r["paraphrase_trigger_recall"][s]),
+        )
+    row(
+        "false triggers per hour of negatives",
+        "≤ 0.125",
+        lambda r: f"{r['false_triggers_per_hour']:.2f}",
+    )
+    for kind in results[0].get("negatives", {}):
+        row(
+            f"  false triggers in {kind}",
+            "",
+            lambda r, k=kind: (
+                f"{r['negatives'][k]['false_triggers']} in {r['negatives'][k]['hours']:.2f} h"
+            ),
+        )
+
+    def split(d: dict) -> str:
+        return f"{pct(d['right'])} ({pct(d['wrong'])} / {pct(d['unknown'])})"
+
+    def ms(d: dict) -> str:
+        return f"{1000 * d['p50']:.0f} / {1000 * d['p95']:.0f} ms"
+
+    for label in results[0].get("reply_accuracy", {}):
+        row(
+            f"reply accuracy, {label} (wrong / unknown)",
+            "≥ 98% at 10 dB",
+            lambda r, s=label: split(r["reply_accuracy"][s]),
+        )
+    for label in results[0].get("paraphrase_replies", {}):
+        row(
+            f"unlisted reply paraphrases, {label} (wrong / unknown)",
+            "(info)",
+            lambda r, s=label: split(r["paraphrase_replies"][s]),
+        )
+    row(
+        "answer latency after a trigger, p50 / p95",
+        "p95 ≤ 400 ms",
+        lambda r: ms(r["trigger_latency"]),
+    )
+    row("answer latency after a reply, p50 / p95", "p95 ≤ 600 ms", lambda r: ms(r["reply_latency"]))
+    row(
+        "CPU per audio second, idle on bedroom noise",
+        "≤ 0.01 s",
+        lambda r: f"{r['idle_cpu_per_audio_second']:.4f} s",
+    )
+    row(
+        "CPU per audio second, hearing cramp talk",
+        "(info)",
+        lambda r: f"{r['speech_cpu_per_audio_second']:.4f} s",
+    )
+    row("peak resident memory", "≤ 150 MB", lambda r: f"{r['peak_memory_mb']:.0f} MB")
+    row("start to listening", "≤ 2 s", lambda r: f"{r['start_to_listening_s']:.2f} s")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
+    parser.add_argument("--json", type=Path, default=ROOT / "bench.json")
+    parser.add_argument("--engine", choices=["all", "pocketsphinx", "vosk"], default="all")
+    args = parser.parse_args()
+    if not (args.corpus / "manifest.json").exists():
+        sys.exit(
+            f"{args.corpus}: no corpus; make one with scripts/make_corpus.py --out {args.corpus}"
+        )
+    engines = ["pocketsphinx"]
+    if find_vosk_model(Settings()) is not None:
+        engines.append("vosk")
+    else:
+        print("vosk: no English Vosk model installed; benchmarking PocketSphinx only", flush=True)
+    if args.engine != "all":
+        engines = [args.engine]
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for engine in engines:
+            print(f"benchmarking {engine}...", flush=True)
+            results.append(Bench(args.corpus, engine, Path(tmp)).run())
+    report = {
+        "date": date.today().isoformat(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}",
+        "python": platform.python_version(),
+        "corpus": str(args.corpus),
+        "goals": GOALS,
+        "results": results,
+    }
+    args.json.write_text(json.dumps(report, indent=1))
+    print(f"\n{report['date']}, {report['machine']}\n")
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()

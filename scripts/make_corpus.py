@@ -1,0 +1,262 @@
+"""Build the development corpus for scripts/bench.py from espeak-ng voices (16 kHz mono WAV).
+
+    .venv/bin/python scripts/make_corpus.py --out corpus            # the full corpus
+    .venv/bin/python scripts/make_corpus.py --out corpus --small    # a short one (CI)
+
+Positives: every trigger and reply phrasing the routine lists, plus paraphrases it does not, in
+several voices (male and female) and speeds, clean and with brown (fan) noise at 20, 10 and 5 dB.
+Negatives: read-aloud talk *about* leg cramps, ordinary speech, and bedroom noise. Generated, not
+committed: this script is the fixture. `corpus/manifest.json` describes every file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+from speechgen import RATE, add_room, brown_noise, mix, speak, speech_level
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from assistant.audio.convert import write_wav  # noqa: E402
+from assistant.dialogue.routine import load_routine  # noqa: E402
+
+VOICES = ["en-us", "en-us+f2", "en-us+m3", "en+f4", "en-gb", "en+m1"]
+RATES = [110, 150, 190]
+SNRS: list[float | None] = [None, 20, 10, 5]
+GAP = 4.5
+"""Seconds of room noise after each positive clip (the assistant answers in between)."""
+
+TRIGGER_PARAPHRASES = [
+    "ow my leg cramp",
+    "i've got cramp in my leg",
+    "my calf is cramping",
+    "cramp in my foot",
+    "help i have a cramp",
+    "i have a bad cramp",
+]
+REPLY_PARAPHRASES = {
+    "better": ["it's getting better", "much better"],
+    "gone": ["it's all gone now", "it went away"],
+    "still_hurts": ["it still really hurts", "it's still there"],
+    "stop": ["please stop", "stop talking"],
+    "repeat": ["can you repeat that", "what did you say"],
+    "yes": ["yes please", "yes it is swollen"],
+    "no": ["no it isn't", "no not at all"],
+}
+
+CRAMP_TALK = """
+Night leg cramps are sudden, painful tightenings of a muscle, usually in the calf.
+They often strike in the small hours and can last from a few seconds to ten minutes.
+Many people say they have a cramp at least once a week, and older adults get them most.
+If you get a leg cramp, the advice is to straighten the leg and pull your toes towards you.
+Standing on a cool floor and putting your weight on the leg can also help the muscle relax.
+Some people describe a foot cramp that curls the toes and makes walking difficult.
+A cramp in the calf can leave the muscle sore for the rest of the next day.
+Doctors do not fully understand why cramps happen at night.
+One theory is that muscles are tired, and the nerves that control them misfire.
+Sitting for long periods, standing on hard floors, and some medicines are linked to cramps.
+Diuretics, statins and some asthma inhalers can make leg cramps more likely.
+If you think a medicine is causing your cramps, talk to your doctor or pharmacist.
+Do not stop taking a prescribed medicine on your own.
+Stretching your calves before bed may reduce how often the cramps come back.
+A simple stretch is to stand facing a wall and lean forward with one foot behind you.
+Hold the stretch for about ten seconds and repeat it three times on each leg.
+Keeping the bed covers loose stops your toes being pushed downwards at night.
+Pregnant women often get leg cramps in the later months of pregnancy.
+Quinine used to be prescribed for cramps but is no longer recommended for most people.
+Magnesium tablets have not been shown to help ordinary night cramps in older adults.
+See a doctor if the cramps are frequent, very painful, or disturb your sleep.
+A swollen, red or hot leg is not a cramp and needs urgent medical advice.
+Our listener Margaret wrote in to say she has a cramp almost every night.
+She wakes up, shouts help my leg, and her husband has to help her stand up.
+Another listener, John, said his leg cramp started after he took up running.
+Today on the programme we are talking about cramp, what causes it, and what helps.
+Cramp is one of the most common reasons people wake in the night.
+Leg cramps, foot cramps and calf cramps are all the same kind of problem.
+The word cramp comes from an old word meaning to squeeze or compress.
+Athletes get exercise cramps, which are different from cramps at night.
+Drink enough water during the day, and go easy on alcohol and caffeine in the evening.
+Some people swear by a spoonful of mustard or pickle juice, but the evidence is thin.
+If your cramps started after a change of medicine, mention it at your next appointment.
+Keep a diary of when the cramps happen, how long they last, and which leg is affected.
+Bring the diary to your doctor, who can check for other causes.
+Most night cramps are harmless and stop by themselves.
+Now let's take a call from a listener who has had cramps for years.
+Hello, yes, I've got a cramp problem, mostly in my right calf, about twice a week.
+I have a cramp right now as we speak, it comes and goes, it's not too bad.
+The pain is sharp and the muscle feels as hard as a rock.
+What I do is flex my foot and rub the muscle until it lets go.
+That is a good approach, gently, and only if the leg is not swollen or red.
+Thank you for calling, and we hope the cramps ease off soon.
+After the break we'll talk about restless legs, which is often confused with cramp.
+"""
+
+ORDINARY_SPEECH = """
+Good evening, here is the weather for tomorrow: cloudy at first, with sunny spells later.
+The train to the city was late again this morning because of a signal failure.
+Could you pass me the remote, I want to see the end of the match.
+I'm going to the shop in the morning, do we need milk or bread?
+The children have a school trip on Thursday, so remember to sign the form.
+Turn the light off when you come to bed, please.
+Did you lock the back door and put the cat out?
+The dog has been barking at the neighbours' bins all evening.
+We should book the holiday soon, before the prices go up.
+I read an interesting article about gardening in the autumn.
+My sister called, she says the baby is sleeping much better now.
+The heating comes on at six, so the house will be warm when we get up.
+I can't find my glasses, have you seen them anywhere?
+There's a documentary about whales on the other channel at nine.
+Let's have pasta tomorrow, and maybe a salad on the side.
+The car needs a service before the long drive next month.
+I've got a meeting at ten and then lunch with the team.
+Help me carry these boxes up to the spare room, would you?
+Remember to water the plants while we're away.
+That was a lovely dinner, thank you so much.
+"""
+
+
+def sentences(text: str) -> list[str]:
+    return [line.strip() for line in text.strip().splitlines() if line.strip()]
+
+
+def bedroom_noise(seconds: float, rng: np.random.Generator) -> np.ndarray:
+    """A fan (brown noise, slowly changing level), a ticking clock, rustles, and breathing."""
+    n = int(seconds * RATE)
+    t = np.arange(n) / RATE
+    fan = brown_noise(n, rng) * 120 * (1 + 0.3 * np.sin(2 * np.pi * t / 300))
+    clock = np.zeros(n)
+    for i in range(0, n, RATE):
+        clock[i : i + 40] = rng.normal(0, 300, 40)
+    rustle = np.zeros(n)
+    for start in rng.integers(0, max(1, n - RATE), int(seconds / 40)):
+        length = int(rng.uniform(0.3, 1.2) * RATE)
+        burst = rng.normal(0, rng.uniform(200, 800), length) * np.hanning(length)
+        rustle[start : start + length] += burst[: n - start]
+    breathing = brown_noise(n, rng) * 150 * np.clip(np.sin(2 * np.pi * t / 4.5), 0, None) ** 4
+    audio = fan + clock + rustle + breathing + rng.normal(0, 30, n)
+    return np.clip(audio, -32768, 32767).astype(np.int16)
+
+
+def positives(routine, small: bool) -> list[dict]:
+    items = [{"kind": "trigger", "text": p, "intent": "trigger"} for p in routine.triggers]
+    items += [
+        {"kind": "trigger_paraphrase", "text": p, "intent": "trigger"} for p in TRIGGER_PARAPHRASES
+    ]
+    for key, phrases in routine.intents.items():
+        intent = key.split(":")[0]
+        items += [{"kind": "reply", "text": p, "intent": intent} for p in phrases]
+    for intent, phrases in REPLY_PARAPHRASES.items():
+        items += [{"kind": "reply_paraphrase", "text": p, "intent": intent} for p in phrases]
+    if small:
+        keep = {
+            "i have a cramp",
+            "leg cramp",
+            "help my leg",
+            "i've got a cramp",
+            "still hurts",
+            "better",
+            "it's gone",
+            "stop",
+            "yes",
+            "no",
+            "my leg is swollen",
+            "repeat",
+        }
+        items = [i for i in items if i["text"] in keep]
+    return items
+
+
+def build(out: Path, small: bool, seed: int) -> dict:
+    rng = np.random.default_rng(seed)
+    routine = load_routine()
+    out.mkdir(parents=True, exist_ok=True)
+    combos = list(itertools.product(VOICES, RATES))
+    per_phrase = 2 if small else 4
+    snrs = [10] if small else SNRS
+    manifest: dict = {"rate": RATE, "positives": {}, "negatives": []}
+    for snr in snrs:
+        label = "clean" if snr is None else f"{snr:g}dB"
+        audio: list[np.ndarray] = []
+        levels: list[float] = []
+        clips = []
+        at = 0.0
+        for item in positives(routine, small):
+            picks = rng.choice(len(combos), size=per_phrase, replace=False)
+            for voice, rate in (combos[i] for i in picks):
+                speech = speak(item["text"], voice, rate)
+                lead = 0.6
+                clip = mix(speech, None, rng, lead=lead, tail=GAP, floor_rms=0.0)
+                levels.append(speech_level(speech))
+                # espeak pads its output with silence: the speech is where the samples are loud.
+                loud = np.flatnonzero(np.abs(speech) > 0.02)
+                clips.append(
+                    {
+                        **item,
+                        "voice": voice,
+                        "rate": rate,
+                        "snr": snr,
+                        "start": at,
+                        "speech_start": at + lead + loud[0] / RATE,
+                        "speech_end": at + lead + (loud[-1] + 1) / RATE,
+                        "end": at + len(clip) / RATE,
+                    }
+                )
+                audio.append(clip)
+                at += len(clip) / RATE
+        # One fan for the whole file (as in a bedroom), at `snr` below the typical voice.
+        fan = 0.0 if snr is None else float(np.median(levels)) / 10 ** (snr / 20)
+        path = out / f"positives-{label}.wav"
+        write_wav(path, add_room(np.concatenate(audio), fan, rng), RATE)
+        manifest["positives"][label] = {"file": path.name, "clips": clips}
+        print(f"{path.name}: {len(clips)} clips, {at / 60:.1f} min", flush=True)
+
+    talk_minutes = 3 if small else 32
+    speech_minutes = 1 if small else 10
+    noise_minutes = 5 if small else 60
+    for name, text, minutes in (
+        ("cramp-talk", CRAMP_TALK, talk_minutes),
+        ("ordinary-speech", ORDINARY_SPEECH, speech_minutes),
+    ):
+        pieces, levels, total = [], [], 0.0
+        for i in itertools.count():
+            line = sentences(text)[i % len(sentences(text))]
+            voice, rate = combos[(i * 7 + i // len(sentences(text))) % len(combos)]
+            pause = float(rng.uniform(0.3, 1.2))
+            speech = speak(line, voice, rate)
+            piece = mix(speech, None, rng, lead=pause, tail=0.2, floor_rms=0.0)
+            levels.append(speech_level(speech))
+            pieces.append(piece)
+            total += len(piece) / RATE
+            if total >= minutes * 60:
+                break
+        path = out / f"{name}.wav"
+        fan = float(np.median(levels)) / 10 ** (20 / 20)  # talk heard over a fan at 20 dB SNR
+        write_wav(path, add_room(np.concatenate(pieces), fan, rng), RATE)
+        manifest["negatives"].append({"file": path.name, "kind": name, "seconds": total})
+        print(f"{path.name}: {total / 60:.1f} min", flush=True)
+    noise = bedroom_noise(noise_minutes * 60, rng)
+    write_wav(out / "bedroom-noise.wav", noise, RATE)
+    manifest["negatives"].append(
+        {"file": "bedroom-noise.wav", "kind": "bedroom-noise", "seconds": len(noise) / RATE}
+    )
+    print(f"bedroom-noise.wav: {noise_minutes} min", flush=True)
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    return manifest
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, default=Path("corpus"))
+    parser.add_argument("--small", action="store_true", help="a short corpus for CI")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    build(args.out, args.small, args.seed)
+
+
+if __name__ == "__main__":
+    main()
