@@ -30,6 +30,7 @@ from assistant.dialogue.sequencer import (
     Sequencer,
 )
 from assistant.events import EventLog
+from assistant.recorder import EpisodeRecorder
 from assistant.speech.recognizer import Recognizer
 from assistant.speech.synthesizer import Synthesizer
 
@@ -50,6 +51,9 @@ class ListenTuning:
     end_silence: float = 0.3
     vad_aggressiveness: int = 3
     after_speech: float = 0.3
+    count_work_time: bool = True
+    """Put the time spent decoding and rendering on the audio clock (as a device would live it).
+    Off for scripted replays, which must come out the same every time."""
 
 
 class Assistant:
@@ -64,6 +68,7 @@ class Assistant:
         sink: AudioSink,
         events: EventLog,
         tuning: ListenTuning | None = None,
+        recorder: EpisodeRecorder | None = None,
     ) -> None:
         self.routine = routine
         self.recognizer = recognizer
@@ -72,6 +77,9 @@ class Assistant:
         self.sink = sink
         self.events = events
         self.tuning = tuning or ListenTuning()
+        self.recorder = recorder
+        if recorder is not None:
+            events.listeners.append(recorder.handle)
         self.sequencer = Sequencer(routine)
         self.matcher = IntentMatcher(routine)
         self.gate = VoiceGate(
@@ -167,9 +175,14 @@ class Assistant:
     def _maybe_trigger(self, text: str, ended: SpeechEnded) -> None:
         # A trigger is a short utterance on its own, out of quiet: never words inside long talk,
         # nor a phrase between the commas of someone reading aloud.
-        if not text or ended.capped or ended.seconds > self.tuning.max_trigger_seconds:
+        longest = self.tuning.max_trigger_seconds + (1.5 if self.matcher.is_query(text) else 0.0)
+        if not text or ended.capped or ended.seconds > longest:
             return
         if self._quiet_before < self.tuning.silence_before_trigger:
+            return
+        if self.matcher.is_query(text) and self.recorder is not None:
+            self.events.emit(self._t, "query", text=text)
+            self._do([Say(line) for line in self.recorder.cramps_this_week(self._t)])
             return
         if not self.matcher.is_trigger(text):
             return
@@ -198,6 +211,9 @@ class Assistant:
                 self.events.emit(now, "red_flag", kind=action.kind)
             elif isinstance(action, EndEpisode):
                 self.events.emit(now, "episode_end", outcome=action.outcome)
+                if self.recorder and action.outcome in ("relieved", "stopped"):
+                    # Advice about frequency comes when the cramp is over, never during it.
+                    lines += self.recorder.closing_words(now)
         if lines:
             self._speak(lines)
 
@@ -205,7 +221,8 @@ class Assistant:
         pieces = [self.synthesizer.speech(line) for line in lines]
         rate = pieces[0].rate
         # The work since the person stopped talking is time they waited: put it on the clock.
-        start = max(self._t + (time.monotonic() - self._heard_at), self._quiet_from)
+        work = time.monotonic() - self._heard_at if self.tuning.count_work_time else 0.0
+        start = max(self._t + work, self._quiet_from)
         gap = np.zeros(int(GAP_BETWEEN_LINES * rate), dtype=np.int16)
         audio: list[np.ndarray] = []
         at = start
@@ -221,7 +238,7 @@ class Assistant:
     def _start_listening(self, listen: Listen) -> None:
         self._listen = listen
         if listen.mode == "trigger":
-            phrases = list(self.routine.triggers)
+            phrases = [*self.routine.triggers, *self.routine.queries]
         else:
             phrases = self.matcher.phrases(listen.expect)
         self.recognizer.expect(phrases, listen.mode)

@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 import time
+from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
@@ -13,8 +14,10 @@ from assistant.assistant import Assistant, ListenTuning
 from assistant.audio.sinks import AudioSink, NullSink, WavSink, open_speaker
 from assistant.audio.sources import AudioSource, MicrophoneSource, WavSource, check_input_device
 from assistant.dialogue.routine import load_routine
+from assistant.diary import Diary
 from assistant.errors import UserError
 from assistant.events import EventLog
+from assistant.recorder import EpisodeRecorder
 from assistant.scenario import ScenarioSource, load_scenario
 from assistant.settings import Settings, load_settings
 from assistant.speech.synthesizer import Synthesizer, Voice
@@ -35,12 +38,17 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         settings = load_settings(args.config, args.data_dir)
+        # Diary, caches and settings are the user's alone.
+        settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         return args.handler(args, settings)
     except UserError as err:
         print(f"cramp-assistant: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -66,6 +74,8 @@ def _parser() -> argparse.ArgumentParser:
     sim.add_argument("scenario", type=Path)
     sim.add_argument("--output", type=Path, help="write the assistant's speech to this WAV file")
     sim.add_argument("--events", type=Path, help="write events as JSON lines to this file")
+    sim.add_argument("--start", type=_datetime, help="the night's start (e.g. 2026-11-18T03:00)")
+    sim.add_argument("--realtime", action="store_true", help="play the night at real speed")
     sim.set_defaults(handler=_simulate)
 
     demo = commands.add_parser("demo", help="a sample night, printed (and played on a speaker)")
@@ -78,6 +88,29 @@ def _parser() -> argparse.ArgumentParser:
     say.add_argument("--output", type=Path, help="write to this WAV file instead")
     say.add_argument("--output-device", help="output device number or name")
     say.set_defaults(handler=_say)
+
+    diary = commands.add_parser("diary", help="the cramp diary (last 30 days)")
+    diary.add_argument("--since", type=_datetime, help="from this date (e.g. 2026-11-01)")
+    form = diary.add_mutually_exclusive_group()
+    form.add_argument("--csv", action="store_true", help="as CSV")
+    form.add_argument("--json", action="store_true", help="as JSON")
+    diary.set_defaults(handler=_diary)
+    diary_commands = diary.add_subparsers(dest="diary_command", metavar="ACTION")
+    add = diary_commands.add_parser("add", help="log an episode by hand")
+    add.add_argument("--start", type=_datetime, required=True, help="when it began")
+    add.add_argument("--minutes", type=float, required=True, help="how long it lasted")
+    add.add_argument("--leg", choices=["left", "right", "both"])
+    add.add_argument("--muscle", choices=["calf", "foot"])
+    add.add_argument("--severity", type=int, choices=range(11), metavar="0-10")
+    add.add_argument(
+        "--outcome", default="relieved", choices=["relieved", "stopped", "escalated", "no_response"]
+    )
+    add.set_defaults(handler=_diary_add)
+
+    report = commands.add_parser("report", help="an HTML report to take to a doctor")
+    report.add_argument("--out", type=Path, required=True, help="the HTML file to write")
+    report.add_argument("--since", type=_datetime, help="from this date (default: 12 weeks ago)")
+    report.set_defaults(handler=_report)
 
     devices = commands.add_parser("devices", help="list the audio devices")
     devices.set_defaults(handler=_devices)
@@ -118,14 +151,17 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     else:
         sink = open_speaker(_device(args.output_device or settings.audio.output_device))
     where = f"file {args.input}" if args.input else getattr(source, "device_name", "microphone")
-    return _listen(settings, source, sink, args.events, f"Listening on {where}.")
+    return _listen(settings, source, sink, args.events, f"Listening on {where}.", datetime.now())
 
 
 def _simulate(args: argparse.Namespace, settings: Settings) -> int:
     scenario = load_scenario(args.scenario)
-    source = ScenarioSource(scenario, settings.cache_dir / "person")
+    source = ScenarioSource(scenario, settings.cache_dir / "person", realtime=args.realtime)
     sink: AudioSink = WavSink(args.output) if args.output else NullSink()
-    return _listen(settings, source, sink, args.events, f"Simulating {args.scenario}.")
+    origin = args.start or datetime.now()
+    return _listen(
+        settings, source, sink, args.events, f"Simulating {args.scenario}.", origin, replay=True
+    )
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
@@ -136,7 +172,9 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     source = ScenarioSource(scenario, settings.cache_dir / "person", realtime=realtime)
     if not realtime:
         print("No speaker in use: the sample night is printed, not played.")
-    return _listen(settings, source, sink, args.events, "A sample night (demo).")
+    return _listen(
+        settings, source, sink, args.events, "A sample night (demo).", datetime.now(), replay=True
+    )
 
 
 def _say(args: argparse.Namespace, settings: Settings) -> int:
@@ -225,7 +263,13 @@ def _models_remove(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _listen(
-    settings: Settings, source: AudioSource, sink: AudioSink, events_path: Path | None, where: str
+    settings: Settings,
+    source: AudioSource,
+    sink: AudioSink,
+    events_path: Path | None,
+    where: str,
+    origin: datetime,
+    replay: bool = False,
 ) -> int:
     from assistant.engines import build_recognizer
 
@@ -234,6 +278,7 @@ def _listen(
     routine = load_routine(routine_path, emergency=settings.routine.emergency)
     recognizer, why = build_recognizer(settings)
     events = EventLog(events_path, echo=sys.stdout)
+    recorder = EpisodeRecorder(diary_path(settings), origin)
     listening = settings.listening
     assistant = Assistant(
         routine,
@@ -248,7 +293,9 @@ def _listen(
             end_silence=listening.end_silence,
             vad_aggressiveness=listening.vad_aggressiveness,
             after_speech=listening.after_speech,
+            count_work_time=not replay,
         ),
+        recorder,
     )
     assistant.prepare()
     ready = time.monotonic() - began
@@ -264,7 +311,66 @@ def _listen(
     finally:
         source.close()
         events.close()
+        recorder.close()
     return 0
+
+
+def _diary(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant import diary_view
+
+    diary = Diary(diary_path(settings))
+    try:
+        since = args.since or datetime.now() - timedelta(days=30)
+        episodes = diary.episodes(since)
+    finally:
+        diary.close()
+    if args.csv:
+        diary_view.write_csv(episodes, sys.stdout)
+    elif args.json:
+        print(diary_view.to_json(episodes))
+    else:
+        print(diary_view.table(episodes, since))
+    return 0
+
+
+def _diary_add(args: argparse.Namespace, settings: Settings) -> int:
+    diary = Diary(diary_path(settings))
+    try:
+        episode = diary.add(
+            args.start, args.minutes, args.outcome, args.leg, args.muscle, args.severity
+        )
+    finally:
+        diary.close()
+    print(f"Added episode {episode}: {args.start:%a %d %b %Y %H:%M}, {args.minutes:g} min.")
+    return 0
+
+
+def _report(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.report import write_report
+
+    diary = Diary(diary_path(settings))
+    try:
+        since = args.since or datetime.now() - timedelta(weeks=12)
+        episodes = diary.episodes(since)
+    finally:
+        diary.close()
+    write_report(args.out, episodes, since, datetime.now())
+    print(f"Wrote {args.out} ({len(episodes)} episodes since {since:%d %b %Y}).")
+    return 0
+
+
+def diary_path(settings: Settings) -> Path:
+    """The diary file, in the data folder."""
+    return settings.data_dir / "diary.sqlite3"
+
+
+def _datetime(value: str) -> datetime:
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a date or time; expected e.g. 2026-11-18 or 2026-11-18T03:00"
+        ) from None
 
 
 def _synthesizer(settings: Settings) -> Synthesizer:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -25,6 +26,8 @@ class EventLog:
 
     def __init__(self, path: Path | None = None, echo: IO[str] | None = None) -> None:
         self.records: list[dict[str, Any]] = []
+        self.listeners: list[Callable[[dict[str, Any]], None]] = []
+        """Called with every record (the diary keeps episodes this way)."""
         self._file = path.open("w", encoding="utf-8") if path else None
         self._echo = echo
 
@@ -32,6 +35,8 @@ class EventLog:
         """Record one event at audio time `t`."""
         record = {"t": round(t, 3), "event": event, **fields}
         self.records.append(record)
+        for listener in self.listeners:
+            listener(record)
         if self._file:
             self._file.write(json.dumps(record) + "\n")
             self._file.flush()

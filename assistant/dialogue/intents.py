@@ -40,6 +40,7 @@ class IntentMatcher:
                 self._by_phrase.setdefault(phrase, key)
         self._fuzzy_cutoff = fuzzy_cutoff
         self._triggers = list(routine.triggers)
+        self._queries = set(routine.queries)
 
     def is_trigger(self, text: str) -> bool:
         """True when `text` is one of the trigger phrases (or, from free decoding, very close)."""
@@ -47,6 +48,10 @@ class IntentMatcher:
         if said in self._triggers:
             return True
         return bool(difflib.get_close_matches(said, self._triggers, n=1, cutoff=self._fuzzy_cutoff))
+
+    def is_query(self, text: str) -> bool:
+        """True when `text` asks how many cramps there were this week."""
+        return normalise(text) in self._queries
 
     def phrases(self, intents: tuple[str, ...] | list[str]) -> list[str]:
         """The phrases of these intents (what the recognizer should expect now)."""

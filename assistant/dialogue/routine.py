@@ -21,11 +21,14 @@ INTENTS = (
     "foot",
     "yes",
     "no",
+    "severity",
 )
 """Reply intents the assistant understands; `unknown` is what anything else becomes."""
 
 OUTCOMES = ("relieved", "stopped", "escalated", "no_response")
 RED_FLAG_KINDS = ("clot", "breathing", "injury", "weakness")
+KINDED_INTENTS = {"red_flag": RED_FLAG_KINDS, "severity": tuple(str(i) for i in range(11))}
+"""Intents whose phrases come in kinds: which red flag, how bad (0 to 10)."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ class Routine:
     hold_replies: tuple[str, ...]
     red_flag_steps: dict[str, str]
     counting: dict[int, str]
+    queries: tuple[str, ...] = ()
+    """Questions answered when asleep ("how many cramps this week")."""
     reply_timeout: float = 8.0
     escalate_after: float = 600.0
     escalate_step: str = ""
@@ -130,6 +135,10 @@ def parse_routine(data: dict, where: str, emergency: str = "your emergency numbe
         hold_replies=tuple(head.get("hold_replies", ("stop", "red_flag"))),
         red_flag_steps=dict(head.get("red_flag_steps", {})),
         counting=counting,
+        queries=tuple(
+            _normalise(p)
+            for p in reader.str_list(data.get("queries", {}), "cramps_this_week", "queries")
+        ),
         reply_timeout=reader.number(head, "reply_timeout", "routine", 8.0),
         escalate_after=reader.number(head, "escalate_after", "routine", 600.0),
         escalate_step=reader.str_(head, "escalate_step", "routine"),
@@ -312,16 +321,17 @@ class _Reader:
         for name, value in table.items():
             if name not in INTENTS:
                 raise ConfigError(self.where, f"intents.{name}", f"one of {', '.join(INTENTS)}")
-            if name == "red_flag":
+            if name in KINDED_INTENTS:
+                kinds = KINDED_INTENTS[name]
                 if not isinstance(value, dict):
-                    raise ConfigError(self.where, "intents.red_flag", "a table of kind = phrases")
+                    raise ConfigError(self.where, f"intents.{name}", "a table of kind = phrases")
                 for kind in value:
-                    if kind not in RED_FLAG_KINDS:
+                    if kind not in kinds:
                         raise ConfigError(
-                            self.where, f"intents.red_flag.{kind}", f"one of {RED_FLAG_KINDS}"
+                            self.where, f"intents.{name}.{kind}", f"one of {', '.join(kinds)}"
                         )
-                    phrases = self.str_list(value, kind, "intents.red_flag")
-                    result[f"red_flag:{kind}"] = tuple(_normalise(p) for p in phrases)
+                    phrases = self.str_list(value, kind, f"intents.{name}")
+                    result[f"{name}:{kind}"] = tuple(_normalise(p) for p in phrases)
             else:
                 phrases = self.str_list(table, name, "intents")
                 result[name] = tuple(_normalise(p) for p in phrases)

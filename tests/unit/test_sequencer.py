@@ -99,8 +99,10 @@ def test_better_gives_a_short_extra_hold_then_rest(night: Night) -> None:
     night.reply("better")
     assert night.step == "extra_hold"
     night.hold_through()
+    assert night.step == "ask_severity"  # one optional question for the diary
+    night.reply("severity", "7")
     assert night.outcome() == "relieved"
-    assert night.steps()[-2:] == ["extra_hold", "rest"]
+    assert night.steps()[-4:] == ["extra_hold", "rest", "ask_severity", "goodnight"]
     assert any("pillow" in line for line in night.said())
     assert night.listening == Listen("trigger")  # back to sleep
 
@@ -109,7 +111,10 @@ def test_gone_goes_straight_to_rest(night: Night) -> None:
     night.trigger()
     night.hold_through()
     night.reply("gone")
+    assert night.said()[-1] == "How bad was it, from one to ten?"
+    night.wait()  # no answer to the optional question: fine
     assert night.outcome() == "relieved"
+    assert night.said()[-1] == "Goodnight."
 
 
 def test_still_hurts_stretches_again_then_sits_up_before_standing(night: Night) -> None:
@@ -261,6 +266,7 @@ def test_relief_after_ten_minutes_still_ends_relieved(night: Night) -> None:
     night.hold_through()
     night.t = 700
     night.reply("gone")
+    night.wait()
     assert night.outcome() == "relieved"
 
 

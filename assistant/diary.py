@@ -1,0 +1,282 @@
+"""The cramp diary: every episode in a local SQLite file (WAL), readable by the user alone.
+
+An episode is written when it starts and updated at every step, so a crash or a power cut loses
+nothing already heard; an episode left open is closed as `interrupted` the next time the diary
+is opened. Schema changes are upgrades, applied in order from the first version on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import statistics
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from assistant.errors import UserError
+
+OUTCOMES = ("relieved", "stopped", "escalated", "no_response", "interrupted")
+LEGS = ("left", "right", "both")
+MUSCLES = ("calf", "foot")
+
+MIGRATIONS = [
+    # version 1: the first diary
+    """
+    CREATE TABLE episodes (
+        id INTEGER PRIMARY KEY,
+        started TEXT NOT NULL,
+        ended TEXT,
+        updated TEXT NOT NULL,
+        leg TEXT,
+        muscle TEXT,
+        steps TEXT NOT NULL DEFAULT '[]',
+        replies TEXT NOT NULL DEFAULT '[]',
+        red_flags TEXT NOT NULL DEFAULT '[]',
+        outcome TEXT NOT NULL DEFAULT 'open'
+    );
+    CREATE INDEX episodes_started ON episodes (started);
+    """,
+    # version 2: how bad it was, where the entry came from, advice already given
+    """
+    ALTER TABLE episodes ADD COLUMN severity INTEGER;
+    ALTER TABLE episodes ADD COLUMN source TEXT NOT NULL DEFAULT 'voice';
+    CREATE TABLE advice (kind TEXT NOT NULL, given TEXT NOT NULL);
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class DiaryError(UserError):
+    """The diary file cannot be used; the message says which file and why."""
+
+
+@dataclass
+class Episode:
+    """One cramp, as the diary keeps it."""
+
+    id: int
+    started: datetime
+    ended: datetime | None
+    outcome: str
+    leg: str | None = None
+    muscle: str | None = None
+    severity: int | None = None
+    source: str = "voice"
+    steps: list[str] = field(default_factory=list)
+    replies: list[str] = field(default_factory=list)
+    red_flags: list[str] = field(default_factory=list)
+
+    @property
+    def minutes(self) -> float | None:
+        """Duration in minutes, when it ended."""
+        return (self.ended - self.started).total_seconds() / 60 if self.ended else None
+
+
+class Diary:
+    """Open (creating if needed) the diary at `path`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists():
+                # Created readable by the user alone, before any data is written.
+                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+            self._db = sqlite3.connect(path, timeout=2.0, isolation_level=None)
+            self._check_is_diary()  # before anything is written: it may be someone else's file
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._upgrade()
+            self.recovered = self._close_interrupted()
+        except sqlite3.DatabaseError as err:
+            raise DiaryError(_explain(path, err)) from None
+        except OSError as err:
+            raise DiaryError(f"{path}: cannot open the diary ({err.strerror})") from None
+
+    def close(self) -> None:
+        """Close the file."""
+        self._db.close()
+
+    # ------------------------------------------------------------------ schema
+
+    def _check_is_diary(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if (
+            version == 0
+            and self._db.execute(
+                "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+            ).fetchone()[0]
+        ):
+            raise sqlite3.DatabaseError("holds tables of something else, not a cramp diary")
+        if version > SCHEMA_VERSION:
+            raise sqlite3.DatabaseError(f"was written by a newer version (schema {version})")
+
+    def _upgrade(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        for number in range(version, SCHEMA_VERSION):
+            self._db.execute("BEGIN IMMEDIATE")
+            for statement in filter(str.strip, MIGRATIONS[number].split(";")):
+                self._db.execute(statement)
+            self._db.execute(f"PRAGMA user_version = {number + 1}")
+            self._db.execute("COMMIT")
+
+    def _close_interrupted(self) -> int:
+        cursor = self._db.execute(
+            "UPDATE episodes SET outcome = 'interrupted', ended = updated WHERE outcome = 'open'"
+        )
+        return cursor.rowcount
+
+    # ------------------------------------------------------------------ writing
+
+    def start(self, when: datetime, source: str = "voice") -> int:
+        """A new episode; returns its id."""
+        stamp = when.isoformat(timespec="seconds")
+        cursor = self._write(
+            "INSERT INTO episodes (started, updated, source) VALUES (?, ?, ?)",
+            (stamp, stamp, source),
+        )
+        return int(cursor.lastrowid)
+
+    def update(self, episode: int, when: datetime, **fields: object) -> None:
+        """Record progress: lists are stored as JSON, other values as they are."""
+        values = {k: json.dumps(v) if isinstance(v, list) else v for k, v in fields.items()}
+        values["updated"] = when.isoformat(timespec="seconds")
+        assignments = ", ".join(f"{k} = ?" for k in values)
+        self._write(f"UPDATE episodes SET {assignments} WHERE id = ?", (*values.values(), episode))
+
+    def finish(self, episode: int, when: datetime, outcome: str) -> None:
+        """The episode ended with `outcome`."""
+        stamp = when.isoformat(timespec="seconds")
+        self._write(
+            "UPDATE episodes SET ended = ?, updated = ?, outcome = ? WHERE id = ?",
+            (stamp, stamp, outcome, episode),
+        )
+
+    def add(
+        self,
+        started: datetime,
+        minutes: float,
+        outcome: str = "relieved",
+        leg: str | None = None,
+        muscle: str | None = None,
+        severity: int | None = None,
+    ) -> int:
+        """An episode logged by hand."""
+        if outcome not in OUTCOMES:
+            raise UserError(f"outcome: expected one of {', '.join(OUTCOMES)}, got {outcome!r}")
+        if leg is not None and leg not in LEGS:
+            raise UserError(f"leg: expected one of {', '.join(LEGS)}, got {leg!r}")
+        if muscle is not None and muscle not in MUSCLES:
+            raise UserError(f"muscle: expected one of {', '.join(MUSCLES)}, got {muscle!r}")
+        if severity is not None and not 0 <= severity <= 10:
+            raise UserError(f"severity: expected 0 to 10, got {severity}")
+        if not 0 <= minutes <= 24 * 60:
+            raise UserError(f"minutes: expected 0 to 1440, got {minutes:g}")
+        episode = self.start(started, source="manual")
+        self.update(episode, started, leg=leg, muscle=muscle, severity=severity)
+        self.finish(episode, started + timedelta(minutes=minutes), outcome)
+        return episode
+
+    def advice_given(self, kind: str, when: datetime) -> None:
+        """Remember that advice of this kind was given."""
+        self._write(
+            "INSERT INTO advice (kind, given) VALUES (?, ?)",
+            (kind, when.isoformat(timespec="seconds")),
+        )
+
+    def advice_since(self, kind: str, since: datetime) -> bool:
+        """Whether advice of this kind was given after `since`."""
+        row = self._db.execute(
+            "SELECT 1 FROM advice WHERE kind = ? AND given >= ?",
+            (kind, since.isoformat(timespec="seconds")),
+        ).fetchone()
+        return row is not None
+
+    def _write(self, sql: str, params: tuple) -> sqlite3.Cursor:
+        try:
+            return self._db.execute(sql, params)
+        except sqlite3.DatabaseError as err:
+            raise DiaryError(_explain(self.path, err)) from None
+
+    # ------------------------------------------------------------------ reading
+
+    def episodes(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> list[Episode]:
+        """Episodes that started in [since, until), oldest first."""
+        sql = "SELECT * FROM episodes WHERE started >= ? AND started < ? ORDER BY started"
+        low = (since or datetime.min).isoformat(timespec="seconds")
+        high = (until or datetime.max).isoformat(timespec="seconds")
+        self._db.row_factory = sqlite3.Row
+        try:
+            rows = self._db.execute(sql, (low, high)).fetchall()
+        finally:
+            self._db.row_factory = None
+        return [_episode(row) for row in rows]
+
+
+def _episode(row: sqlite3.Row) -> Episode:
+    return Episode(
+        id=row["id"],
+        started=datetime.fromisoformat(row["started"]),
+        ended=datetime.fromisoformat(row["ended"]) if row["ended"] else None,
+        outcome=row["outcome"],
+        leg=row["leg"],
+        muscle=row["muscle"],
+        severity=row["severity"],
+        source=row["source"],
+        steps=json.loads(row["steps"]),
+        replies=json.loads(row["replies"]),
+        red_flags=json.loads(row["red_flags"]),
+    )
+
+
+def _explain(path: Path, err: sqlite3.DatabaseError) -> str:
+    text = str(err)
+    if "not a database" in text or "something else" in text or "newer version" in text:
+        return f"{path}: not a cramp diary this version can use ({text})"
+    if "locked" in text:
+        return f"{path}: the diary is locked by another program; try again in a moment"
+    if "readonly" in text or "read-only" in text:
+        return f"{path}: the diary is read-only; nothing new can be written to it"
+    if "full" in text:
+        return f"{path}: the disk is full; the diary cannot grow"
+    return f"{path}: diary error ({text})"
+
+
+# ---------------------------------------------------------------------------- summaries
+
+
+def nights(episodes: list[Episode]) -> dict:
+    """Episodes grouped by night: a night runs from noon to noon, named by its evening's date."""
+    grouped: dict = {}
+    for ep in episodes:
+        night = (ep.started - timedelta(hours=12)).date()
+        grouped.setdefault(night, []).append(ep)
+    return grouped
+
+
+def frequency_advice(episodes: list[Episode], now: datetime) -> str | None:
+    """Why to see a doctor, when the diary shows it; None when it does not."""
+    by_night = nights([e for e in episodes if e.started <= now])
+    this_night = (now - timedelta(hours=12)).date()
+    if len(by_night.get(this_night, [])) >= 3:
+        return "You've had several cramps tonight. Please tell your doctor about them."
+    weeks = []
+    for back in (0, 7):
+        end = this_night - timedelta(days=back)
+        count = sum(1 for n in by_night if end - timedelta(days=6) <= n <= end)
+        weeks.append(count)
+    if all(count >= 3 for count in weeks):
+        return (
+            "Cramps came on three or more nights a week, for two weeks. "
+            "Please see your doctor about them."
+        )
+    return None
+
+
+def median_minutes(episodes: list[Episode]) -> float | None:
+    """Median duration of finished episodes."""
+    values = [e.minutes for e in episodes if e.minutes is not None]
+    return statistics.median(values) if values else None

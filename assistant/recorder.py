@@ -1,0 +1,129 @@
+"""Keeps the diary from the assistant's events, and never lets the diary stop the routine.
+
+Every diary operation is guarded: a file that is not a diary, a locked or read-only database, a
+full disk are logged (once per problem) and the person is still guided through the cramp.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from assistant.diary import Diary, DiaryError, frequency_advice
+
+log = logging.getLogger(__name__)
+
+
+class EpisodeRecorder:
+    """Listens to event records (`t` on the audio clock) and writes episodes to the diary."""
+
+    def __init__(self, path: Path, origin: datetime) -> None:
+        self.path = path
+        self.origin = origin
+        """Wall-clock time of audio time 0."""
+        self.problems: list[str] = []
+        self._diary: Diary | None = None
+        self._episode: int | None = None
+        self._state: dict[str, Any] = {}
+        self._guard(self._open)
+
+    def _open(self) -> None:
+        self._diary = Diary(self.path)
+        if self._diary.recovered:
+            log.warning("closed %d interrupted episode(s) in the diary", self._diary.recovered)
+
+    def when(self, t: float) -> datetime:
+        """The wall-clock time of audio time `t`."""
+        return self.origin + timedelta(seconds=t)
+
+    def _guard(self, action: Callable[[], None]) -> None:
+        try:
+            action()
+        except DiaryError as err:
+            message = str(err)
+            if message not in self.problems:
+                self.problems.append(message)
+                log.error("diary: %s (the routine goes on)", message)
+
+    def handle(self, record: dict[str, Any]) -> None:
+        """One event record."""
+        if self._diary is None:
+            return
+        kind, now = record["event"], self.when(record["t"])
+        if kind == "trigger":
+            self._state = {"steps": [], "replies": [], "red_flags": [], "muscle": "calf"}
+            self._episode = None
+
+            def start() -> None:
+                assert self._diary is not None
+                self._episode = self._diary.start(now)
+
+            self._guard(start)
+            return
+        if self._episode is None:
+            return
+        state = self._state
+        if kind == "step":
+            state["steps"].append(record["id"])
+            if record["id"].startswith("foot"):
+                state["muscle"] = "foot"
+        elif kind == "intent":
+            state["replies"].append(record["name"])
+            if record["name"] == "severity" and record.get("kind"):
+                state["severity"] = int(record["kind"])
+        elif kind == "red_flag":
+            state["red_flags"].append(record["kind"])
+        elif kind == "episode_end":
+            episode, self._episode = self._episode, None
+            self._guard(lambda: self._diary.update(episode, now, **state))  # type: ignore[union-attr]
+            self._guard(lambda: self._diary.finish(episode, now, record["outcome"]))  # type: ignore[union-attr]
+            return
+        else:
+            return
+        episode = self._episode
+        self._guard(lambda: self._diary.update(episode, now, **state))  # type: ignore[union-attr]
+
+    def closing_words(self, t: float) -> list[str]:
+        """Frequency advice at an episode's end, said once a week at most."""
+        if self._diary is None:
+            return []
+        now = self.when(t)
+        words: list[str] = []
+
+        def advise() -> None:
+            assert self._diary is not None
+            advice = frequency_advice(self._diary.episodes(now - timedelta(days=15)), now)
+            if advice and not self._diary.advice_since("frequency", now - timedelta(days=7)):
+                self._diary.advice_given("frequency", now)
+                words.extend(_sentences(advice))
+
+        self._guard(advise)
+        return words
+
+    def cramps_this_week(self, t: float) -> list[str]:
+        """The spoken answer to 'how many cramps this week?'."""
+        if self._diary is None:
+            return ["Sorry, I can't read the diary right now."]
+        now = self.when(t)
+        found: list[int] = []
+        self._guard(lambda: found.append(len(self._diary.episodes(now - timedelta(days=7), now))))  # type: ignore[union-attr]
+        if not found:
+            return ["Sorry, I can't read the diary right now."]
+        count = found[0]
+        if count == 0:
+            return ["No cramps in the last seven days."]
+        plural = "cramp" if count == 1 else "cramps"
+        return [f"{count} {plural} in the last seven days."]
+
+    def close(self) -> None:
+        """Close the diary."""
+        if self._diary is not None:
+            self._diary.close()
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.?!])\s+", text.strip()) if s]

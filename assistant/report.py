@@ -1,0 +1,185 @@
+"""The report to take to a doctor: one self-contained, print-friendly HTML file.
+
+Charts are drawn with matplotlib and embedded as images; nothing is fetched from anywhere.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections import Counter
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from assistant.diary import Episode, frequency_advice, median_minutes, nights
+
+DOCTOR_NOTE = (
+    "Most night cramps are harmless and stop by themselves, but frequent cramps are worth a "
+    "visit to your GP: cramps on 3 or more nights a week for 2 weeks, several in one night, "
+    "or sleep that is often disturbed by them. Some medicines can bring cramps on (for "
+    "example diuretics, statins and some inhalers): ask your doctor or pharmacist, and never "
+    "stop a medicine on your own. Get urgent medical advice the same day for a leg that is "
+    "swollen, red, hot or throbbing, or a cramp that has not eased after about ten minutes; "
+    "call your emergency number for breathlessness or chest pain."
+)
+
+
+def _chart(draw) -> str:  # noqa: ANN001 - a function drawing on matplotlib axes
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 2.6), dpi=110)
+    draw(ax)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def per_week(episodes: list[Episode], since: datetime, now: datetime) -> list[tuple[str, int]]:
+    """(week label, episodes) for each week from `since` to `now`."""
+    start = (since - timedelta(days=since.weekday())).date()
+    weeks = []
+    day = start
+    while day <= now.date():
+        count = sum(1 for e in episodes if day <= e.started.date() < day + timedelta(days=7))
+        weeks.append((f"{day:%d %b}", count))
+        day += timedelta(days=7)
+    return weeks
+
+
+def per_hour(episodes: list[Episode]) -> list[tuple[int, int]]:
+    """(hour, episodes) for the night hours 18:00 to 11:00."""
+    counts = Counter(e.started.hour for e in episodes)
+    hours = [*range(18, 24), *range(0, 12)]
+    return [(h, counts.get(h, 0)) for h in hours]
+
+
+def write_report(path: Path, episodes: list[Episode], since: datetime, now: datetime) -> None:
+    """Write the report."""
+    weeks = per_week(episodes, since, now)
+    hours = per_hour(episodes)
+
+    def weekly(ax) -> None:  # noqa: ANN001
+        ax.bar([w for w, _ in weeks], [c for _, c in weeks], color="#4a6fa5")
+        ax.set_title("Episodes per week (week starting)")
+        ax.tick_params(axis="x", labelrotation=45, labelsize=7)
+        ax.yaxis.get_major_locator().set_params(integer=True)
+
+    def hourly(ax) -> None:  # noqa: ANN001
+        ax.bar([f"{h:02d}" for h, _ in hours], [c for _, c in hours], color="#7a5195")
+        ax.set_title("Episodes by hour of the night")
+        ax.yaxis.get_major_locator().set_params(integer=True)
+
+    median = median_minutes(episodes)
+    legs = Counter(e.leg or "not said" for e in episodes)
+    outcomes = Counter(e.outcome for e in episodes)
+    helped = Counter(_what_helped(e) for e in episodes if e.outcome == "relieved")
+    flags = [(e, f) for e in episodes for f in e.red_flags]
+    severities = [e.severity for e in episodes if e.severity is not None]
+    advice = advice_in_period(episodes)
+    nights_count = len(nights(episodes))
+
+    def items(counter: Counter) -> str:
+        return (
+            "".join(f"<li>{html.escape(str(k))}: {v}</li>" for k, v in counter.most_common())
+            or "<li>none recorded</li>"
+        )
+
+    rows = "".join(
+        f"<tr><td>{e.started:%a %d %b %Y %H:%M}</td>"
+        f"<td>{'' if e.minutes is None else f'{e.minutes:.1f}'}</td>"
+        f"<td>{html.escape(e.leg or '-')}</td><td>{html.escape(e.muscle or '-')}</td>"
+        f"<td>{'' if e.severity is None else e.severity}</td><td>{html.escape(e.outcome)}</td>"
+        f"<td>{html.escape(', '.join(e.red_flags) or '-')}</td></tr>"
+        for e in episodes
+    )
+    flag_list = (
+        "".join(f"<li>{e.started:%a %d %b %Y %H:%M}: {html.escape(f)}</li>" for e, f in flags)
+        or "<li>none</li>"
+    )
+    advice_html = (
+        "".join(
+            f'<p class="advice" id="advice">{html.escape(text)} (first on {day:%d %b %Y})</p>'
+            for text, day in advice
+        )
+        if advice
+        else '<p id="advice">The diary does not show cramps often enough to call for a visit on '
+        "that ground alone.</p>"
+    )
+    median_text = "-" if median is None else f"{median:.1f} min"
+    severity_text = "-" if not severities else f"{sum(severities) / len(severities):.1f} / 10"
+    weekly_png, hourly_png = _chart(weekly), _chart(hourly)
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Night leg cramp report</title>
+<style>
+body {{ font-family: sans-serif; max-width: 52em; margin: 2em auto; color: #222; }}
+h1 {{ font-size: 1.5em; }} h2 {{ font-size: 1.15em; margin-top: 1.6em; }}
+.figures {{ display: flex; gap: 2em; flex-wrap: wrap; }}
+.figure {{ border: 1px solid #ccc; padding: .6em 1em; border-radius: 4px; }}
+.figure b {{ display: block; font-size: 1.6em; }}
+.advice {{ border-left: 4px solid #b33; padding-left: .8em; font-weight: bold; }}
+table {{ border-collapse: collapse; width: 100%; font-size: .9em; }}
+td, th {{ border-bottom: 1px solid #ddd; padding: .25em .5em; text-align: left; }}
+img {{ max-width: 100%; }}
+@media print {{ body {{ margin: 0; max-width: none; }} .figure, img {{ break-inside: avoid; }} }}
+</style></head>
+<body>
+<h1>Night leg cramps: {since:%d %b %Y} to {now:%d %b %Y}</h1>
+<p>Recorded by an offline bedside assistant. Times are local.</p>
+<div class="figures">
+ <div class="figure" id="episodes"><b>{len(episodes)}</b>episodes</div>
+ <div class="figure" id="nights"><b>{nights_count}</b>nights with cramps</div>
+ <div class="figure" id="median"><b>{median_text}</b>median duration</div>
+ <div class="figure" id="severity"><b>{severity_text}</b>average severity</div>
+</div>
+<h2>When to see a doctor</h2>
+{advice_html}
+<p>{html.escape(DOCTOR_NOTE)}</p>
+<h2>How often</h2>
+<img id="chart-weeks" alt="Episodes per week" src="data:image/png;base64,{weekly_png}">
+<img id="chart-hours" alt="Episodes by hour" src="data:image/png;base64,{hourly_png}">
+<h2>Legs</h2><ul>{items(legs)}</ul>
+<h2>How episodes ended</h2><ul>{items(outcomes)}</ul>
+<h2>What helped (last step before relief)</h2><ul>{items(helped)}</ul>
+<h2>Red flags raised</h2><ul id="red-flags">{flag_list}</ul>
+<h2>All episodes</h2>
+<table><tr><th>when</th><th>minutes</th><th>leg</th><th>muscle</th><th>severity</th>
+<th>outcome</th><th>red flags</th></tr>{rows}</table>
+</body></html>
+"""
+    path.write_text(page, encoding="utf-8")
+
+
+def advice_in_period(episodes: list[Episode]) -> list[tuple[str, datetime]]:
+    """Each kind of frequency advice the diary called for in the period, with when it first did."""
+    found: dict[str, datetime] = {}
+    for episode in episodes:
+        text = frequency_advice(episodes, episode.started)
+        if text and text not in found:
+            found[text] = episode.started
+    return list(found.items())
+
+
+def _what_helped(episode: Episode) -> str:
+    names = {
+        "stretch": "stretching",
+        "stretch_again": "stretching",
+        "extra_hold": "stretching",
+        "stand": "standing",
+        "massage": "gentle rubbing",
+        "seated_stretch": "seated stretch",
+        "foot_stretch": "foot stretch",
+        "foot_press": "pressing the foot flat",
+        "foot_rub": "rubbing the arch",
+    }
+    for step in reversed(episode.steps):
+        if step in names and step != "extra_hold":
+            return names[step]
+    return "it passed" if episode.source == "voice" else "logged by hand"
