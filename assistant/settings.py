@@ -33,7 +33,7 @@ class ListeningSettings:
     """`auto` (Vosk if an English Vosk model is installed), `vosk` or `pocketsphinx`."""
     vosk_model: str = ""
     """Path to a Vosk model folder; empty: look in the models folders."""
-    threshold: float = -2.8
+    threshold: float = -3.2
     """PocketSphinx trigger rejection threshold (log-likelihood ratio a frame); higher: stricter."""
     reply_threshold: float = -3.6
     """PocketSphinx reply rejection threshold; higher rejects more."""

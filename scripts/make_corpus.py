@@ -96,6 +96,34 @@ Thank you for calling, and we hope the cramps ease off soon.
 After the break we'll talk about restless legs, which is often confused with cramp.
 """
 
+SHORT_PHRASES = [
+    # Said on their own, out of quiet, as a partner or a sleep-talker might: the hardest negatives.
+    "and then she said",
+    "good night",
+    "turn off the light",
+    "what time is it",
+    "i have a question",
+    "leg day",
+    "help me",
+    "my leg",
+    "cramping",
+    "i've got a car",
+    "help my friend",
+    "the lamp",
+    "come here",
+    "i'm cold",
+    "a cup of tea",
+    "it's late",
+    "never mind",
+    "stop it",
+    "go to sleep",
+    "i love you",
+    "where's the cat",
+    "i have a cold",
+    "my back",
+    "foot ball",
+]
+
 ORDINARY_SPEECH = """
 Good evening, here is the weather for tomorrow: cloudy at first, with sunny spells later.
 The train to the city was late again this morning because of a signal failure.
@@ -239,6 +267,19 @@ def build(out: Path, small: bool, seed: int) -> dict:
         write_wav(path, add_room(np.concatenate(pieces), fan, rng), RATE)
         manifest["negatives"].append({"file": path.name, "kind": name, "seconds": total})
         print(f"{path.name}: {total / 60:.1f} min", flush=True)
+    pieces, levels = [], []
+    for phrase, (voice, rate) in itertools.product(SHORT_PHRASES, combos[:: 6 if small else 1]):
+        speech = speak(phrase, voice, rate)
+        pieces.append(
+            mix(speech, None, rng, lead=float(rng.uniform(2.0, 4.0)), tail=0.5, floor_rms=0.0)
+        )
+        levels.append(speech_level(speech))
+    audio = add_room(np.concatenate(pieces), float(np.median(levels)) / 10, rng)
+    write_wav(out / "short-phrases.wav", audio, RATE)
+    manifest["negatives"].append(
+        {"file": "short-phrases.wav", "kind": "short-phrases", "seconds": len(audio) / RATE}
+    )
+    print(f"short-phrases.wav: {len(pieces)} phrases, {len(audio) / RATE / 60:.1f} min", flush=True)
     noise = bedroom_noise(noise_minutes * 60, rng)
     write_wav(out / "bedroom-noise.wav", noise, RATE)
     manifest["negatives"].append(

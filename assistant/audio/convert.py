@@ -44,6 +44,36 @@ def read_audio(path: Path, target: int = RATE) -> np.ndarray:
     return to_int16(resample(mono, rate, target))
 
 
+def stream_audio(path: Path, target: int = RATE, block_seconds: float = 1.0):
+    """Like `read_audio`, block by block, so that an hour-long file costs no more memory than a
+    second of it. The DC offset is removed with a slow running mean."""
+    try:
+        info = soundfile.info(str(path))
+    except FileNotFoundError:
+        raise AudioInputError(f"{path}: no such audio file") from None
+    except (soundfile.LibsndfileError, RuntimeError, TypeError) as err:
+        raise AudioInputError(
+            f"{path}: not a readable audio file ({err}); expected a WAV file"
+        ) from None
+    if info.frames == 0:
+        raise AudioInputError(f"{path}: the audio file holds no samples")
+    return _blocks(path, info.samplerate, target, block_seconds)
+
+
+def _blocks(path: Path, rate: int, target: int, block_seconds: float):
+    resampler = soxr.ResampleStream(rate, target, 1, dtype="float32") if rate != target else None
+    dc = None
+    blocksize = max(1, int(rate * block_seconds))
+    for block in soundfile.blocks(str(path), blocksize=blocksize, dtype="float32", always_2d=True):
+        mono = block.mean(axis=1)
+        dc = float(np.mean(mono)) if dc is None else 0.9 * dc + 0.1 * float(np.mean(mono))
+        mono = mono - dc
+        last = len(block) < blocksize
+        if resampler is not None:
+            mono = resampler.resample_chunk(mono, last=last)
+        yield to_int16(mono)
+
+
 def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
     """Write int16 mono samples as a 16-bit WAV file."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.audio.chunk import FRAME, RATE
-from assistant.audio.convert import read_audio
+from assistant.audio.convert import stream_audio
 from assistant.errors import AudioInputError
 
 log = logging.getLogger(__name__)
@@ -49,12 +49,11 @@ class WavSource(AudioSource):
 
     def __init__(self, path: Path, realtime: bool = False) -> None:
         self.path = path
-        self.samples = read_audio(path)
+        self._blocks = stream_audio(path)  # checks the file now: a bad one fails before start
         self.realtime = realtime
 
     def blocks(self) -> Iterator[np.ndarray]:
-        frames = (self.samples[i : i + FRAME] for i in range(0, len(self.samples), FRAME))
-        return paced(frames, self.realtime)
+        return paced(self._blocks, self.realtime)
 
 
 def check_input_device(device: int | str | None) -> dict:

@@ -53,12 +53,20 @@ def test_trigger_recall(results: dict) -> None:
 
 
 def test_no_false_triggers_on_cramp_talk_speech_or_noise(results: dict) -> None:
-    assert results["false_triggers_per_hour"] == 0.0
+    for kind in ("cramp-talk", "ordinary-speech", "bedroom-noise"):
+        assert results["negatives"][kind]["false_triggers"] == 0, kind
+
+
+def test_short_phrases_said_alone_rarely_trigger(results: dict) -> None:
+    # The hardest negatives (near-homophones of the triggers, out of quiet). Measured: see the
+    # README; the bar only stops it getting worse.
+    phrases = results["negatives"]["short-phrases"]
+    assert phrases["false_triggers"] <= 16
 
 
 def test_replies_understood_and_rarely_wrong(results: dict) -> None:
     accuracy = results["reply_accuracy"]["10dB"]
-    assert accuracy["right"] >= 0.6
+    assert accuracy["right"] >= 0.7
     assert accuracy["wrong"] <= 0.10
 
 
