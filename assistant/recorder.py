@@ -75,6 +75,8 @@ class EpisodeRecorder:
             state["replies"].append(record["name"])
             if record["name"] == "severity" and record.get("kind"):
                 state["severity"] = int(record["kind"])
+            if record["name"] == "leg" and record.get("kind"):
+                state["leg"] = record["kind"]
         elif kind == "red_flag":
             state["red_flags"].append(record["kind"])
         elif kind == "episode_end":

@@ -36,6 +36,7 @@ from assistant.audio.convert import read_audio, write_wav  # noqa: E402
 from assistant.audio.gate import SpeechContinues, SpeechEnded, SpeechStarted, VoiceGate  # noqa: E402
 from assistant.dialogue.intents import IntentMatcher  # noqa: E402
 from assistant.dialogue.routine import default_routine_path, load_routine  # noqa: E402
+from assistant.dialogue.sequencer import replies_expected  # noqa: E402
 from assistant.engines import build_recognizer, find_vosk_model  # noqa: E402
 from assistant.settings import ListeningSettings, Settings  # noqa: E402
 
@@ -185,9 +186,7 @@ class Bench:
         routine = load_routine()
         matcher = IntentMatcher(routine)
         step = routine.steps["ask_easing"]
-        expect = tuple(
-            dict.fromkeys([*step.replies, *routine.global_replies, "stop", "repeat", "red_flag"])
-        )
+        expect = replies_expected(routine, step)
         phrases = matcher.phrases(expect)
         accuracy, paraphrase, confusions, latencies = {}, {}, Counter(), []
         for label, entry in self.manifest["positives"].items():

@@ -22,13 +22,18 @@ INTENTS = (
     "yes",
     "no",
     "severity",
+    "leg",
 )
 """Reply intents the assistant understands; `unknown` is what anything else becomes."""
 
 OUTCOMES = ("relieved", "stopped", "escalated", "no_response")
 RED_FLAG_KINDS = ("clot", "breathing", "injury", "weakness")
-KINDED_INTENTS = {"red_flag": RED_FLAG_KINDS, "severity": tuple(str(i) for i in range(11))}
-"""Intents whose phrases come in kinds: which red flag, how bad (0 to 10)."""
+KINDED_INTENTS = {
+    "red_flag": RED_FLAG_KINDS,
+    "severity": tuple(str(i) for i in range(11)),
+    "leg": ("left", "right", "both"),
+}
+"""Intents whose phrases come in kinds: which red flag, how bad (0 to 10), which leg."""
 
 
 @dataclass(frozen=True)

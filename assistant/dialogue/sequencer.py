@@ -57,6 +57,14 @@ class EndEpisode:
 
 Action = Say | Listen | EnterStep | RaiseRedFlag | EndEpisode
 
+ALWAYS_UNDERSTOOD = ("stop", "repeat", "red_flag", "leg")
+"""Replies understood at every question, whatever the step."""
+
+
+def replies_expected(routine: Routine, step: Step) -> tuple[str, ...]:
+    """The intents that mean something when `step` asks its question."""
+    return tuple(dict.fromkeys([*step.replies, *routine.global_replies, *ALWAYS_UNDERSTOOD]))
+
 
 # ----------------------------------------------------------------------------- the sequencer
 
@@ -116,6 +124,10 @@ class Sequencer:
             if name in ep.listen.expect and name in self.routine.global_replies:
                 return self._go(self.routine.global_replies[name], t)
             return [ep.listen]  # anything else during a hold: keep holding
+        if name == "leg":
+            # Which leg, said in passing: noted (for the diary), and the question still stands.
+            ep.missed = 0
+            return [Say("Okay."), ep.listen]
         if name == "repeat":
             ep.missed = 0
             return [*(Say(line) for line in step.say), ep.listen]
@@ -169,12 +181,9 @@ class Sequencer:
         if step.hold > 0:
             ep.listen = Listen("hold", self.routine.hold_replies, min(step.count_every, step.hold))
         elif step.asks:
-            expect = tuple(
-                dict.fromkeys(
-                    [*step.replies, *self.routine.global_replies, "stop", "repeat", "red_flag"]
-                )
+            ep.listen = Listen(
+                "reply", replies_expected(self.routine, step), self.routine.reply_timeout
             )
-            ep.listen = Listen("reply", expect, self.routine.reply_timeout)
         else:
             ep.listen = None
             return actions + self._go(step.next, t)

@@ -18,6 +18,7 @@ from assistant.audio.sinks import NullSink
 from assistant.audio.sources import WavSource
 from assistant.dialogue.intents import IntentMatcher
 from assistant.dialogue.routine import Routine
+from assistant.dialogue.sequencer import replies_expected
 from assistant.events import EventLog
 from assistant.speech.pocketsphinx_engine import PocketSphinxRecognizer
 from assistant.speech.synthesizer import Synthesizer
@@ -99,9 +100,7 @@ def test_replies_are_understood_and_rarely_mistaken(
 ) -> None:
     matcher = IntentMatcher(routine)
     step = routine.steps["ask_easing"]
-    expect = tuple(
-        dict.fromkeys([*step.replies, *routine.global_replies, "stop", "repeat", "red_flag"])
-    )
+    expect = replies_expected(routine, step)
     recognizer.expect(matcher.phrases(expect), "reply")
     replies = {
         "still hurts": "still_hurts",

@@ -273,3 +273,14 @@ def test_relief_after_ten_minutes_still_ends_relieved(night: Night) -> None:
 def test_a_second_trigger_during_an_episode_is_ignored(night: Night) -> None:
     night.trigger()
     assert night.trigger() == []
+
+
+def test_which_leg_is_noted_and_the_question_still_stands(night: Night) -> None:
+    night.trigger()
+    night.hold_through()
+    assert "leg" in night.listening.expect
+    night.reply("leg", "left")
+    assert night.step == "ask_easing"
+    assert night.said()[-1] == "Okay."
+    night.reply("gone")
+    assert night.step == "ask_severity"

@@ -1,0 +1,60 @@
+"""The recorder turns the assistant's events into diary rows, and shrugs off a broken diary."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from assistant.diary import Diary
+from assistant.recorder import EpisodeRecorder
+
+NIGHT = datetime(2026, 11, 20, 3, 0)
+
+
+def play(recorder: EpisodeRecorder, records: list[tuple[float, str, dict]]) -> None:
+    for t, event, fields in records:
+        recorder.handle({"t": t, "event": event, **fields})
+
+
+def test_an_episode_is_kept_with_what_was_said(tmp_path: Path) -> None:
+    recorder = EpisodeRecorder(tmp_path / "diary.sqlite3", NIGHT)
+    play(
+        recorder,
+        [
+            (2.0, "trigger", {"text": "foot cramp"}),
+            (2.0, "step", {"id": "greet"}),
+            (9.0, "intent", {"name": "foot", "text": "it's my foot", "kind": ""}),
+            (9.0, "step", {"id": "foot_stretch"}),
+            (50.0, "intent", {"name": "leg", "text": "my left leg", "kind": "left"}),
+            (60.0, "intent", {"name": "red_flag", "text": "it's swollen", "kind": "clot"}),
+            (60.0, "red_flag", {"kind": "clot"}),
+            (61.0, "step", {"id": "red_clot"}),
+            (75.0, "episode_end", {"outcome": "escalated"}),
+        ],
+    )
+    recorder.close()
+    [episode] = Diary(tmp_path / "diary.sqlite3").episodes()
+    assert episode.started == datetime(2026, 11, 20, 3, 0, 2)
+    assert episode.minutes == 73 / 60
+    assert (episode.leg, episode.muscle, episode.outcome) == ("left", "foot", "escalated")
+    assert episode.red_flags == ["clot"]
+    assert episode.replies == ["foot", "leg", "red_flag"]
+    assert episode.steps == ["greet", "foot_stretch", "red_clot"]
+
+
+def test_a_broken_diary_is_reported_once_and_never_raises(tmp_path: Path) -> None:
+    path = tmp_path / "diary.sqlite3"
+    path.write_bytes(b"\x00garbage" * 200)
+    recorder = EpisodeRecorder(path, NIGHT)
+    play(
+        recorder,
+        [
+            (1.0, "trigger", {"text": "cramp"}),
+            (2.0, "step", {"id": "greet"}),
+            (9.0, "episode_end", {"outcome": "relieved"}),
+        ],
+    )
+    assert len(recorder.problems) == 1 and "not a cramp diary" in recorder.problems[0]
+    assert recorder.closing_words(10.0) == []
+    assert recorder.cramps_this_week(10.0) == ["Sorry, I can't read the diary right now."]
+    assert path.read_bytes() == b"\x00garbage" * 200
