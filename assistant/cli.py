@@ -14,13 +14,13 @@ from assistant.assistant import Assistant, ListenTuning
 from assistant.audio.sinks import AudioSink, NullSink, WavSink, open_speaker
 from assistant.audio.sources import AudioSource, MicrophoneSource, WavSource, check_input_device
 from assistant.dialogue.routine import load_routine
-from assistant.diary import Diary
+from assistant.diary import Diary, Episode
 from assistant.errors import UserError
 from assistant.events import EventLog
 from assistant.recorder import EpisodeRecorder
 from assistant.scenario import ScenarioSource, load_scenario
 from assistant.settings import Settings, load_settings
-from assistant.speech.synthesizer import Synthesizer, Voice
+from assistant.speech.synthesizer import Synthesizer
 
 log = logging.getLogger("assistant")
 
@@ -318,12 +318,8 @@ def _listen(
 def _diary(args: argparse.Namespace, settings: Settings) -> int:
     from assistant import diary_view
 
-    diary = Diary(diary_path(settings))
-    try:
-        since = args.since or datetime.now() - timedelta(days=30)
-        episodes = diary.episodes(since)
-    finally:
-        diary.close()
+    since = args.since or datetime.now() - timedelta(days=30)
+    episodes = _episodes_since(settings, since)
     if args.csv:
         diary_view.write_csv(episodes, sys.stdout)
     elif args.json:
@@ -348,15 +344,19 @@ def _diary_add(args: argparse.Namespace, settings: Settings) -> int:
 def _report(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.report import write_report
 
-    diary = Diary(diary_path(settings))
-    try:
-        since = args.since or datetime.now() - timedelta(weeks=12)
-        episodes = diary.episodes(since)
-    finally:
-        diary.close()
+    since = args.since or datetime.now() - timedelta(weeks=12)
+    episodes = _episodes_since(settings, since)
     write_report(args.out, episodes, since, datetime.now())
     print(f"Wrote {args.out} ({len(episodes)} episodes since {since:%d %b %Y}).")
     return 0
+
+
+def _episodes_since(settings: Settings, since: datetime) -> list[Episode]:
+    diary = Diary(diary_path(settings))
+    try:
+        return diary.episodes(since)
+    finally:
+        diary.close()
 
 
 def diary_path(settings: Settings) -> Path:
@@ -374,10 +374,7 @@ def _datetime(value: str) -> datetime:
 
 
 def _synthesizer(settings: Settings) -> Synthesizer:
-    v = settings.voice
-    return Synthesizer(
-        settings.cache_dir / "speech", Voice(rate=v.rate, volume=v.volume, voice=v.voice)
-    )
+    return Synthesizer(settings.cache_dir / "speech", settings.voice)
 
 
 def _device(value: str | None) -> int | str | None:

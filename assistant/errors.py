@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
 
 class UserError(Exception):
     """Something the person can fix; the command line prints the message and exits 2."""
@@ -20,3 +23,15 @@ class ConfigError(UserError):
 
 class AudioInputError(UserError):
     """An audio file or device that cannot be used as the microphone."""
+
+
+def read_toml(path: Path, what: str) -> dict:
+    """Parse a TOML file; a missing or malformed one is a ConfigError saying which and why."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(str(path), "", f"an existing {what}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise ConfigError(str(path), "", f"valid TOML ({err})") from None
+    except OSError as err:
+        raise ConfigError(str(path), "", f"a readable {what} ({err.strerror})") from None

@@ -12,7 +12,6 @@ import errno
 import hashlib
 import shutil
 import tempfile
-import tomllib
 import urllib.error
 import urllib.request
 import zipfile
@@ -20,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from assistant.errors import ConfigError, UserError
+from assistant.errors import ConfigError, UserError, read_toml
 from assistant.settings import Settings
 from assistant.speech.vosk_engine import missing_files, supports_grammar
 
@@ -70,12 +69,7 @@ def manifest_path(settings: Settings) -> Path:
 def load_manifest(path: Path) -> dict[str, ModelInfo]:
     """Manifest entries by name, each field checked."""
     where = str(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(where, "", "the model manifest (models/manifest.toml)") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise ConfigError(where, "", f"valid TOML ({err})") from None
+    data = read_toml(path, "model manifest (models/manifest.toml)")
     entries: dict[str, ModelInfo] = {}
     for i, raw in enumerate(data.get("model", []), 1):
         key = f"model[{i}]"

@@ -20,7 +20,6 @@ episode ends.
 
 from __future__ import annotations
 
-import tomllib
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ import numpy as np
 from assistant.audio.chunk import FRAME, RATE
 from assistant.audio.convert import read_audio, resample
 from assistant.audio.sources import AudioSource, paced
-from assistant.errors import AudioInputError, ConfigError
+from assistant.errors import AudioInputError, ConfigError, read_toml
 from assistant.speech.synthesizer import Synthesizer, Voice
 
 SETTLE = 2.0
@@ -65,14 +64,7 @@ class Scenario:
 
 def load_scenario(path: Path) -> Scenario:
     """Read and check a scenario file."""
-    where = str(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(where, "", "an existing scenario file") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise ConfigError(where, "", f"valid TOML ({err})") from None
-    return parse_scenario(data, where, path.parent)
+    return parse_scenario(read_toml(path, "scenario file"), str(path), path.parent)
 
 
 def parse_scenario(data: dict, where: str, base_dir: Path) -> Scenario:

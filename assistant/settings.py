@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import platformdirs
 
-from assistant.errors import ConfigError
+from assistant.errors import ConfigError, read_toml
+from assistant.speech.synthesizer import Voice
 
 APP = "cramp-assistant"
-
-
-@dataclass(frozen=True)
-class VoiceSettings:
-    """How the assistant speaks."""
-
-    rate: int = 140
-    """Words per minute; slow and calm at night (espeak's default is 175). 80 to 260."""
-    volume: float = 0.6
-    """Playback volume, 0.05 to 1: moderate, so as not to wake the house."""
-    voice: str = ""
-    """espeak-ng voice name (e.g. `en-us`, `en+f3`); empty for the default."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +71,8 @@ class RoutineSettings:
 class Settings:
     """Everything configurable; built once at start."""
 
-    voice: VoiceSettings = field(default_factory=VoiceSettings)
+    voice: Voice = field(default_factory=Voice)
+    """How the assistant speaks (see assistant.speech.synthesizer.Voice)."""
     listening: ListeningSettings = field(default_factory=ListeningSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
     routine: RoutineSettings = field(default_factory=RoutineSettings)
@@ -121,13 +110,8 @@ def load_settings(path: Path | None = None, data_dir: Path | None = None) -> Set
     explicit = path is not None
     path = path or default_config_path()
     data: dict = {}
-    if path.exists():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-            raise ConfigError(str(path), "", f"valid TOML ({err})") from None
-    elif explicit:
-        raise ConfigError(str(path), "", "an existing settings file")
+    if path.exists() or explicit:
+        data = read_toml(path, "settings file")
     settings = _build(data, str(path))
     if data_dir is not None:
         settings = replace(settings, data_dir=data_dir)

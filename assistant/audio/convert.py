@@ -29,16 +29,8 @@ def read_audio(path: Path, target: int = RATE) -> np.ndarray:
 
     Stereo is mixed down, a DC offset removed; a file that is not audio gets one clear error.
     """
-    try:
-        data, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
-    except FileNotFoundError:
-        raise AudioInputError(f"{path}: no such audio file") from None
-    except (soundfile.LibsndfileError, RuntimeError, TypeError) as err:
-        raise AudioInputError(
-            f"{path}: not a readable audio file ({err}); expected a WAV file"
-        ) from None
-    if data.size == 0:
-        raise AudioInputError(f"{path}: the audio file holds no samples")
+    _check_audio_file(path)
+    data, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
     mono = data.mean(axis=1)
     mono = mono - float(np.mean(mono))
     return to_int16(resample(mono, rate, target))
@@ -47,6 +39,11 @@ def read_audio(path: Path, target: int = RATE) -> np.ndarray:
 def stream_audio(path: Path, target: int = RATE, block_seconds: float = 1.0):
     """Like `read_audio`, block by block, so that an hour-long file costs no more memory than a
     second of it. The DC offset is removed with a slow running mean."""
+    return _blocks(path, _check_audio_file(path).samplerate, target, block_seconds)
+
+
+def _check_audio_file(path: Path):  # noqa: ANN202 - soundfile's info object
+    """The file's audio format, or one clear AudioInputError saying what is wrong with it."""
     try:
         info = soundfile.info(str(path))
     except FileNotFoundError:
@@ -57,7 +54,7 @@ def stream_audio(path: Path, target: int = RATE, block_seconds: float = 1.0):
         ) from None
     if info.frames == 0:
         raise AudioInputError(f"{path}: the audio file holds no samples")
-    return _blocks(path, info.samplerate, target, block_seconds)
+    return info
 
 
 def _blocks(path: Path, rate: int, target: int, block_seconds: float):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from assistant.errors import ConfigError
+from assistant.errors import ConfigError, read_toml
 
 INTENTS = (
     "better",
@@ -105,14 +104,7 @@ def default_routine_path() -> Path:
 def load_routine(path: Path | None = None, emergency: str = "your emergency number") -> Routine:
     """Load and check a routine file; raise ConfigError naming the file, key and expectation."""
     path = path or default_routine_path()
-    where = str(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(where, "", "an existing routine file") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise ConfigError(where, "", f"valid TOML ({err})") from None
-    return parse_routine(data, where, emergency)
+    return parse_routine(read_toml(path, "routine file"), str(path), emergency)
 
 
 def parse_routine(data: dict, where: str, emergency: str = "your emergency number") -> Routine:

@@ -28,11 +28,11 @@ class Voice:
     """How the assistant sounds."""
 
     rate: int = 140
-    """Words per minute: slow and calm by default (espeak's own default is 175)."""
+    """Words per minute, 80 to 260: slow and calm at night (espeak's own default is 175)."""
     volume: float = 0.6
-    """0 to 1, applied at playback so that changing it needs no new rendering."""
+    """0.05 to 1: moderate, so as not to wake the house; applied at playback (no re-rendering)."""
     voice: str = ""
-    """An espeak-ng voice name; empty for the default."""
+    """An espeak-ng voice name (e.g. `en-us`, `en+f3`); empty for the default."""
 
 
 @dataclass(frozen=True)
