@@ -222,3 +222,14 @@ def test_diary_add_refuses_bad_values(tmp_path: Path) -> None:
     bad = cli(tmp_path, "diary", "add", "--start", "2026-11-01T02:00", "--minutes", "-4")
     assert bad.returncode == 2 and "minutes: expected 0 to 1440" in bad.stderr
     assert os.path.exists(tmp_path / "diary.sqlite3")
+
+
+def test_a_read_only_diary_says_so_and_keeps_what_was_stored(tmp_path: Path) -> None:
+    # As root, file permissions do not stop writes: SQLite's own read-only mode stands in.
+    diary = Diary(tmp_path / "diary.sqlite3")
+    diary.add(T0, 3)
+    diary._db.execute("PRAGMA query_only = ON")
+    with pytest.raises(DiaryError, match="read-only"):
+        diary.start(T0 + timedelta(days=1))
+    diary.close()
+    assert [e.minutes for e in Diary(tmp_path / "diary.sqlite3").episodes()] == [3.0]

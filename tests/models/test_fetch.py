@@ -209,3 +209,11 @@ def test_the_shipped_manifest_names_the_small_english_model() -> None:
     assert entry.size == 41_205_931
     assert entry.sha256 == "30f26242c4eb449f948e42cb302dd7a686cb29a3423a8367f99ff41780942498"
     assert entry.grammar and entry.language == "en-us"
+
+
+def test_from_a_mirror_url_with_the_same_checks(served, tmp_path: Path) -> None:
+    body = make_zip()
+    mirror = served(body)
+    info = info_for(body, "http://127.0.0.1:9/official-site-unreachable.zip")
+    target = fetch(info, tmp_path, source=mirror.url)
+    assert (target / "am" / "final.mdl").exists()
