@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from assistant.assistant import Assistant, ListenTuning
-from assistant.audio.sinks import AudioSink, NullSink, WavSink, open_speaker
+from assistant.audio.sinks import AudioSink, NullSink, SpeakerSink, WavSink, open_speaker
 from assistant.audio.sources import AudioSource, MicrophoneSource, WavSource, check_input_device
 from assistant.dialogue.routine import load_routine
 from assistant.diary import Diary, Episode
@@ -183,9 +183,15 @@ def _say(args: argparse.Namespace, settings: Settings) -> int:
     if args.output:
         sink: AudioSink = WavSink(args.output)
     else:
-        sink = open_speaker(_device(args.output_device or settings.audio.output_device))
-        if isinstance(sink, NullSink):
-            raise UserError("no speaker found: list devices with `cramp-assistant devices`")
+        import sounddevice as sd
+
+        try:
+            sink = SpeakerSink(_device(args.output_device or settings.audio.output_device))
+        except (ValueError, sd.PortAudioError) as err:
+            raise UserError(
+                f"no speaker ({err}): list devices with `cramp-assistant devices`, "
+                "or write the line to a file with --output FILE.wav"
+            ) from None
     sink.play(speech.samples, speech.rate, 0.0)
     sink.close()
     return 0

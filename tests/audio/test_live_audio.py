@@ -100,3 +100,37 @@ def test_run_without_a_microphone_says_so_in_one_line(tmp_path: Path) -> None:
     assert len(lines) == 1, done.stderr
     assert "No microphone" in lines[0] and "cramp-assistant devices" in lines[0]
     assert "demo" in lines[0]
+
+
+def test_say_speaks_through_the_speaker(virtual_audio: VirtualAudio, tmp_path: Path) -> None:
+    recording = tmp_path / "speaker.raw"
+    virtual_audio.record_speaker(recording)
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant", "--data-dir", str(tmp_path), "say", "Testing."],
+        env=virtual_audio.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    time.sleep(0.5)
+    heard = np.fromfile(recording, dtype=np.int16).astype(np.float64)
+    assert len(heard) and np.sqrt(np.mean(heard**2)) > 100
+
+
+def test_say_without_a_speaker_says_so_in_one_line(tmp_path: Path) -> None:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "XDG_RUNTIME_DIR": str(tmp_path),
+        "PULSE_SERVER": "unix:/nonexistent",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant", "--data-dir", str(tmp_path), "say", "Testing."],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "no speaker" in done.stderr
