@@ -32,6 +32,16 @@ def virtual_audio():
     audio.stop()
 
 
+def no_sound_card(home: Path) -> dict[str, str]:
+    """The environment of a machine with no sound card: ALSA's defaults, no sound server."""
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(home),
+        "XDG_RUNTIME_DIR": str(home),
+        "PULSE_SERVER": "unix:/nonexistent",
+    }
+
+
 def wait_for(path: Path, text: str, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -81,13 +91,7 @@ def test_live_trigger_is_answered_through_the_speaker(
 
 
 def test_run_without_a_microphone_says_so_in_one_line(tmp_path: Path) -> None:
-    # As on a machine with no sound card: ALSA's defaults, and no sound server to reach.
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(tmp_path),
-        "XDG_RUNTIME_DIR": str(tmp_path),
-        "PULSE_SERVER": "unix:/nonexistent",
-    }
+    env = no_sound_card(tmp_path)
     done = subprocess.run(
         [sys.executable, "-m", "assistant", "--data-dir", str(tmp_path), "run"],
         env=env,
@@ -119,12 +123,7 @@ def test_say_speaks_through_the_speaker(virtual_audio: VirtualAudio, tmp_path: P
 
 
 def test_say_without_a_speaker_says_so_in_one_line(tmp_path: Path) -> None:
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(tmp_path),
-        "XDG_RUNTIME_DIR": str(tmp_path),
-        "PULSE_SERVER": "unix:/nonexistent",
-    }
+    env = no_sound_card(tmp_path)
     done = subprocess.run(
         [sys.executable, "-m", "assistant", "--data-dir", str(tmp_path), "say", "Testing."],
         env=env,
