@@ -31,6 +31,7 @@ from assistant.dialogue.sequencer import (
 )
 from assistant.events import EventLog
 from assistant.recorder import EpisodeRecorder
+from assistant.service import Watchdog
 from assistant.speech.recognizer import Recognizer
 from assistant.speech.synthesizer import Synthesizer
 
@@ -69,6 +70,7 @@ class Assistant:
         events: EventLog,
         tuning: ListenTuning | None = None,
         recorder: EpisodeRecorder | None = None,
+        watchdog: Watchdog | None = None,
     ) -> None:
         self.routine = routine
         self.recognizer = recognizer
@@ -78,6 +80,7 @@ class Assistant:
         self.events = events
         self.tuning = tuning or ListenTuning()
         self.recorder = recorder
+        self.watchdog = watchdog
         if recorder is not None:
             events.listeners.append(recorder.handle)
         self.sequencer = Sequencer(routine)
@@ -106,8 +109,12 @@ class Assistant:
     def run(self) -> None:
         """Listen until the source ends."""
         self._do(self.sequencer.start())
+        if self.watchdog:
+            self.watchdog.ready()
         pending = np.zeros(0, dtype=np.int16)
         for block in self.source.blocks():
+            if self.watchdog:
+                self.watchdog.tick()  # only while audio really flows: a stall stops the pings
             pending = np.concatenate([pending, block]) if len(pending) else block
             while len(pending) >= FRAME:
                 frame, pending = pending[:FRAME], pending[FRAME:]

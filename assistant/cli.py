@@ -19,6 +19,7 @@ from assistant.errors import UserError
 from assistant.events import EventLog
 from assistant.recorder import EpisodeRecorder
 from assistant.scenario import ScenarioSource, load_scenario
+from assistant.service import Watchdog
 from assistant.settings import Settings, load_settings
 from assistant.speech.synthesizer import Synthesizer
 
@@ -114,6 +115,20 @@ def _parser() -> argparse.ArgumentParser:
 
     devices = commands.add_parser("devices", help="list the audio devices")
     devices.set_defaults(handler=_devices)
+
+    service = commands.add_parser("service", help="run at every start as a systemd user service")
+    service_commands = service.add_subparsers(
+        dest="service_command", metavar="ACTION", required=True
+    )
+    install = service_commands.add_parser("install", help="write, enable and start the unit")
+    install.add_argument("--no-enable", action="store_true", help="only write the unit file")
+    install.set_defaults(handler=_service_install)
+    service_commands.add_parser("status", help="what systemd says").set_defaults(
+        handler=_service_status
+    )
+    service_commands.add_parser("uninstall", help="stop and remove the unit").set_defaults(
+        handler=_service_uninstall
+    )
 
     models = commands.add_parser("models", help="list, fetch, verify or remove Vosk models")
     model_commands = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
@@ -302,6 +317,7 @@ def _listen(
             count_work_time=not replay,
         ),
         recorder,
+        Watchdog(),
     )
     assistant.prepare()
     ready = time.monotonic() - began
@@ -354,6 +370,33 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     episodes = _episodes_since(settings, since)
     write_report(args.out, episodes, since, datetime.now())
     print(f"Wrote {args.out} ({len(episodes)} episodes since {since:%d %b %Y}).")
+    return 0
+
+
+def _service_install(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant import service
+
+    extra = []
+    if args.config:
+        extra += ["--config", str(args.config.resolve())]
+    if args.data_dir:
+        extra += ["--data-dir", str(args.data_dir.resolve())]
+    path, what = service.install(extra, enable=not args.no_enable)
+    print(f"{path}: {what}. Logs: journalctl --user -u {service.UNIT_NAME}")
+    return 0
+
+
+def _service_status(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant import service
+
+    print(service.status())
+    return 0
+
+
+def _service_uninstall(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant import service
+
+    print(f"Removed {service.uninstall()}")
     return 0
 
 

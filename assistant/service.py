@@ -1,0 +1,132 @@
+"""Running all night, every night: a systemd *user* service, and its watchdog pings.
+
+The unit restarts the assistant when it fails, and systemd's watchdog restarts it when the audio
+loop stops moving: the assistant pings only from inside that loop (`Watchdog.tick`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from assistant.errors import UserError
+
+UNIT_NAME = "cramp-assistant.service"
+WATCHDOG_SECONDS = 30
+
+
+def unit_dir() -> Path:
+    """Where systemd looks for the user's own units."""
+    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(config) / "systemd" / "user"
+
+
+def unit_text(command: list[str]) -> str:
+    """The unit file: restart on failure, watchdog, logs to the journal."""
+    quoted = " ".join(_quote(part) for part in command)
+    return f"""[Unit]
+Description=Cramp assistant: offline voice help for night leg cramps
+After=sound.target pulseaudio.service pipewire-pulse.service
+
+[Service]
+Type=notify
+NotifyAccess=main
+ExecStart={quoted}
+Restart=on-failure
+RestartSec=5
+WatchdogSec={WATCHDOG_SECONDS}
+# Output goes to the journal: journalctl --user -u {UNIT_NAME}
+
+[Install]
+WantedBy=default.target
+"""
+
+
+def _quote(part: str) -> str:
+    return f'"{part}"' if any(c.isspace() for c in part) else part
+
+
+def assistant_command(extra: list[str]) -> list[str]:
+    """How systemd should start the assistant: this very installation, `run`."""
+    found = shutil.which("cramp-assistant", path=str(Path(sys.executable).parent))
+    program = [found] if found else [sys.executable, "-m", "assistant"]
+    return [*program, *extra, "run"]
+
+
+def install(extra: list[str], enable: bool = True) -> tuple[Path, str]:
+    """Write the unit; enable and start it unless told not to. Returns (path, what happened)."""
+    path = unit_dir() / UNIT_NAME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(unit_text(assistant_command(extra)), encoding="utf-8")
+    if not enable:
+        return path, "written (not enabled)"
+    done = _systemctl("daemon-reload")
+    if done.returncode == 0:
+        done = _systemctl("enable", "--now", UNIT_NAME)
+    if done.returncode != 0:
+        why = done.stderr.strip() or "no user session"
+        raise UserError(
+            f"wrote {path}, but systemd could not enable it ({why}); "
+            f"in your own session run: systemctl --user enable --now {UNIT_NAME}"
+        )
+    return path, "enabled and started"
+
+
+def uninstall() -> Path:
+    """Stop, disable and remove the unit."""
+    path = unit_dir() / UNIT_NAME
+    _systemctl("disable", "--now", UNIT_NAME)
+    if not path.exists():
+        raise UserError(f"no service installed ({path} does not exist)")
+    path.unlink()
+    _systemctl("daemon-reload")
+    return path
+
+
+def status() -> str:
+    """What systemd says about the service."""
+    done = _systemctl("status", "--no-pager", UNIT_NAME)
+    return (done.stdout or done.stderr).strip() or "no status (is a user session running?)"
+
+
+def _systemctl(*args: str) -> subprocess.CompletedProcess:
+    if shutil.which("systemctl") is None:
+        raise UserError("systemctl not found: the service needs systemd")
+    return subprocess.run(
+        ["systemctl", "--user", *args], capture_output=True, text=True, timeout=60
+    )
+
+
+class Watchdog:
+    """sd_notify over the socket systemd passes in NOTIFY_SOCKET; does nothing without one."""
+
+    def __init__(self, interval: float = WATCHDOG_SECONDS / 3) -> None:
+        address = os.environ.get("NOTIFY_SOCKET", "")
+        self._address = "\0" + address[1:] if address.startswith("@") else address
+        self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) if address else None
+        self._interval = interval
+        self._last = 0.0
+
+    def notify(self, message: str) -> None:
+        """Send one sd_notify message (e.g. READY=1)."""
+        if self._socket is None:
+            return
+        with contextlib.suppress(OSError):  # systemd gone or restarting: nothing to tell
+            self._socket.sendto(message.encode(), self._address)
+
+    def ready(self) -> None:
+        """The assistant is listening."""
+        self.notify("READY=1")
+
+    def tick(self) -> None:
+        """Called from the audio loop: pings at most every `interval` seconds."""
+        now = time.monotonic()
+        if now - self._last >= self._interval:
+            self._last = now
+            self.notify("WATCHDOG=1")

@@ -1,0 +1,78 @@
+"""The systemd user service: a unit systemd accepts, and watchdog pings from the audio loop."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.audio.convert import write_wav
+
+
+def cli(env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze not installed")
+def test_the_unit_is_accepted_by_systemd(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}
+    config = tmp_path / "config.toml"
+    config.write_text("[voice]\nrate = 130\n")
+    done = cli(env, "--config", str(config), "service", "install", "--no-enable")
+    assert done.returncode == 0, done.stderr
+    unit = tmp_path / "systemd" / "user" / "cramp-assistant.service"
+    text = unit.read_text()
+    assert "Type=notify" in text and "WatchdogSec=" in text and "Restart=on-failure" in text
+    assert f"--config {config}" in text and text.rstrip().endswith("WantedBy=default.target")
+    verify = subprocess.run(
+        ["systemd-analyze", "verify", str(unit)], capture_output=True, text=True, timeout=60
+    )
+    assert verify.returncode == 0, verify.stderr
+
+
+def test_without_a_user_session_install_says_what_to_do(tmp_path: Path) -> None:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path),
+        "DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent",
+        "XDG_RUNTIME_DIR": str(tmp_path),
+    }
+    done = cli(env, "service", "install")
+    if done.returncode == 0:
+        pytest.skip("this machine has a user session: the unit was really enabled")
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1
+    assert "systemctl --user enable --now cramp-assistant.service" in done.stderr
+
+
+def test_ready_and_watchdog_pings_reach_systemd(tmp_path: Path) -> None:
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    address = tmp_path / "notify"
+    listener.bind(str(address))
+    listener.settimeout(30)
+    wav = tmp_path / "quiet.wav"
+    write_wav(wav, np.random.default_rng(0).normal(0, 30, 16000 * 3).astype(np.int16), 16000)
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "NOTIFY_SOCKET": str(address)}
+    done = cli(env, "--data-dir", str(tmp_path / "data"), "run", "--input", str(wav))
+    assert done.returncode == 0, done.stderr
+    messages = []
+    listener.settimeout(1)
+    try:
+        while True:
+            messages.append(listener.recv(256).decode())
+    except TimeoutError:
+        pass
+    listener.close()
+    assert messages[:2] == ["READY=1", "WATCHDOG=1"]
