@@ -3,22 +3,9 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
-
-EVENT_KINDS = (
-    "start",
-    "listening",
-    "heard",
-    "trigger",
-    "intent",
-    "step",
-    "say",
-    "red_flag",
-    "episode_end",
-)
 
 
 class EventLog:
@@ -68,8 +55,3 @@ def _describe(record: dict[str, Any]) -> str:
     if kind == "start":
         return f"{t} {record['message']}"
     return ""
-
-
-def stdout_echo() -> IO[str]:
-    """Where conversation lines go."""
-    return sys.stdout
