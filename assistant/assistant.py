@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -32,6 +31,7 @@ from assistant.dialogue.sequencer import (
 from assistant.events import EventLog
 from assistant.recorder import EpisodeRecorder
 from assistant.service import Watchdog
+from assistant.settings import ListeningSettings
 from assistant.speech.recognizer import Recognizer
 from assistant.speech.synthesizer import Synthesizer
 
@@ -41,20 +41,6 @@ GAP_BETWEEN_LINES = 0.35
 """Seconds of quiet between two lines said one after the other."""
 MIN_SPEECH_SECONDS = 0.15
 """Shorter sounds (a click, a creak) do not break the quiet a trigger must come out of."""
-
-
-@dataclass(frozen=True)
-class ListenTuning:
-    """The listening knobs the loop needs (taken from the settings)."""
-
-    max_trigger_seconds: float = 2.5
-    silence_before_trigger: float = 1.2
-    end_silence: float = 0.3
-    vad_aggressiveness: int = 3
-    after_speech: float = 0.3
-    count_work_time: bool = True
-    """Put the time spent decoding and rendering on the audio clock (as a device would live it).
-    Off for scripted replays, which must come out the same every time."""
 
 
 class Assistant:
@@ -68,17 +54,21 @@ class Assistant:
         source: AudioSource,
         sink: AudioSink,
         events: EventLog,
-        tuning: ListenTuning | None = None,
+        listening: ListeningSettings | None = None,
         recorder: EpisodeRecorder | None = None,
         watchdog: Watchdog | None = None,
+        count_work_time: bool = True,
     ) -> None:
+        """`count_work_time`: put the time spent decoding and rendering on the audio clock, as a
+        device lives it; off for scripted replays, which must come out the same every time."""
         self.routine = routine
         self.recognizer = recognizer
         self.synthesizer = synthesizer
         self.source = source
         self.sink = sink
         self.events = events
-        self.tuning = tuning or ListenTuning()
+        self.listening = listening or ListeningSettings()
+        self.count_work_time = count_work_time
         self.recorder = recorder
         self.watchdog = watchdog
         if recorder is not None:
@@ -86,7 +76,7 @@ class Assistant:
         self.sequencer = Sequencer(routine)
         self.matcher = IntentMatcher(routine)
         self.gate = VoiceGate(
-            aggressiveness=self.tuning.vad_aggressiveness, end_silence=self.tuning.end_silence
+            aggressiveness=self.listening.vad_aggressiveness, end_silence=self.listening.end_silence
         )
         self.episodes = 0
         self._t = 0.0
@@ -182,12 +172,13 @@ class Assistant:
     def _maybe_trigger(self, text: str, ended: SpeechEnded) -> None:
         # A trigger is a short utterance on its own, out of quiet: never words inside long talk,
         # nor a phrase between the commas of someone reading aloud.
-        longest = self.tuning.max_trigger_seconds + (1.5 if self.matcher.is_query(text) else 0.0)
+        query = self.matcher.is_query(text)
+        longest = self.listening.max_trigger_seconds + (1.5 if query else 0.0)
         if not text or ended.capped or ended.seconds > longest:
             return
-        if self._quiet_before < self.tuning.silence_before_trigger:
+        if self._quiet_before < self.listening.silence_before_trigger:
             return
-        if self.matcher.is_query(text) and self.recorder is not None:
+        if query and self.recorder is not None:
             self.events.emit(self._t, "query", text=text)
             self._do([Say(line) for line in self.recorder.cramps_this_week(self._t)])
             return
@@ -228,7 +219,7 @@ class Assistant:
         pieces = [self.synthesizer.speech(line) for line in lines]
         rate = pieces[0].rate
         # The work since the person stopped talking is time they waited: put it on the clock.
-        work = time.monotonic() - self._heard_at if self.tuning.count_work_time else 0.0
+        work = time.monotonic() - self._heard_at if self.count_work_time else 0.0
         start = max(self._t + work, self._quiet_from)
         gap = np.zeros(int(GAP_BETWEEN_LINES * rate), dtype=np.int16)
         audio: list[np.ndarray] = []
@@ -239,7 +230,7 @@ class Assistant:
             at += piece.seconds + GAP_BETWEEN_LINES
         self.sink.play(np.concatenate(audio[:-1]), rate, start)
         self._speech_end = at - GAP_BETWEEN_LINES
-        self._quiet_from = self._speech_end + self.tuning.after_speech
+        self._quiet_from = self._speech_end + self.listening.after_speech
         self._heard_at = time.monotonic()
 
     def _start_listening(self, listen: Listen) -> None:

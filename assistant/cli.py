@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
-from assistant.assistant import Assistant, ListenTuning
+from assistant.assistant import Assistant
 from assistant.audio.sinks import AudioSink, NullSink, SpeakerSink, WavSink, open_speaker
 from assistant.audio.sources import AudioSource, MicrophoneSource, WavSource, check_input_device
 from assistant.dialogue.routine import load_routine
@@ -300,7 +300,6 @@ def _listen(
     recognizer, why = build_recognizer(settings)
     events = EventLog(events_path, echo=sys.stdout)
     recorder = EpisodeRecorder(diary_path(settings), origin)
-    listening = settings.listening
     assistant = Assistant(
         routine,
         recognizer,
@@ -308,16 +307,10 @@ def _listen(
         source,
         sink,
         events,
-        ListenTuning(
-            max_trigger_seconds=listening.max_trigger_seconds,
-            silence_before_trigger=listening.silence_before_trigger,
-            end_silence=listening.end_silence,
-            vad_aggressiveness=listening.vad_aggressiveness,
-            after_speech=listening.after_speech,
-            count_work_time=not replay,
-        ),
+        settings.listening,
         recorder,
         Watchdog(),
+        count_work_time=not replay,
     )
     assistant.prepare()
     ready = time.monotonic() - began
