@@ -164,7 +164,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     elif args.input:
         sink = NullSink()
     else:
-        sink = open_speaker(_device(args.output_device or settings.audio.output_device))
+        sink = open_speaker(
+            _device(args.output_device or settings.audio.output_device), keep_trying=True
+        )
     where = f"file {args.input}" if args.input else getattr(source, "device_name", "microphone")
     return _listen(settings, source, sink, args.events, f"Listening on {where}.", datetime.now())
 

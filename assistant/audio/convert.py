@@ -24,6 +24,11 @@ def resample(samples: np.ndarray, rate: int, target: int = RATE) -> np.ndarray:
     return soxr.resample(samples, rate, target)
 
 
+def resample_int16(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
+    """int16 mono samples from `rate` to `target` Hertz."""
+    return to_int16(resample(samples.astype(np.float32) / 32768.0, rate, target))
+
+
 def read_audio(path: Path, target: int = RATE) -> np.ndarray:
     """Any rate, channel count and sample format that libsndfile reads -> mono int16 at `target`.
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from collections import deque
 from pathlib import Path
 
 import numpy as np
 
-from assistant.audio.convert import write_wav
+from assistant.audio import portaudio
+from assistant.audio.convert import resample_int16, write_wav
 
 log = logging.getLogger(__name__)
 
@@ -57,38 +61,130 @@ class WavSink(AudioSink):
 
 
 class SpeakerSink(AudioSink):
-    """A real speaker through PortAudio; playback runs in PortAudio's thread and stops at once."""
+    """A real speaker through PortAudio: lines queue up and play one after another, in order,
+    with the gaps the assistant asked for; `stop` silences it at once.
 
-    def __init__(self, device: int | str | None = None) -> None:
+    The output stream is opened on the first line and closes itself after a few idle seconds.
+    A speaker that fails (switched off, unplugged, busy) costs the prompt being said, logged,
+    and never the listening loop: the next prompt opens the device again.
+    """
+
+    IDLE_SECONDS = 3.0
+    """The stream closes after this long with nothing to play."""
+
+    def __init__(self, device: int | str | None = None, check: bool = True) -> None:
+        """`check`: fail now (ValueError or PortAudioError) if the device cannot be found."""
         import sounddevice as sd
 
         self._sd = sd
-        self.info = dict(sd.query_devices(device, "output"))
         self.device = device
+        self.failures = 0
+        """Prompts that could not be played."""
+        if check:
+            sd.query_devices(device, "output")
+        self._lock = threading.Lock()
+        self._queue: deque[np.ndarray] = deque()
+        self._stream = None
+        self._rate = 0
+        self._queued_until = 0.0
+        """Audio-clock time at which what is queued ends."""
+        self._idle = 0
+        self._last_callback = 0.0
+        self._generation = portaudio.generation()
 
     def play(self, samples: np.ndarray, rate: int, t: float) -> None:
         try:
-            self._sd.play(samples, rate, device=self.device, blocking=False)
-        except self._sd.PortAudioError as err:
-            # A speaker that cannot be opened must never stop the listening loop.
-            log.error("speaker unavailable: %s", err)
+            self._ensure_stream(rate)
+        except (self._sd.PortAudioError, ValueError) as err:
+            self.failures += 1
+            log.error("speaker unavailable, prompt not heard (%s); will try again", err)
+            return
+        if rate != self._rate:
+            samples = resample_int16(samples, rate, self._rate)
+        with self._lock:
+            start = max(t, self._queued_until) if self._queue else t
+            if self._queue and start > self._queued_until:
+                gap = int((start - self._queued_until) * self._rate)
+                self._queue.append(np.zeros(gap, dtype=np.int16))
+            self._queue.append(samples)
+            self._queued_until = start + len(samples) / self._rate
 
     def stop(self, t: float) -> None:
-        self._sd.stop()
+        with self._lock:
+            self._queue.clear()
 
     def close(self) -> None:
+        with self._lock:
+            left = sum(len(piece) for piece in self._queue) / self._rate if self._rate else 0.0
+        deadline = time.monotonic() + left + 2.0
+        while self._playing() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self._close_stream()
+
+    def _playing(self) -> bool:
+        with self._lock:
+            if self._stream is None or self._generation != portaudio.generation():
+                return False
+            return bool(self._queue) and self._stream.active
+
+    def _ensure_stream(self, rate: int) -> None:
+        """An output stream that works: reopened when it closed itself or its device died."""
+        if self._generation != portaudio.generation():
+            self._stream = None  # closed by the re-initialisation: never touch it again
+        stream = self._stream
+        if stream is not None and stream.active:
+            if time.monotonic() - self._last_callback < 1.0:
+                return
+            log.warning("the speaker stopped playing; opening it again")
+        self._close_stream()
+        with self._lock:
+            self._queue.clear()
+        self._idle = 0
+        self._last_callback = time.monotonic()
+        stream = self._sd.OutputStream(
+            device=self.device, samplerate=rate, channels=1, dtype="int16", callback=self._fill
+        )
+        stream.start()
+        self._stream, self._rate = stream, rate
+        self._generation = portaudio.generation()
+
+    def _fill(self, outdata, frames, time_info, status) -> None:  # noqa: ANN001 - PortAudio's
+        self._last_callback = time.monotonic()
+        out = outdata[:, 0]
+        done = 0
+        with self._lock:
+            while done < frames and self._queue:
+                piece = self._queue[0]
+                take = min(frames - done, len(piece))
+                out[done : done + take] = piece[:take]
+                done += take
+                if take == len(piece):
+                    self._queue.popleft()
+                else:
+                    self._queue[0] = piece[take:]
+        out[done:] = 0
+        self._idle = 0 if done else self._idle + frames
+        if self._idle > self.IDLE_SECONDS * self._rate:
+            raise self._sd.CallbackStop
+
+    def _close_stream(self) -> None:
+        stream, self._stream = self._stream, None
+        if stream is None or self._generation != portaudio.generation():
+            return
         try:
-            self._sd.wait()
+            stream.abort()
+            stream.close()
         except self._sd.PortAudioError as err:
-            log.error("speaker failed while finishing: %s", err)
+            log.info("closing the speaker stream: %s", err)
 
 
-def open_speaker(device: int | str | None) -> AudioSink:
-    """The speaker, or a NullSink with a logged warning when there is none."""
+def open_speaker(device: int | str | None, keep_trying: bool = False) -> AudioSink:
+    """The speaker. When there is none: a warning, and a NullSink, or with `keep_trying` a
+    SpeakerSink that tries again at every prompt (a speaker switched on later is used)."""
     import sounddevice as sd
 
     try:
         return SpeakerSink(device)
     except (ValueError, sd.PortAudioError) as err:
         log.warning("no speaker (%s): the assistant's speech will not be heard", err)
-        return NullSink()
+        return SpeakerSink(device, check=False) if keep_trying else NullSink()

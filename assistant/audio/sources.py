@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.audio import portaudio
 from assistant.audio.chunk import FRAME, RATE
 from assistant.audio.convert import stream_audio
 from assistant.errors import AudioInputError
@@ -71,28 +72,52 @@ def check_input_device(device: int | str | None) -> dict:
 
 
 class MicrophoneSource(AudioSource):
-    """A live microphone through PortAudio. The callback only copies the block and hands it off."""
+    """A live microphone through PortAudio that outlives its device.
 
-    def __init__(self, device: int | str | None = None, stall_seconds: float = 5.0) -> None:
+    The callback only copies the block and hands it off. PortAudio gives no notice of an unplugged
+    device, and a failed stream just stops calling back, so `blocks` watches the flow: when no
+    block has come for `stall_seconds`, it closes the stream and reopens it with back-off,
+    re-scanning the devices each time (PortAudio's list is fixed until it is re-initialised).
+    While the microphone is away the assistant hears silence, so its clock and its watchdog
+    pings go on.
+    """
+
+    def __init__(
+        self,
+        device: int | str | None = None,
+        stall_seconds: float = 4.0,
+        longest_backoff: float = 30.0,
+    ) -> None:
+        info = check_input_device(device)
+        self.device = device
+        self.device_name = str(info.get("name", device))
+        self.stall_seconds = stall_seconds
+        self.longest_backoff = longest_backoff
+        self.overflows = 0
+        """Blocks PortAudio dropped because we were late: counted and logged, never fatal."""
+        self.reopens = 0
+        """Times the microphone came back after a stall or a failure."""
+        self._queue: queue.Queue[np.ndarray] = queue.Queue()
+        self._overflows_logged = 0
+        self._stream = None
+        self._rate = RATE
+        self._open(info)
+
+    def _open(self, info: dict) -> None:
         import sounddevice as sd
 
-        info = check_input_device(device)
-        self._queue: queue.Queue[np.ndarray] = queue.Queue()
-        self.overflows = 0
-        self._stall_seconds = stall_seconds
-        self.device_name = str(info.get("name", device))
-        self._rate = RATE
         try:
-            self._stream = self._open(sd, device, RATE)
+            self._stream = self._input_stream(RATE)
+            self._rate = RATE
         except sd.PortAudioError:
             # Many USB microphones only run at 44.1 or 48 kHz: record there and resample.
             self._rate = int(info["default_samplerate"])
-            self._stream = self._open(sd, device, self._rate)
+            self._stream = self._input_stream(self._rate)
         self._stream.start()
         log.info("listening on %s at %d Hz", self.device_name, self._rate)
 
-    def _open(self, sd, device, rate: int):  # noqa: ANN001 - sounddevice module and stream
-        block = FRAME * rate // RATE
+    def _input_stream(self, rate: int):  # noqa: ANN202 - a sounddevice stream
+        import sounddevice as sd
 
         def callback(indata, frames, time_info, status) -> None:  # noqa: ANN001
             if status.input_overflow:
@@ -100,36 +125,96 @@ class MicrophoneSource(AudioSource):
             self._queue.put(indata[:, 0].copy())
 
         return sd.InputStream(
-            device=device,
+            device=self.device,
             samplerate=rate,
             channels=1,
             dtype="int16",
-            blocksize=block,
+            blocksize=FRAME * rate // RATE,
             callback=callback,
         )
 
     def blocks(self) -> Iterator[np.ndarray]:
-        import soxr
-
-        resampler = (
-            soxr.ResampleStream(self._rate, RATE, 1, dtype="float32")
-            if self._rate != RATE
-            else None
-        )
+        last_block = time.monotonic()
+        resampler = self._resampler()
         while True:
             try:
-                block = self._queue.get(timeout=self._stall_seconds)
+                block = self._queue.get(timeout=0.25)
             except queue.Empty:
-                raise AudioInputError(
-                    f"The microphone {self.device_name!r} stopped delivering audio "
-                    f"for {self._stall_seconds:g} s."
-                ) from None
+                silent = time.monotonic() - last_block
+                if silent >= self.stall_seconds or not self._stream.active:
+                    yield from self._recover(silent)
+                    resampler = self._resampler()
+                    last_block = time.monotonic()
+                continue
+            last_block = time.monotonic()
+            self._log_overflows()
             if resampler is not None:
                 out = resampler.resample_chunk(block.astype(np.float32) / 32768.0)
                 block = (np.clip(out, -1, 1) * 32767).astype(np.int16)
             yield block
 
+    def _resampler(self):  # noqa: ANN202 - a soxr stream or None
+        import soxr
+
+        if self._rate == RATE:
+            return None
+        return soxr.ResampleStream(self._rate, RATE, 1, dtype="float32")
+
+    def _recover(self, silent: float) -> Iterator[np.ndarray]:
+        """Reopen the microphone until it works, yielding the silence of the time it was away."""
+        import sounddevice as sd
+
+        log.warning(
+            "the microphone %r stopped delivering audio (%.1f s); reopening it",
+            self.device_name,
+            silent,
+        )
+        lost = time.monotonic() - silent
+        accounted = lost
+        wait = 0.5
+        self._close_stream()
+        while True:
+            retry_at = time.monotonic() + wait
+            while time.monotonic() < retry_at:
+                time.sleep(min(0.25, max(0.0, retry_at - time.monotonic())))
+                # Hand the silence on as it passes: the clock, time-outs and pings go on.
+                now = time.monotonic()
+                yield np.zeros(int((now - accounted) * RATE), dtype=np.int16)
+                accounted = now
+            try:
+                portaudio.reinitialize()
+                info = check_input_device(self.device)
+                self._drain()
+                self._open(info)
+            except (AudioInputError, sd.PortAudioError) as err:
+                log.info("the microphone is still away (%s); next try in %.0f s", err, wait)
+                wait = min(2 * wait, self.longest_backoff)
+                continue
+            self.reopens += 1
+            log.warning(
+                "the microphone %r is back after %.1f s", self.device_name, time.monotonic() - lost
+            )
+            return
+
+    def _drain(self) -> None:
+        while not self._queue.empty():
+            self._queue.get_nowait()
+
+    def _log_overflows(self) -> None:
+        if self.overflows > self._overflows_logged:
+            log.warning("input overflow: %d block(s) of audio lost so far", self.overflows)
+            self._overflows_logged = self.overflows
+
+    def _close_stream(self) -> None:
+        if self._stream is None:
+            return
+        try:
+            # abort, not stop: stop waits for callbacks, which never come from a stalled device.
+            self._stream.abort()
+            self._stream.close()
+        except Exception as err:  # noqa: BLE001 - a dead device may fail in any way; it is gone
+            log.info("closing the dead microphone stream: %s", err)
+        self._stream = None
+
     def close(self) -> None:
-        # abort, not stop: stop waits for callbacks, which never come from a stalled device.
-        self._stream.abort()
-        self._stream.close()
+        self._close_stream()

@@ -1,5 +1,7 @@
 """A private PulseAudio daemon with a virtual microphone (a FIFO) and a virtual speaker.
 
+The microphone is fed all the time, as a real one would be: room noise, and speech when asked.
+
 PortAudio sees it through ALSA's pulse plugin, so the assistant opens real devices; the test
 writes speech into the microphone at real-time pace and records the speaker's monitor.
 """
@@ -7,6 +9,7 @@ writes speech into the microphone at real-time pace and records the speaker's mo
 from __future__ import annotations
 
 import os
+import queue
 import shutil
 import subprocess
 import tempfile
@@ -17,6 +20,20 @@ from pathlib import Path
 import numpy as np
 
 RATE = 16000
+
+
+class Spoken:
+    """Speech queued for the microphone."""
+
+    def __init__(self, trailing_silence: float) -> None:
+        self.said = threading.Event()
+        self.trailing_silence = trailing_silence
+
+    def join(self, timeout: float = 120.0) -> None:
+        """Wait until the speech and the silence after it have gone into the microphone."""
+        if not self.said.wait(timeout):
+            raise TimeoutError("the speech never went into the microphone")
+        time.sleep(self.trailing_silence)
 
 
 class VirtualAudio:
@@ -36,6 +53,10 @@ class VirtualAudio:
         self._recorder: subprocess.Popen | None = None
         self._writer: subprocess.Popen | None = None
         self.mic_module = ""
+        self.speaker_module = ""
+        self._queue: queue.Queue[tuple[np.ndarray, Spoken]] = queue.Queue()
+        self._stopping = threading.Event()
+        self._feeder = threading.Thread(target=self._feed, daemon=True)
 
     def start(self) -> None:
         """Start the daemon and load the two devices."""
@@ -47,6 +68,7 @@ class VirtualAudio:
                 "--exit-idle-time=-1",
                 "--disallow-exit",
                 "--load=module-native-protocol-unix",
+                "--load=module-cli-protocol-unix",  # for pacmd, which can kill a stream
             ],
             env=self.env,
             check=True,
@@ -54,8 +76,16 @@ class VirtualAudio:
             timeout=20,
         )
         self._wait_for_server()
-        self.pactl("load-module", "module-null-sink", "sink_name=speaker")
+        self.load_speaker()
         self.load_microphone()
+        self._feeder.start()
+
+    def load_speaker(self) -> None:
+        """(Re)load the null-sink speaker."""
+        self.speaker_module = self.pactl(
+            "load-module", "module-null-sink", "sink_name=speaker"
+        ).strip()
+        self.pactl("set-default-sink", "speaker")
 
     def load_microphone(self) -> None:
         """(Re)load the FIFO microphone."""
@@ -69,6 +99,29 @@ class VirtualAudio:
             "channels=1",
         ).strip()
         self.pactl("set-default-source", "mic")
+
+    def unplug_microphone(self, no_fallback: bool) -> None:
+        """Remove the microphone. PulseAudio moves the streams recording from it to another
+        source (here the speaker's monitor); `no_fallback` kills them instead, as when a machine's
+        only microphone goes, or PortAudio talks to ALSA directly."""
+        self.pactl("unload-module", self.mic_module)
+        if no_fallback:
+            for line in self.pactl("list", "short", "source-outputs").splitlines():
+                subprocess.run(
+                    ["pacmd", "kill-source-output", line.split()[0]],
+                    env=self.env,
+                    check=True,
+                    capture_output=True,
+                    timeout=20,
+                )
+
+    def recording_from_microphone(self) -> bool:
+        """True when some client records from the microphone."""
+        sources = dict(
+            line.split()[:2] for line in self.pactl("list", "short", "sources").splitlines()
+        )
+        outputs = self.pactl("list", "short", "source-outputs").splitlines()
+        return any(sources.get(line.split()[1]) == "mic" for line in outputs)
 
     def pactl(self, *args: str) -> str:
         """Run pactl against this daemon."""
@@ -96,30 +149,53 @@ class VirtualAudio:
                 stdout=out,
             )
 
-    def speak_into_microphone(
-        self, samples: np.ndarray, trailing_silence: float = 10.0
-    ) -> threading.Thread:
-        """Write int16 samples, then quiet noise, into the microphone at real-time pace."""
-        tail = np.random.default_rng(0).normal(0, 30, int(trailing_silence * RATE))
-        audio = np.concatenate([samples.astype(np.float64), tail]).clip(-32768, 32767)
-        data = audio.astype(np.int16).tobytes()
+    def speak_into_microphone(self, samples: np.ndarray, trailing_silence: float = 10.0) -> Spoken:
+        """Queue int16 samples for the microphone; `.join()` returns once they, and
+        `trailing_silence` seconds of room noise after them, have been heard."""
+        spoken = Spoken(trailing_silence)
+        self._queue.put((samples.astype(np.int16), spoken))
+        return spoken
 
-        def write() -> None:
-            step = RATE // 50 * 2  # 20 ms of bytes
-            began = time.monotonic()
-            with open(self.fifo, "wb", buffering=0) as fifo:
-                for i in range(0, len(data), step):
-                    fifo.write(data[i : i + step])
-                    delay = began + (i + step) / (2 * RATE) - time.monotonic()
+    def _feed(self) -> None:
+        """Like a real microphone, the FIFO never falls silent: room noise at real-time pace,
+        with queued speech in its place; through unplugging and plugging in again."""
+        rng = np.random.default_rng(0)
+        step = RATE // 50  # 20 ms
+        current: tuple[np.ndarray, Spoken] | None = None
+        offset = 0
+        while not self._stopping.is_set():
+            try:
+                fd = os.open(self.fifo, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError:  # no microphone module reading the FIFO right now
+                time.sleep(0.05)
+                continue
+            os.set_blocking(fd, True)
+            began, sent = time.monotonic(), 0
+            try:
+                while not self._stopping.is_set():
+                    if current is None and not self._queue.empty():
+                        current, offset = self._queue.get(), 0
+                    if current is not None:
+                        chunk = current[0][offset : offset + step]
+                        offset += step
+                        if offset >= len(current[0]):
+                            current[1].said.set()
+                            current = None
+                    else:
+                        chunk = rng.normal(0, 30, step).astype(np.int16)
+                    os.write(fd, chunk.tobytes())
+                    sent += len(chunk)
+                    delay = began + sent / RATE - time.monotonic()
                     if delay > 0:
                         time.sleep(delay)
-
-        thread = threading.Thread(target=write, daemon=True)
-        thread.start()
-        return thread
+            except BrokenPipeError:
+                pass  # the microphone was unplugged: wait for it to come back
+            finally:
+                os.close(fd)
 
     def stop(self) -> None:
         """Stop recording and the daemon; remove the folder."""
+        self._stopping.set()
         if self._recorder:
             self._recorder.terminate()
             self._recorder.wait(timeout=10)

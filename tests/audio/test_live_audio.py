@@ -24,14 +24,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def virtual_audio():
-    audio = VirtualAudio()
-    audio.start()
-    yield audio
-    audio.stop()
-
-
 def no_sound_card(home: Path) -> dict[str, str]:
     """The environment of a machine with no sound card: ALSA's defaults, no sound server."""
     return {
