@@ -13,14 +13,14 @@ from pathlib import Path
 from assistant.assistant import Assistant
 from assistant.audio.sinks import AudioSink, NullSink, SpeakerSink, WavSink, open_speaker
 from assistant.audio.sources import AudioSource, MicrophoneSource, WavSource, check_input_device
-from assistant.dialogue.routine import load_routine
+from assistant.dialogue.routine import Routine, load_routine
 from assistant.diary import Diary, Episode
 from assistant.errors import UserError
 from assistant.events import EventLog
 from assistant.recorder import EpisodeRecorder
 from assistant.scenario import ScenarioSource, load_scenario
 from assistant.service import Watchdog
-from assistant.settings import Settings, load_settings
+from assistant.settings import Settings, default_config_path, load_settings
 from assistant.speech.synthesizer import Synthesizer
 
 log = logging.getLogger("assistant")
@@ -38,12 +38,21 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        settings = load_settings(args.config, args.data_dir)
+        config = args.config
+        if getattr(args, "config_optional", False) and config and not config.exists():
+            config = None  # `config path` and `config init` work before the file exists
+        settings = load_settings(config, args.data_dir)
         # Diary, caches and settings are the user's alone.
         settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         return args.handler(args, settings)
     except UserError as err:
         print(f"cramp-assistant: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:
+        # A folder or file the person named that cannot be made, read or written.
+        log.debug("file error", exc_info=True)
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"cramp-assistant: {where}{err.strerror or err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -130,6 +139,21 @@ def _parser() -> argparse.ArgumentParser:
         handler=_service_uninstall
     )
 
+    config = commands.add_parser("config", help="the settings file: where, what, is it right")
+    config_commands = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    config_commands.add_parser("path", help="where the settings file is").set_defaults(
+        handler=_config_path, config_optional=True
+    )
+    config_commands.add_parser(
+        "show", help="every setting in use, with its meaning and default"
+    ).set_defaults(handler=_config_show)
+    config_commands.add_parser(
+        "check", help="check the settings and the routine they name"
+    ).set_defaults(handler=_config_check)
+    config_commands.add_parser(
+        "init", help="write a settings file with every key documented"
+    ).set_defaults(handler=_config_init, config_optional=True)
+
     models = commands.add_parser("models", help="list, fetch, verify or remove Vosk models")
     model_commands = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
     model_commands.add_parser("list", help="known and installed models").set_defaults(
@@ -195,6 +219,8 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _say(args: argparse.Namespace, settings: Settings) -> int:
+    if not args.text.strip():
+        raise UserError('nothing to say: give a line, e.g. cramp-assistant say "Testing."')
     synthesizer = _synthesizer(settings)
     speech = synthesizer.speech(args.text)
     if args.output:
@@ -222,6 +248,39 @@ def _devices(args: argparse.Namespace, settings: Settings) -> int:
         print("No audio devices found (no sound card, or PortAudio sees none).")
         return 0
     print(devices)
+    return 0
+
+
+def _config_path(args: argparse.Namespace, settings: Settings) -> int:
+    path = args.config or default_config_path()
+    state = "exists" if path.exists() else "not there: defaults in use; `config init` writes it"
+    print(f"{path} ({state})")
+    return 0
+
+
+def _config_show(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.config_file import document
+
+    print(document(settings), end="")
+    return 0
+
+
+def _config_check(args: argparse.Namespace, settings: Settings) -> int:
+    path = args.config or default_config_path()
+    routine = _routine(settings)
+    where = str(path) if path.exists() else f"defaults ({path} does not exist)"
+    print(f"Settings OK: {where}. Routine OK: {routine.name}, {len(routine.steps)} steps.")
+    return 0
+
+
+def _config_init(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.config_file import write_new
+
+    path = args.config or default_config_path()
+    if path.exists():
+        raise UserError(f"{path} already exists; edit it, or remove it first")
+    write_new(path, settings)
+    print(f"Wrote {path}: every setting, with its meaning and default.")
     return 0
 
 
@@ -297,8 +356,7 @@ def _listen(
     from assistant.engines import build_recognizer
 
     began = time.monotonic()
-    routine_path = Path(settings.routine.path).expanduser() if settings.routine.path else None
-    routine = load_routine(routine_path, emergency=settings.routine.emergency)
+    routine = _routine(settings)
     recognizer, why = build_recognizer(settings)
     events = EventLog(events_path, echo=sys.stdout)
     recorder = EpisodeRecorder(diary_path(settings), origin)
@@ -415,6 +473,11 @@ def _datetime(value: str) -> datetime:
         raise argparse.ArgumentTypeError(
             f"{value!r} is not a date or time; expected e.g. 2026-11-18 or 2026-11-18T03:00"
         ) from None
+
+
+def _routine(settings: Settings) -> Routine:
+    path = Path(settings.routine.path).expanduser() if settings.routine.path else None
+    return load_routine(path, emergency=settings.routine.emergency)
 
 
 def _synthesizer(settings: Settings) -> Synthesizer:

@@ -86,7 +86,7 @@ class Settings:
         return self.data_dir / "cache"
 
 
-_RANGES = {
+RANGES = {
     ("voice", "rate"): (80, 260),
     ("voice", "volume"): (0.05, 1.0),
     ("listening", "max_trigger_seconds"): (0.5, 10.0),
@@ -97,7 +97,8 @@ _RANGES = {
     ("listening", "threshold"): (-20.0, 5.0),
     ("listening", "reply_threshold"): (-20.0, 5.0),
 }
-_CHOICES = {("listening", "engine"): ("auto", "vosk", "pocketsphinx")}
+_KINDS = {int: "a whole number", float: "a number", str: "text in quotes", bool: "true or false"}
+CHOICES = {("listening", "engine"): ("auto", "vosk", "pocketsphinx")}
 
 
 def default_config_path() -> Path:
@@ -149,11 +150,11 @@ def _section(cls: type, table: dict, name: str, where: str):  # noqa: ANN202
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if type(value) is not expected:
-            raise ConfigError(where, f"{name}.{key}", f"a {expected.__name__}")
-        bounds = _RANGES.get((name, key))
+            raise ConfigError(where, f"{name}.{key}", _KINDS.get(expected, expected.__name__))
+        bounds = RANGES.get((name, key))
         if bounds and not bounds[0] <= value <= bounds[1]:
             raise ConfigError(where, f"{name}.{key}", f"a value from {bounds[0]} to {bounds[1]}")
-        choices = _CHOICES.get((name, key))
+        choices = CHOICES.get((name, key))
         if choices and value not in choices:
             raise ConfigError(where, f"{name}.{key}", f"one of {', '.join(choices)}")
         values[key] = value

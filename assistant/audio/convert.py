@@ -49,10 +49,10 @@ def stream_audio(path: Path, target: int = RATE, block_seconds: float = 1.0):
 
 def _check_audio_file(path: Path):  # noqa: ANN202 - soundfile's info object
     """The file's audio format, or one clear AudioInputError saying what is wrong with it."""
+    if not path.exists():
+        raise AudioInputError(f"{path}: no such audio file")
     try:
         info = soundfile.info(str(path))
-    except FileNotFoundError:
-        raise AudioInputError(f"{path}: no such audio file") from None
     except (soundfile.LibsndfileError, RuntimeError, TypeError) as err:
         raise AudioInputError(
             f"{path}: not a readable audio file ({err}); expected a WAV file"

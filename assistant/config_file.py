@@ -1,0 +1,84 @@
+"""The settings file as a person sees it: where it is, every key with its default and meaning.
+
+The documentation comes from the settings dataclasses themselves (each field's docstring), so
+`config show` and `config init` cannot drift from what the code accepts.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import json
+import textwrap
+from dataclasses import fields
+from pathlib import Path
+
+from assistant.settings import CHOICES, RANGES, Settings
+
+
+def field_docs(cls: type) -> dict[str, str]:
+    """The docstring written under each field of a dataclass."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+    body = tree.body[0].body  # type: ignore[attr-defined]
+    docs = {}
+    for node, following in zip(body, body[1:], strict=False):
+        if (
+            isinstance(node, ast.AnnAssign)
+            and isinstance(node.target, ast.Name)
+            and isinstance(following, ast.Expr)
+            and isinstance(following.value, ast.Constant)
+            and isinstance(following.value.value, str)
+        ):
+            docs[node.target.id] = " ".join(following.value.value.split())
+    return docs
+
+
+def toml_value(value: object) -> str:
+    """A Python setting value written as TOML."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    return json.dumps(str(value), ensure_ascii=False)  # a TOML basic string
+
+
+def document(settings: Settings) -> str:
+    """A complete settings file: every key with its value, its meaning and its default."""
+    defaults = Settings()
+    out = [
+        "# cramp-assistant settings. Every key is optional; delete what you do not change.",
+        "# Check this file with: cramp-assistant config check",
+        "",
+        f"# {field_docs(Settings)['data_dir']} Default: {toml_value(defaults.data_dir)}",
+        f"data_dir = {toml_value(settings.data_dir)}",
+    ]
+    for section in fields(Settings):
+        if section.name == "data_dir":
+            continue
+        table = getattr(settings, section.name)
+        default_table = getattr(defaults, section.name)
+        docs = field_docs(type(table))
+        out += ["", f"[{section.name}]"]
+        for key in fields(table):
+            value = getattr(table, key.name)
+            default = getattr(default_table, key.name)
+            note = docs.get(key.name, "")
+            bounds = RANGES.get((section.name, key.name))
+            if bounds:
+                note += f" Range {bounds[0]} to {bounds[1]}."
+            choices = CHOICES.get((section.name, key.name))
+            if choices:
+                note += f" One of: {', '.join(choices)}."
+            if value != default:
+                note += f" Default: {toml_value(default)}."
+            out += [f"# {line}" for line in textwrap.wrap(note.strip(), 96)]
+            out.append(f"{key.name} = {toml_value(value)}")
+    return "\n".join(out) + "\n"
+
+
+def write_new(path: Path, settings: Settings) -> None:
+    """Write the documented file at `path`, readable by the user alone; never over an old one."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with path.open("x", encoding="utf-8") as out:
+        path.chmod(0o600)
+        out.write(document(settings))

@@ -1,0 +1,170 @@
+"""A table of bad inputs and what each one gets: settings, routine files, audio files, arguments.
+
+Every row runs the real command. A mistake the person can fix gets exit code 2 and one line
+saying what, where and what was expected; audio in an odd format is converted and heard.
+Nothing here may end in a traceback (an uncaught exception fails the row).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+from speechgen import RATE, mix, speak
+
+from assistant.cli import main
+from assistant.dialogue.routine import default_routine_path
+
+pytestmark = pytest.mark.speech
+
+Setup = Callable[[Path], list[str]]
+"""Writes what a row needs into a folder; returns the command's arguments."""
+
+
+def settings(text: str) -> Setup:
+    def setup(folder: Path) -> list[str]:
+        (folder / "config.toml").write_text(text, encoding="utf-8")
+        return ["--config", str(folder / "config.toml"), "config", "check"]
+
+    return setup
+
+
+def routine_edit(old: str, new: str) -> Setup:
+    """The shipped routine with one line changed, named by a settings file."""
+
+    def setup(folder: Path) -> list[str]:
+        text = default_routine_path().read_text(encoding="utf-8")
+        assert old in text
+        (folder / "routine.toml").write_text(text.replace(old, new, 1), encoding="utf-8")
+        (folder / "config.toml").write_text(
+            f'[routine]\npath = "{folder / "routine.toml"}"\n', encoding="utf-8"
+        )
+        return ["--config", str(folder / "config.toml"), "config", "check"]
+
+    return setup
+
+
+def audio_file(name: str, write: Callable[[Path], None]) -> Setup:
+    def setup(folder: Path) -> list[str]:
+        write(folder / name)
+        return ["run", "--input", str(folder / name), "--events", str(folder / "events.jsonl")]
+
+    return setup
+
+
+def args(*argv: str) -> Setup:
+    return lambda folder: [a.replace("{tmp}", str(folder)) for a in argv]
+
+
+def trigger_speech() -> np.ndarray:
+    """'I have a cramp' out of two seconds of quiet, as float in [-1, 1] at 16 kHz."""
+    rng = np.random.default_rng(3)
+    speech = mix(speak("I have a cramp"), snr_db=20, rng=rng, lead=2.0, tail=3.0)
+    return speech.astype(np.float64) / 32768.0
+
+
+def converted(rate: int, channels: int, subtype: str, shape=lambda x: x, fmt: str = "WAV"):  # noqa: ANN001, ANN201
+    def write(path: Path) -> None:
+        audio = shape(trigger_speech())
+        if rate != RATE:
+            import soxr
+
+            audio = soxr.resample(audio, RATE, rate)
+        audio = np.repeat(audio[:, None], channels, axis=1)
+        soundfile.write(str(path), audio, rate, subtype=subtype, format=fmt)
+
+    return write
+
+
+def raw_bytes(data: bytes) -> Callable[[Path], None]:
+    return lambda path: path.write_bytes(data)
+
+
+def truncated_wav(path: Path) -> None:
+    soundfile.write(str(path), trigger_speech(), RATE, subtype="PCM_16")
+    path.write_bytes(path.read_bytes()[:30])
+
+
+HEARD = "heard: trigger answered"
+"""Expected outcome of a row whose audio must be converted, heard and answered."""
+
+TABLE: list[tuple[str, Setup, str]] = [
+    # settings files
+    ("settings unknown key", settings("[voice]\nspeed = 3\n"), "voice.speed: expected one of"),
+    ("settings wrong type", settings("[voice]\nrate = 'fast'\n"), "voice.rate: expected a whole"),
+    ("settings out of range", settings("[voice]\nvolume = 7\n"), "voice.volume: expected a value"),
+    ("settings unknown section", settings("[sound]\n"), "sound: expected one of the sections"),
+    ("settings not TOML", settings("[voice\n"), "expected valid TOML"),
+    ("settings bad choice", settings("[listening]\nengine = 'x'\n"), "engine: expected one of"),
+    ("settings missing file", args("--config", "{tmp}/nope.toml", "config", "check"),
+     "nope.toml: expected an existing settings file"),
+    ("settings a folder", args("--config", "{tmp}", "config", "check"),
+     "expected a readable settings file"),
+    # routine files
+    ("routine step leads nowhere", routine_edit('next = "stretch"', 'next = "nowhere"'),
+     "expected"),
+    ("routine missing file", settings('[routine]\npath = "/nonexistent/r.toml"\n'),
+     "r.toml: expected an existing routine file"),
+    ("routine not TOML", routine_edit("[steps.greet]", "[steps.greet"), "expected valid TOML"),
+    ("routine reply leads nowhere", routine_edit('better = "extra_hold"', 'better = "nowhere"'),
+     "expected"),
+    # audio files
+    ("audio 44.1 kHz stereo 8-bit", audio_file("a.wav", converted(44100, 2, "PCM_U8")), HEARD),
+    ("audio 48 kHz float", audio_file("a.wav", converted(48000, 1, "FLOAT")), HEARD),
+    ("audio 16 kHz 24-bit", audio_file("a.wav", converted(16000, 1, "PCM_24")), HEARD),
+    ("audio 22.05 kHz", audio_file("a.wav", converted(22050, 1, "PCM_16")), HEARD),
+    ("audio clipped", audio_file("a.wav", converted(16000, 1, "PCM_16", lambda x: np.clip(
+        x * 4, -1, 1))), HEARD),
+    ("audio DC offset", audio_file("a.wav", converted(16000, 1, "PCM_16", lambda x: x * 0.6
+        + 0.35)), HEARD),
+    ("audio FLAC", audio_file("a.flac", converted(16000, 1, "PCM_16", fmt="FLAC")), HEARD),
+    ("audio text named .wav", audio_file("a.wav", raw_bytes(b"hello\n")),
+     "not a readable audio file"),
+    ("audio truncated header", audio_file("a.wav", truncated_wav), "not a readable audio file"),
+    ("audio no samples", audio_file("a.wav", converted(16000, 1, "PCM_16", lambda x: x[:0])),
+     "holds no samples"),
+    ("audio missing", args("run", "--input", "{tmp}/gone.wav"), "no such audio file"),
+    # command-line arguments
+    ("args no such device", args("run", "--device", "99"), "No microphone"),
+    ("args unknown model", args("models", "fetch", "nope"), "unknown model 'nope'"),
+    ("args report into no folder", args("report", "--out", "/nonexistent/r.html"),
+     "/nonexistent/r.html: No such file or directory"),
+    ("args data folder cannot be made", args("--data-dir", "/proc/nope", "diary"),
+     "/proc/nope: No such file or directory"),
+    ("args nothing to say", args("say", " "), "nothing to say"),
+    ("args missing scenario", args("simulate", "{tmp}/s.toml"), "expected an existing scenario"),
+    ("args bad date", args("diary", "--since", "tomorrow"), "'tomorrow' is not a date"),
+    ("args severity out of range", args("diary", "add", "--start", "2026-11-01T03:00",
+     "--minutes", "3", "--severity", "11"), "argument --severity: invalid choice"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("setup", "expected"), [row[1:] for row in TABLE],
+                         ids=[row[0] for row in TABLE])  # fmt: skip
+def test_bad_input_gets_what_the_table_says(
+    setup: Setup, expected: str, tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture
+) -> None:
+    argv = setup(tmp_path)
+    if "--data-dir" not in argv:
+        argv = ["--data-dir", str(data_dir), *argv]
+    try:
+        code = main(argv)
+    except SystemExit as exit_:  # argparse's own errors: usage and one line
+        code = exit_.code
+    out, err = capsys.readouterr()
+    if expected == HEARD:
+        assert code == 0, err
+        events = [json.loads(line) for line in (tmp_path / "events.jsonl").read_text().splitlines()]
+        assert [e["text"] for e in events if e["event"] == "trigger"] == ["i have a cramp"]
+        return
+    assert code == 2
+    lines = [line for line in err.splitlines() if not line.startswith("usage:")]
+    lines = [line for line in lines if not re.match(r"^\s", line)]  # argparse usage wraps
+    assert len(lines) == 1, err
+    assert expected in lines[0]
+    assert "Traceback" not in err
