@@ -15,6 +15,7 @@ import numpy as np
 
 from assistant.audio.chunk import FRAME, RATE
 from assistant.audio.gate import SpeechContinues, SpeechEnded, SpeechStarted, VoiceGate
+from assistant.audio.keep import UtteranceKeeper
 from assistant.audio.sinks import AudioSink
 from assistant.audio.sources import AudioSource
 from assistant.dialogue.intents import UNKNOWN, Intent, IntentMatcher
@@ -58,9 +59,11 @@ class Assistant:
         recorder: EpisodeRecorder | None = None,
         watchdog: Watchdog | None = None,
         count_work_time: bool = True,
+        keeper: UtteranceKeeper | None = None,
     ) -> None:
         """`count_work_time`: put the time spent decoding and rendering on the audio clock, as a
-        device lives it; off for scripted replays, which must come out the same every time."""
+        device lives it; off for scripted replays, which must come out the same every time.
+        `keeper`: write what was heard to disk (only when the person asked for it)."""
         self.routine = routine
         self.recognizer = recognizer
         self.synthesizer = synthesizer
@@ -71,6 +74,8 @@ class Assistant:
         self.count_work_time = count_work_time
         self.recorder = recorder
         self.watchdog = watchdog
+        self.keeper = keeper
+        self._utterance: list[np.ndarray] = []
         if recorder is not None:
             events.listeners.append(recorder.handle)
         self.sequencer = Sequencer(routine)
@@ -134,11 +139,17 @@ class Assistant:
             if isinstance(event, SpeechStarted):
                 self._quiet_before = event.t - self._previous_speech_end
                 self.recognizer.begin()
-                self.recognizer.feed(event.audio)
+                self._utterance = []
+                self._hear(event.audio)
             elif isinstance(event, SpeechContinues):
-                self.recognizer.feed(event.audio)
+                self._hear(event.audio)
             elif isinstance(event, SpeechEnded):
                 self._utterance_ended(event)
+
+    def _hear(self, audio: np.ndarray) -> None:
+        self.recognizer.feed(audio)
+        if self.keeper is not None:
+            self._utterance.append(audio)
 
     def _utterance_ended(self, ended: SpeechEnded) -> None:
         self._heard_at = time.monotonic()
@@ -156,6 +167,9 @@ class Assistant:
             speech_end=round(ended.t, 3),
             mode=mode,
         )
+        if self.keeper is not None and self._utterance:
+            self.keeper.keep(np.concatenate(self._utterance), ended.t, mode, hypothesis.text)
+            self._utterance = []
         if mode == "trigger":
             self._maybe_trigger(hypothesis.text, ended)
             return

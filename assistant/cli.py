@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from datetime import datetime, timedelta
@@ -11,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 
 from assistant.assistant import Assistant
+from assistant.audio.keep import UtteranceKeeper
 from assistant.audio.sinks import AudioSink, NullSink, SpeakerSink, WavSink, open_speaker
 from assistant.audio.sources import AudioSource, MicrophoneSource, WavSource, check_input_device
 from assistant.dialogue.routine import Routine, load_routine
@@ -37,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return 2
+    os.umask(0o077)  # every file the assistant writes (diary, caches, reports) is the user's alone
     try:
         config = args.config
         if getattr(args, "config_optional", False) and config and not config.exists():
@@ -78,6 +81,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--device", help="input device number or name (see `devices`)")
     run.add_argument("--output-device", help="output device number or name")
     run.add_argument("--events", type=Path, help="write events as JSON lines to this file")
+    run.add_argument(
+        "--record-dir",
+        type=Path,
+        help="keep each utterance heard as a WAV file here (off by default: no audio is kept)",
+    )
     run.set_defaults(handler=_run)
 
     sim = commands.add_parser("simulate", help="play a scenario file through the assistant")
@@ -192,7 +200,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             _device(args.output_device or settings.audio.output_device), keep_trying=True
         )
     where = f"file {args.input}" if args.input else getattr(source, "device_name", "microphone")
-    return _listen(settings, source, sink, args.events, f"Listening on {where}.", datetime.now())
+    now = datetime.now()
+    keeper = UtteranceKeeper(args.record_dir, now) if args.record_dir else None
+    message = f"Listening on {where}."
+    return _listen(settings, source, sink, args.events, message, now, keeper=keeper)
 
 
 def _simulate(args: argparse.Namespace, settings: Settings) -> int:
@@ -352,6 +363,7 @@ def _listen(
     where: str,
     origin: datetime,
     replay: bool = False,
+    keeper: UtteranceKeeper | None = None,
 ) -> int:
     from assistant.engines import build_recognizer
 
@@ -371,6 +383,7 @@ def _listen(
         recorder,
         Watchdog(),
         count_work_time=not replay,
+        keeper=keeper,
     )
     assistant.prepare()
     ready = time.monotonic() - began

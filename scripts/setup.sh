@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RUNTIME_PACKAGES=(espeak-ng libportaudio2)
-TEST_PACKAGES=(pulseaudio pulseaudio-utils libasound2-plugins alsa-utils sox chromium systemd)
+TEST_PACKAGES=(pulseaudio pulseaudio-utils libasound2-plugins alsa-utils sox chromium systemd strace)
 extras=""
 packages=("${RUNTIME_PACKAGES[@]}")
 if [[ "${1:-}" == "--test" ]]; then
