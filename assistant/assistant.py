@@ -34,7 +34,7 @@ from assistant.recorder import EpisodeRecorder
 from assistant.service import Watchdog
 from assistant.settings import ListeningSettings
 from assistant.speech.recognizer import Recognizer
-from assistant.speech.synthesizer import Synthesizer
+from assistant.speech.synthesizer import SpeechUnavailable, Synthesizer
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,9 @@ class Assistant:
 
     def prepare(self) -> None:
         """Render every line of the routine ahead of time, so that answers come at once."""
-        self.synthesizer.render(self.routine.prompts())
+        failed = self.synthesizer.render(self.routine.prompts())
+        if failed:
+            log.error("%d line(s) of the routine could not be rendered: %r", len(failed), failed)
 
     def run(self) -> None:
         """Listen until the source ends."""
@@ -230,7 +232,16 @@ class Assistant:
             self._speak(lines)
 
     def _speak(self, lines: list[str]) -> None:
-        pieces = [self.synthesizer.speech(line) for line in lines]
+        pieces, said = [], []
+        for line in lines:
+            try:
+                pieces.append(self.synthesizer.speech(line))
+                said.append(line)
+            except SpeechUnavailable:
+                # Never rendered and cannot be now: skip the line, keep listening.
+                self.events.emit(self._t, "say_failed", text=line)
+        if not pieces:
+            return
         rate = pieces[0].rate
         # The work since the person stopped talking is time they waited: put it on the clock.
         work = time.monotonic() - self._heard_at if self.count_work_time else 0.0
@@ -238,7 +249,7 @@ class Assistant:
         gap = np.zeros(int(GAP_BETWEEN_LINES * rate), dtype=np.int16)
         audio: list[np.ndarray] = []
         at = start
-        for line, piece in zip(lines, pieces, strict=True):
+        for line, piece in zip(said, pieces, strict=True):
             self.events.emit(at, "say", text=line, seconds=round(piece.seconds, 2))
             audio += [piece.samples, gap]
             at += piece.seconds + GAP_BETWEEN_LINES

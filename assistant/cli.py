@@ -232,8 +232,12 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
 def _say(args: argparse.Namespace, settings: Settings) -> int:
     if not args.text.strip():
         raise UserError('nothing to say: give a line, e.g. cramp-assistant say "Testing."')
-    synthesizer = _synthesizer(settings)
-    speech = synthesizer.speech(args.text)
+    from assistant.speech.synthesizer import SpeechUnavailable
+
+    try:
+        speech = _synthesizer(settings).speech(args.text)
+    except SpeechUnavailable:
+        raise UserError("could not render speech: is espeak-ng installed? (see -v)") from None
     if args.output:
         sink: AudioSink = WavSink(args.output)
     else:

@@ -50,46 +50,86 @@ class Speech:
         return len(self.samples) / self.rate
 
 
-class Synthesizer:
-    """Text to audio through pyttsx3, with a disk cache and a time-out on every rendering."""
+class SpeechUnavailable(Exception):
+    """A line could not be rendered now, and no earlier rendering of it exists."""
 
-    def __init__(self, cache_dir: Path, voice: Voice | None = None, timeout: float = 20.0) -> None:
+
+class Synthesizer:
+    """Text to audio through pyttsx3, with a disk cache and a time-out on every rendering.
+
+    A line that cannot be rendered (pyttsx3 hung or failed, and espeak-ng too) falls back to an
+    earlier rendering of the same words, even at another pace or voice; only a line never
+    rendered before raises SpeechUnavailable.
+    """
+
+    def __init__(self, cache_dir: Path, voice: Voice | None = None, timeout: float = 8.0) -> None:
+        """`timeout`: seconds a rendering may take (a batch gets 0.2 s more a line; pyttsx3
+        renders about 70 lines a second here)."""
         self.voice = voice or Voice()
         self.cache_dir = cache_dir
         self.timeout = timeout
         self._memory: dict[str, Speech] = {}
+        """Lines in use, by text: a disk fault later cannot take them away."""
 
     def speech(self, text: str) -> Speech:
         """The audio of `text` (rendered now if it is not cached), at the configured volume."""
-        path = self._path(text)
-        if not path.exists():
-            self.render([text])
         cached = self._memory.get(text)
-        if cached is None:
-            data, rate = soundfile.read(str(path), dtype="int16")
-            cached = Speech(np.asarray(data).reshape(-1), rate)
-            self._memory[text] = cached
+        if cached is None or cached.key != self._voice_key():
+            cached = self._load(text)
         gain = max(0.0, min(1.0, self.voice.volume))
         return Speech((cached.samples * gain).astype(np.int16), cached.rate)
 
-    def render(self, lines: list[str]) -> None:
-        """Render every line not yet on disk (one worker process for the lot)."""
-        todo = {
-            line: self._path(line) for line in dict.fromkeys(lines) if not self._path(line).exists()
-        }
-        if not todo:
-            return
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=self.cache_dir) as tmp:
-            jobs = [{"text": t, "path": str(Path(tmp) / f"{i}.wav")} for i, t in enumerate(todo)]
-            if not self._render_with_pyttsx3(jobs):
-                self._render_with_espeak(jobs)
-            for job in jobs:
-                Path(job["path"]).replace(todo[job["text"]])
+    def render(self, lines: list[str]) -> list[str]:
+        """Render every line not yet on disk (one worker process for the lot) and keep them in
+        memory; return the lines that could not be rendered."""
+        todo = {line: self._path(line) for line in dict.fromkeys(lines)}
+        todo = {line: path for line, path in todo.items() if not path.exists()}
+        failed: list[str] = []
+        if todo:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryDirectory(dir=self.cache_dir) as tmp:
+                folder = Path(tmp)
+                jobs = [{"text": t, "path": str(folder / f"{i}.wav")} for i, t in enumerate(todo)]
+                if not self._render_with_pyttsx3(jobs):
+                    self._render_with_espeak(jobs)
+                for job in jobs:
+                    if _is_audio(Path(job["path"])):
+                        Path(job["path"]).replace(todo[job["text"]])
+                    else:
+                        failed.append(job["text"])
+        for line in dict.fromkeys(lines):
+            if line not in failed:
+                self._remember(line, self._path(line))
+        return failed
+
+    def _load(self, text: str) -> _Cached:
+        path = self._path(text)
+        if not path.exists() and self.render([text]):
+            earlier = self._memory.get(text) or self._earlier_rendering(text)
+            if earlier is None:
+                raise SpeechUnavailable(text)
+            log.warning("could not render %r now; using an earlier rendering", text)
+            return earlier
+        return self._remember(text, path)
+
+    def _remember(self, text: str, path: Path) -> _Cached:
+        data, rate = soundfile.read(str(path), dtype="int16")
+        cached = _Cached(np.asarray(data).reshape(-1), rate, self._voice_key())
+        self._memory[text] = cached
+        return cached
+
+    def _earlier_rendering(self, text: str) -> _Cached | None:
+        for path in sorted(self.cache_dir.glob(f"{_text_key(text)}-*.wav")):
+            if _is_audio(path):
+                data, rate = soundfile.read(str(path), dtype="int16")
+                return _Cached(np.asarray(data).reshape(-1), rate, "earlier")
+        return None
+
+    def _voice_key(self) -> str:
+        return hashlib.sha1(json.dumps([self.voice.voice, self.voice.rate]).encode()).hexdigest()
 
     def _path(self, text: str) -> Path:
-        key = json.dumps([self.voice.voice, self.voice.rate, text]).encode()
-        return self.cache_dir / f"{hashlib.sha1(key).hexdigest()}.wav"
+        return self.cache_dir / f"{_text_key(text)}-{self._voice_key()[:12]}.wav"
 
     def _render_with_pyttsx3(self, jobs: list[dict]) -> bool:
         request = json.dumps({"rate": self.voice.rate, "voice": self.voice.voice, "jobs": jobs})
@@ -99,7 +139,7 @@ class Synthesizer:
                 input=request,
                 capture_output=True,
                 text=True,
-                timeout=self.timeout + 0.5 * len(jobs),
+                timeout=self.timeout + 0.2 * len(jobs),
             )
         except subprocess.TimeoutExpired:
             log.warning("pyttsx3 hung rendering %d line(s); using espeak-ng directly", len(jobs))
@@ -112,14 +152,30 @@ class Synthesizer:
     def _render_with_espeak(self, jobs: list[dict]) -> None:
         espeak = shutil.which("espeak-ng") or shutil.which("espeak")
         if espeak is None:
-            raise RuntimeError("no speech synthesizer: install espeak-ng")
+            log.error("no speech synthesizer to fall back on: install espeak-ng")
+            return
         for job in jobs:
             cmd = [espeak, "-s", str(self.voice.rate), "-w", job["path"]]
             if self.voice.voice:
                 cmd += ["-v", self.voice.voice]
-            subprocess.run(
-                [*cmd, job["text"]], check=True, timeout=self.timeout, capture_output=True
-            )
+            try:
+                subprocess.run(
+                    [*cmd, job["text"]], check=True, timeout=self.timeout, capture_output=True
+                )
+            except (subprocess.SubprocessError, OSError) as err:
+                log.error("espeak-ng failed on %r: %s", job["text"], err)
+
+
+@dataclass(frozen=True)
+class _Cached:
+    samples: np.ndarray
+    rate: int
+    key: str
+    """The voice and pace it was rendered with."""
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:20]
 
 
 def _is_audio(path: Path) -> bool:

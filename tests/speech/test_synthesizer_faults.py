@@ -1,0 +1,139 @@
+"""Synthesizer faults injected for real: pyttsx3's worker frozen (SIGSTOP) and espeak-ng broken.
+
+A frozen worker is killed at its time-out and espeak-ng renders instead; when nothing can
+render, an earlier rendering of the same words is used, and the assistant still answers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+from speechgen import RATE, mix, speak
+
+from assistant.speech.synthesizer import SpeechUnavailable, Synthesizer, Voice
+
+pytestmark = pytest.mark.speech
+
+
+@contextlib.contextmanager
+def frozen_pyttsx3() -> Iterator[list[int]]:
+    """Every pyttsx3 worker that starts meanwhile is stopped (SIGSTOP) as soon as it appears."""
+    frozen: list[int] = []
+    done = threading.Event()
+
+    def freeze() -> None:
+        while not done.is_set():
+            found = subprocess.run(
+                ["pgrep", "-f", "assistant.speech.tts_worker"], capture_output=True, text=True
+            )
+            for pid in map(int, found.stdout.split()):
+                if pid not in frozen:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGSTOP)
+                        frozen.append(pid)
+            time.sleep(0.005)
+
+    thread = threading.Thread(target=freeze, daemon=True)
+    thread.start()
+    try:
+        yield frozen
+    finally:
+        done.set()
+        thread.join()
+
+
+@pytest.fixture
+def broken_espeak(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An espeak-ng that fails, first on PATH (a broken install)."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    program = folder / "espeak-ng"
+    program.write_text("#!/bin/sh\necho 'espeak-ng: cannot open audio data' >&2\nexit 1\n")
+    program.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    return folder
+
+
+def test_a_frozen_pyttsx3_is_given_up_at_its_time_out_and_espeak_renders(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    synthesizer = Synthesizer(tmp_path / "speech", timeout=2.0)
+    began = time.monotonic()
+    with caplog.at_level(logging.WARNING), frozen_pyttsx3() as frozen:
+        speech = synthesizer.speech("A line never rendered before.")
+    took = time.monotonic() - began
+    assert frozen, "the worker was never frozen: the fault was not injected"
+    assert "pyttsx3 hung" in caplog.text
+    assert speech.seconds > 1.0 and np.abs(speech.samples).max() > 1000
+    assert took < 2.0 + 0.2 + 10.0  # the time-out, then espeak-ng
+
+
+def test_with_no_engine_working_an_earlier_rendering_is_used(
+    tmp_path: Path, broken_espeak: Path
+) -> None:
+    cache = tmp_path / "speech"
+    line = "Is it easing?"
+    with pytest.MonkeyPatch.context() as fine:
+        fine.setenv("PATH", os.environ["PATH"].split(os.pathsep, 1)[1])
+        before = Synthesizer(cache, Voice(rate=140, volume=1.0)).speech(line)
+    slower = Synthesizer(cache, Voice(rate=110, volume=1.0), timeout=1.0)
+    with frozen_pyttsx3():
+        now = slower.speech(line)
+        with pytest.raises(SpeechUnavailable):
+            slower.speech("Words never rendered at any pace.")
+    assert np.array_equal(now.samples, before.samples)
+
+
+def night(path: Path) -> Path:
+    rng = np.random.default_rng(7)
+    audio = mix(speak("I have a cramp"), snr_db=20, rng=rng, lead=2.0, tail=8.0)
+    soundfile.write(str(path), audio, RATE, subtype="PCM_16")
+    return path
+
+
+def test_the_assistant_still_answers_a_trigger_when_no_engine_can_render(
+    tmp_path: Path, data_dir: Path, broken_espeak: Path
+) -> None:
+    """The pace was changed (every line must be rendered again) and the synthesizer is broken:
+    the earlier renderings are spoken, and the trigger is answered."""
+    quiet = tmp_path / "quiet.wav"
+    soundfile.write(str(quiet), np.zeros(RATE, dtype=np.int16), RATE)
+    warm = subprocess.run(  # the routine rendered at the default pace, as on an earlier night
+        [sys.executable, "-m", "assistant", "--data-dir", str(data_dir), "run", "--input"]
+        + [str(quiet)],
+        capture_output=True,
+    )
+    assert warm.returncode == 0
+    config = tmp_path / "config.toml"
+    config.write_text("[voice]\nrate = 118\n", encoding="utf-8")
+    events = tmp_path / "events.jsonl"
+    with frozen_pyttsx3():
+        done = subprocess.run(
+            [sys.executable, "-m", "assistant", "--data-dir", str(data_dir)]
+            + ["--config", str(config), "run", "--input", str(night(tmp_path / "night.wav"))]
+            + ["--events", str(events), "--output", str(tmp_path / "said.wav")],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    records = [json.loads(line) for line in events.read_text().splitlines()]
+    said = [r["text"] for r in records if r["event"] == "say"]
+    assert [r["text"] for r in records if r["event"] == "trigger"] == ["i have a cramp"]
+    assert said[0] == "I'm here. Straighten your leg."
+    spoken, _ = soundfile.read(str(tmp_path / "said.wav"), dtype="int16")
+    assert np.abs(spoken).max() > 1000
