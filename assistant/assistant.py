@@ -28,6 +28,7 @@ from assistant.dialogue.sequencer import (
     RaiseRedFlag,
     Say,
     Sequencer,
+    replies_expected,
 )
 from assistant.events import EventLog
 from assistant.recorder import EpisodeRecorder
@@ -102,6 +103,12 @@ class Assistant:
         failed = self.synthesizer.render(self.routine.prompts())
         if failed:
             log.error("%d line(s) of the routine could not be rendered: %r", len(failed), failed)
+        # Every grammar the night can need, built now rather than while someone waits.
+        for step in self.routine.steps.values():
+            if step.asks:
+                expect = replies_expected(self.routine, step)
+                self.recognizer.expect(self.matcher.phrases(expect), "reply")
+        self.recognizer.expect(self.matcher.phrases(self.routine.hold_replies), "hold")
 
     def run(self) -> None:
         """Listen until the source ends."""

@@ -11,8 +11,12 @@ from typing import IO, Any
 class EventLog:
     """Writes one JSON object per line (`t` seconds on the audio clock, `event`, fields)."""
 
-    def __init__(self, path: Path | None = None, echo: IO[str] | None = None) -> None:
+    def __init__(
+        self, path: Path | None = None, echo: IO[str] | None = None, keep: bool = False
+    ) -> None:
+        """`keep`: also hold every record in `records` (for tests; a night-long run must not)."""
         self.records: list[dict[str, Any]] = []
+        self._keep = keep
         self.listeners: list[Callable[[dict[str, Any]], None]] = []
         """Called with every record (the diary keeps episodes this way)."""
         self._file = path.open("w", encoding="utf-8") if path else None
@@ -21,7 +25,8 @@ class EventLog:
     def emit(self, t: float, event: str, **fields: Any) -> None:
         """Record one event at audio time `t`."""
         record = {"t": round(t, 3), "event": event, **fields}
-        self.records.append(record)
+        if self._keep:
+            self.records.append(record)
         for listener in self.listeners:
             listener(record)
         if self._file:

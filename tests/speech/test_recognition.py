@@ -46,7 +46,7 @@ def triggers_heard(routine: Routine, audio: np.ndarray, tmp: Path, data_dir: Pat
     """Run the whole assistant on `audio` as its microphone; return the trigger texts."""
     wav = tmp / "mic.wav"
     write_wav(wav, audio, 16000)
-    events = EventLog()
+    events = EventLog(keep=True)
     assistant = Assistant(
         routine,
         PocketSphinxRecognizer(),
