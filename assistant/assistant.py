@@ -21,16 +21,20 @@ from assistant.audio.sources import AudioSource
 from assistant.dialogue.intents import UNKNOWN, Intent, IntentMatcher
 from assistant.dialogue.routine import Routine
 from assistant.dialogue.sequencer import (
+    WAITING_UNDERSTOOD,
     Action,
+    Adjust,
     EndEpisode,
     EnterStep,
     Listen,
     RaiseRedFlag,
     Say,
     Sequencer,
+    hold_expected,
     replies_expected,
 )
 from assistant.events import EventLog
+from assistant.preferences import Preferences, adjusted
 from assistant.recorder import EpisodeRecorder
 from assistant.service import Watchdog
 from assistant.settings import ListeningSettings
@@ -61,10 +65,12 @@ class Assistant:
         watchdog: Watchdog | None = None,
         count_work_time: bool = True,
         keeper: UtteranceKeeper | None = None,
+        preferences: Preferences | None = None,
     ) -> None:
         """`count_work_time`: put the time spent decoding and rendering on the audio clock, as a
         device lives it; off for scripted replays, which must come out the same every time.
-        `keeper`: write what was heard to disk (only when the person asked for it)."""
+        `keeper`: write what was heard to disk (only when the person asked for it).
+        `preferences`: where pace and volume asked for by voice are remembered."""
         self.routine = routine
         self.recognizer = recognizer
         self.synthesizer = synthesizer
@@ -76,6 +82,7 @@ class Assistant:
         self.recorder = recorder
         self.watchdog = watchdog
         self.keeper = keeper
+        self.preferences = preferences
         self._utterance: list[np.ndarray] = []
         if recorder is not None:
             events.listeners.append(recorder.handle)
@@ -108,7 +115,8 @@ class Assistant:
             if step.asks:
                 expect = replies_expected(self.routine, step)
                 self.recognizer.expect(self.matcher.phrases(expect), "reply")
-        self.recognizer.expect(self.matcher.phrases(self.routine.hold_replies), "hold")
+        self.recognizer.expect(self.matcher.phrases(hold_expected(self.routine)), "hold")
+        self.recognizer.expect(self.matcher.phrases(WAITING_UNDERSTOOD), "reply")
 
     def run(self) -> None:
         """Listen until the source ends."""
@@ -228,6 +236,8 @@ class Assistant:
                 self._start_listening(action)
             elif isinstance(action, EnterStep):
                 self.events.emit(now, "step", id=action.id)
+            elif isinstance(action, Adjust):
+                self._adjust(action, now)
             elif isinstance(action, RaiseRedFlag):
                 self.events.emit(now, "red_flag", kind=action.kind)
             elif isinstance(action, EndEpisode):
@@ -264,6 +274,18 @@ class Assistant:
         self._speech_end = at - GAP_BETWEEN_LINES
         self._quiet_from = self._speech_end + self.listening.after_speech
         self._heard_at = time.monotonic()
+
+    def _adjust(self, adjust: Adjust, now: float) -> None:
+        """A slower or faster pace, a quieter or louder voice: from the next line on, and
+        remembered for the next night."""
+        voice = adjusted(self.synthesizer.voice, adjust.setting, adjust.direction)
+        self.synthesizer.voice = voice
+        if adjust.setting == "pace":
+            self.synthesizer.render(self.routine.prompts())  # the whole routine, at the new pace
+        if self.preferences is not None:
+            self.preferences.save(voice)
+        value = voice.rate if adjust.setting == "pace" else voice.volume
+        self.events.emit(now, "adjust", setting=adjust.setting, value=value)
 
     def _start_listening(self, listen: Listen) -> None:
         self._listen = listen

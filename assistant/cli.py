@@ -19,6 +19,7 @@ from assistant.dialogue.routine import Routine, load_routine
 from assistant.diary import Diary, Episode
 from assistant.errors import UserError
 from assistant.events import EventLog
+from assistant.preferences import Preferences
 from assistant.recorder import EpisodeRecorder
 from assistant.scenario import ScenarioSource, load_scenario
 from assistant.service import Watchdog
@@ -376,10 +377,12 @@ def _listen(
     recognizer, why = build_recognizer(settings)
     events = EventLog(events_path, echo=sys.stdout)
     recorder = EpisodeRecorder(diary_path(settings), origin)
+    preferences = Preferences(settings.data_dir / "preferences.json")
+    voice = preferences.apply(settings.voice)
     assistant = Assistant(
         routine,
         recognizer,
-        _synthesizer(settings),
+        Synthesizer(settings.cache_dir / "speech", voice),
         source,
         sink,
         events,
@@ -388,6 +391,7 @@ def _listen(
         Watchdog(),
         count_work_time=not replay,
         keeper=keeper,
+        preferences=preferences,
     )
     assistant.prepare()
     ready = time.monotonic() - began
@@ -397,6 +401,8 @@ def _listen(
         message=f"{why} {where}",
         engine=recognizer.name,
         ready_seconds=round(ready, 3),
+        pace=voice.rate,
+        volume=voice.volume,
     )
     try:
         assistant.run()

@@ -22,9 +22,18 @@ INTENTS = (
     "no",
     "severity",
     "leg",
+    "slower",
+    "faster",
+    "quieter",
+    "louder",
+    "wait",
+    "go_on",
+    "other_leg",
 )
 """Reply intents the assistant understands; `unknown` is what anything else becomes."""
 
+CONTROL_LINES = ("slower", "faster", "quieter", "louder", "wait", "wait_reminder", "go_on")
+"""The lines a routine says when a voice control is heard ([controls])."""
 OUTCOMES = ("relieved", "stopped", "escalated", "no_response")
 RED_FLAG_KINDS = ("clot", "breathing", "injury", "weakness")
 KINDED_INTENTS = {
@@ -83,6 +92,13 @@ class Routine:
     escalate_after: float = 600.0
     escalate_step: str = ""
     stop_step: str = ""
+    quiet_step: str = ""
+    """Where a wait that nobody ends leads (the routine ends quietly)."""
+    wait_timeout: float = 90.0
+    """Seconds a "wait" lasts before a reminder, and again before the quiet end."""
+    controls: dict[str, str] = field(default_factory=dict)
+    """What is said when a voice control is heard: slower, faster, quieter, louder, wait,
+    wait_reminder, go_on."""
     source: str = ""
 
     def prompts(self) -> list[str]:
@@ -93,6 +109,7 @@ class Routine:
             if step.reprompt:
                 lines.append(step.reprompt)
         lines += self.counting.values()
+        lines += self.controls.values()
         return list(dict.fromkeys(lines))
 
 
@@ -140,6 +157,9 @@ def parse_routine(data: dict, where: str, emergency: str = "your emergency numbe
         escalate_after=reader.number(head, "escalate_after", "routine", 600.0),
         escalate_step=reader.str_(head, "escalate_step", "routine"),
         stop_step=reader.str_(head, "stop_step", "routine"),
+        quiet_step=reader.str_(head, "quiet_step", "routine"),
+        wait_timeout=reader.number(head, "wait_timeout", "routine", 90.0),
+        controls=reader.controls(data.get("controls", {})),
         source=where,
     )
     check_routine(routine)
@@ -158,6 +178,7 @@ def check_routine(routine: Routine) -> None:
     must_exist(routine.start, "routine.start")
     must_exist(routine.escalate_step, "routine.escalate_step")
     must_exist(routine.stop_step, "routine.stop_step")
+    must_exist(routine.quiet_step, "routine.quiet_step")
     for intent, target in routine.global_replies.items():
         _check_intent(intent, where, f"routine.global_replies.{intent}")
         must_exist(target, f"routine.global_replies.{intent}")
@@ -265,6 +286,14 @@ class _Reader:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(self.where, f"{prefix}.{key}", "a list of strings")
         return tuple(value)
+
+    def controls(self, data: object) -> dict[str, str]:
+        if not isinstance(data, dict):
+            raise ConfigError(self.where, "controls", "a table")
+        missing = [key for key in CONTROL_LINES if not isinstance(data.get(key), str)]
+        if missing:
+            raise ConfigError(self.where, f"controls.{missing[0]}", "a line to say")
+        return {key: data[key] for key in CONTROL_LINES}
 
     def lines(self, data: dict, key: str, prefix: str) -> tuple[str, ...]:
         return tuple(

@@ -55,15 +55,39 @@ class EndEpisode:
     """relieved, stopped, escalated or no_response."""
 
 
-Action = Say | Listen | EnterStep | RaiseRedFlag | EndEpisode
+@dataclass(frozen=True)
+class Adjust:
+    """The person asked for a slower or faster pace, or a quieter or louder voice."""
 
-ALWAYS_UNDERSTOOD = ("stop", "repeat", "red_flag", "leg")
+    setting: str
+    """`pace` or `volume`."""
+    direction: int
+    """+1 (faster, louder) or -1 (slower, quieter)."""
+
+
+Action = Say | Listen | EnterStep | RaiseRedFlag | EndEpisode | Adjust
+
+CONTROLS = {
+    "slower": ("pace", -1),
+    "faster": ("pace", +1),
+    "quieter": ("volume", -1),
+    "louder": ("volume", +1),
+}
+"""Voice controls: understood at every question and during holds; the routine goes on."""
+ALWAYS_UNDERSTOOD = ("stop", "repeat", "red_flag", "leg", "wait", *CONTROLS)
+WAITING_UNDERSTOOD = ("go_on", "done", "stop", "red_flag", *CONTROLS)
+"""What is understood while the routine waits for "go on"."""
 """Replies understood at every question, whatever the step."""
 
 
 def replies_expected(routine: Routine, step: Step) -> tuple[str, ...]:
     """The intents that mean something when `step` asks its question."""
     return tuple(dict.fromkeys([*step.replies, *routine.global_replies, *ALWAYS_UNDERSTOOD]))
+
+
+def hold_expected(routine: Routine) -> tuple[str, ...]:
+    """The intents that mean something while a position is held."""
+    return tuple(dict.fromkeys([*routine.hold_replies, "wait", *CONTROLS]))
 
 
 # ----------------------------------------------------------------------------- the sequencer
@@ -77,6 +101,8 @@ class _Episode:
     held: float = 0.0
     missed: int = 0
     reply_counts: dict[tuple[str, str], int] = field(default_factory=dict)
+    waiting: bool = False
+    """The person said "wait": the step resumes on "go on"."""
 
 
 class Sequencer:
@@ -120,6 +146,21 @@ class Sequencer:
             return self._go(target, t)
         if name == "stop":
             return self._go(self.routine.stop_step, t)
+        if name in CONTROLS:
+            setting, direction = CONTROLS[name]
+            actions: list[Action] = [Adjust(setting, direction), Say(self.routine.controls[name])]
+            if ep.listen.mode == "reply" and not ep.waiting:
+                actions += [Say(line) for line in step.say]  # the question, at the new pace
+            return [*actions, ep.listen]
+        if ep.waiting:
+            if name in ("go_on", "done"):
+                ep.waiting = False
+                return [Say(self.routine.controls["go_on"]), *self._enter(step, t)]
+            return [ep.listen]
+        if name == "wait":
+            ep.waiting, ep.missed = True, 0
+            ep.listen = Listen("reply", WAITING_UNDERSTOOD, self.routine.wait_timeout)
+            return [Say(self.routine.controls["wait"]), ep.listen]
         if ep.listen.mode == "hold":
             if name in ep.listen.expect and name in self.routine.global_replies:
                 return self._go(self.routine.global_replies[name], t)
@@ -145,6 +186,12 @@ class Sequencer:
         ep = self._episode
         if ep is None or ep.listen is None:
             return []
+        if ep.waiting:
+            ep.missed += 1
+            if ep.missed == 1:
+                return [Say(self.routine.controls["wait_reminder"]), ep.listen]
+            ep.waiting = False
+            return self._go(self.routine.quiet_step, t)
         if ep.listen.mode == "hold":
             return self._hold_tick(t)
         return self._missed(t, heard_something=False)
@@ -179,7 +226,8 @@ class Sequencer:
             actions.append(self._asleep())
             return actions
         if step.hold > 0:
-            ep.listen = Listen("hold", self.routine.hold_replies, min(step.count_every, step.hold))
+            expect = hold_expected(self.routine)
+            ep.listen = Listen("hold", expect, min(step.count_every, step.hold))
         elif step.asks:
             ep.listen = Listen(
                 "reply", replies_expected(self.routine, step), self.routine.reply_timeout

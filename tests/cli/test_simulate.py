@@ -138,3 +138,60 @@ def test_every_event_has_a_time_on_the_audio_clock(tmp_path: Path, data_dir: Pat
     first_answer = next(e for e in events if e["event"] == "say")
     # The answer comes soon after the person stops speaking.
     assert 0 <= first_answer["t"] - heard[0]["speech_end"] < 1.5
+
+
+# ------------------------------------------------------------------ voice controls
+
+
+def test_slower_and_quieter_last_into_the_next_night(tmp_path: Path) -> None:
+    own = tmp_path / "data"  # preferences are kept in the data folder: not the shared one
+    first = simulate(
+        tmp_path,
+        own,
+        '[[turn]]\nsay = "I have a cramp"\n[[turn]]\nsay = "slower"\nduring = "hold"\n'
+        '[[turn]]\nsay = "quieter"\nduring = "hold"\n[[turn]]\nsay = "stop"\nduring = "hold"\n',
+    )
+    assert kinds(first, "intent", "name") == ["slower", "quieter", "stop"]
+    assert [(e["setting"], e["value"]) for e in first if e["event"] == "adjust"] == [
+        ("pace", 120),
+        ("volume", 0.429),
+    ]
+    lines = {e["text"]: e["seconds"] for e in first if e["event"] == "say"}
+    assert "Slower." in lines and "Quieter." in lines
+    second = simulate(tmp_path, own, '[[turn]]\nsay = "I have a cramp"\n[[turn]]\nsay = "stop"\n')
+    start = second[0]
+    assert (start["pace"], start["volume"]) == (120, 0.429)
+    # The same greeting takes longer at the slower pace.
+    greeting = "I'm here. Straighten your leg."
+    before = simulate(tmp_path, tmp_path / "other", '[[turn]]\nsay = "cramp"\n')
+    slow = next(e["seconds"] for e in second if e["event"] == "say" and e["text"] == greeting)
+    usual = next(e["seconds"] for e in before if e["event"] == "say" and e["text"] == greeting)
+    assert slow > usual * 1.1
+
+
+def test_wait_then_go_on(tmp_path: Path, data_dir: Path) -> None:
+    events = simulate(
+        tmp_path,
+        data_dir,
+        '[[turn]]\nsay = "I have a cramp"\n[[turn]]\nsay = "wait"\nduring = "hold"\n'
+        '[[turn]]\nsilence = 30\n[[turn]]\nsay = "carry on"\n[[turn]]\nsay = "it\'s gone"\n'
+        'during = "hold"\n',
+    )
+    assert kinds(events, "intent", "name") == ["wait", "go_on", "gone"]
+    text = said(events)
+    assert "Okay, I'll wait." in text and "Okay, let's go on." in text
+    assert kinds(events, "step", "id").count("stretch") == 2  # the stretch starts again
+    assert kinds(events, "episode_end", "outcome") == ["relieved"]
+
+
+def test_foot_variant_and_other_leg(tmp_path: Path, data_dir: Path) -> None:
+    events = simulate(
+        tmp_path,
+        data_dir,
+        '[[turn]]\nsay = "I have a cramp"\n[[turn]]\nsay = "it\'s my foot"\n'
+        '[[turn]]\nsay = "the other leg"\n[[turn]]\nsay = "it\'s gone"\nduring = "hold"\n',
+    )
+    assert kinds(events, "intent", "name") == ["foot", "other_leg", "gone"]
+    steps = kinds(events, "step", "id")
+    assert "foot_stretch" in steps and "other_leg" in steps
+    assert kinds(events, "episode_end", "outcome") == ["relieved"]

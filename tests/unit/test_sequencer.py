@@ -7,6 +7,7 @@ import pytest
 from assistant.dialogue.intents import Intent
 from assistant.dialogue.routine import Routine
 from assistant.dialogue.sequencer import (
+    Adjust,
     EndEpisode,
     EnterStep,
     Listen,
@@ -284,3 +285,62 @@ def test_which_leg_is_noted_and_the_question_still_stands(night: Night) -> None:
     assert night.said()[-1] == "Okay."
     night.reply("gone")
     assert night.step == "ask_severity"
+
+
+# ------------------------------------------------------------------ voice controls
+
+
+def test_slower_adjusts_the_pace_and_asks_the_question_again(routine: Routine) -> None:
+    night = Night(routine)
+    night.trigger()
+    night.hold_through()
+    assert night.step == "ask_easing"
+    actions = night.reply("slower")
+    assert actions[0] == Adjust("pace", -1)
+    assert [a.text for a in actions if isinstance(a, Say)] == ["Slower.", "Is it easing?"]
+    assert night.step == "ask_easing" and night.listening.mode == "reply"
+
+
+def test_quieter_during_a_hold_keeps_holding(routine: Routine) -> None:
+    night = Night(routine)
+    night.trigger()
+    assert night.listening.mode == "hold"
+    actions = night.reply("quieter")
+    assert actions[0] == Adjust("volume", -1)
+    assert [a.text for a in actions if isinstance(a, Say)] == ["Quieter."]
+    assert night.step == "stretch" and night.listening.mode == "hold"
+
+
+def test_wait_pauses_until_go_on_then_the_step_starts_again(routine: Routine) -> None:
+    night = Night(routine)
+    night.trigger()
+    night.hold_through()
+    night.reply("wait")
+    assert night.said()[-1].startswith("Okay, I'll wait.")
+    assert night.listening.timeout == routine.wait_timeout
+    night.reply("better")  # not a way out of the wait
+    assert night.step == "ask_easing" and night.said()[-1].startswith("Okay, I'll wait.")
+    night.reply("go_on")
+    assert night.said()[-2:] == ["Okay, let's go on.", "Is it easing?"]
+    night.reply("better")
+    assert night.step == "extra_hold"
+
+
+def test_a_wait_nobody_ends_gets_a_reminder_then_ends_quietly(routine: Routine) -> None:
+    night = Night(routine)
+    night.trigger()
+    night.reply("wait")
+    night.wait()
+    assert night.said()[-1] == "I'm still here. Say go on, or stop."
+    night.wait()
+    ends = [a for a in night.log if isinstance(a, EndEpisode)]
+    assert ends == [EndEpisode("no_response")]
+
+
+def test_other_leg_starts_the_stretch_on_the_other_leg(routine: Routine) -> None:
+    night = Night(routine)
+    night.trigger()
+    night.hold_through()
+    night.reply("other_leg")
+    assert "Okay, the other leg. Straighten it." in night.said()
+    assert night.step == "stretch"
