@@ -14,12 +14,15 @@ import time
 import numpy as np
 
 from assistant.audio.chunk import FRAME, RATE
+from assistant.audio.convert import resample_int16
+from assistant.audio.echo import EchoCanceller, TalkOver
+from assistant.audio.echo import available as echo_available
 from assistant.audio.gate import SpeechContinues, SpeechEnded, SpeechStarted, VoiceGate
 from assistant.audio.keep import UtteranceKeeper
 from assistant.audio.sinks import AudioSink
 from assistant.audio.sources import AudioSource
-from assistant.dialogue.intents import UNKNOWN, Intent, IntentMatcher
-from assistant.dialogue.routine import Routine
+from assistant.dialogue.intents import UNKNOWN, Intent, IntentMatcher, barge_in_phrases
+from assistant.dialogue.routine import BARGE_IN_INTENTS, Routine
 from assistant.dialogue.sequencer import (
     WAITING_UNDERSTOOD,
     Action,
@@ -45,6 +48,14 @@ log = logging.getLogger(__name__)
 
 GAP_BETWEEN_LINES = 0.35
 """Seconds of quiet between two lines said one after the other."""
+BARGE_END_SILENCE = 0.15
+"""Seconds of silence that end a command said over the assistant (it must stop at once)."""
+ECHO_LEARNING_SECONDS = 8.0
+"""Seconds of its own voice the echo canceller hears before commands are taken over it."""
+BARGE_AFTER = 0.5
+"""Seconds into a line before a command said over it is listened for."""
+MAX_BARGE_SECONDS = 1.5
+"""Commands said over the assistant are short: longer speech is not one."""
 MIN_SPEECH_SECONDS = 0.15
 """Shorter sounds (a click, a creak) do not break the quiet a trigger must come out of."""
 
@@ -91,6 +102,22 @@ class Assistant:
         self.gate = VoiceGate(
             aggressiveness=self.listening.vad_aggressiveness, end_silence=self.listening.end_silence
         )
+        # While it speaks: its own voice taken out of the microphone, and a quicker gate, so a
+        # "stop" said over it ends the speech at once.
+        self.barge_gate = VoiceGate(
+            aggressiveness=self.listening.vad_aggressiveness, end_silence=BARGE_END_SILENCE
+        )
+        self.echo = EchoCanceller() if echo_available() else None
+        self.talk_over = TalkOver()
+        self._echo_heard = 0.0
+        """Seconds of its own voice the echo canceller has learnt from."""
+        self._playing: tuple[int, np.ndarray] = (0, np.zeros(0, dtype=np.int16))
+        """What the speaker plays: first sample on the audio clock, and the samples at RATE."""
+        self._lines: list[str] = []
+        """The lines being said now."""
+        self._barging = False
+        self._expected: tuple[list[str], str] = ([], "trigger")
+        """The phrases and mode the recognizer expects when the assistant is not speaking."""
         self.episodes = 0
         self._t = 0.0
         self._speech_end = 0.0
@@ -142,11 +169,14 @@ class Assistant:
     def _frame(self, frame: np.ndarray) -> None:
         t = self._t
         if t < self._quiet_from:
-            # The assistant is speaking: it must never hear, let alone answer, itself. Whoever
-            # else spoke meanwhile went unheard, so quiet is counted from when it stops.
+            # The assistant is speaking: it must never answer itself. Only a few commands are
+            # heard, over its voice; quiet is counted from when it stops.
             self.gate.reset()
             self._previous_speech_end = self._quiet_from
+            self._barge_frame(frame, t)
             return
+        if self._barging:
+            self._barge_over()
         if self._deadline is not None and t >= self._deadline and not self.gate.in_speech:
             self._heard_at = time.monotonic()
             deadline, self._deadline = self._deadline, None
@@ -162,6 +192,80 @@ class Assistant:
                 self._hear(event.audio)
             elif isinstance(event, SpeechEnded):
                 self._utterance_ended(event)
+
+    def _barge_frame(self, frame: np.ndarray, t: float) -> None:
+        if self.echo is not None:
+            start, samples = self._playing
+            first = round(t * RATE) - start
+            playing = np.zeros(len(frame), dtype=np.int16)
+            if 0 <= first < len(samples):
+                piece = samples[first : first + len(frame)]
+                playing[: len(piece)] = piece
+            elif first < 0 and first + len(frame) > 0:
+                piece = samples[: first + len(frame)]
+                playing[-first : -first + len(piece)] = piece
+            frame = self.echo.process(frame, playing)
+            person = self.talk_over.person_speaking(frame, playing)
+            if playing.any():
+                self._echo_heard += len(frame) / RATE
+            if self._echo_heard < ECHO_LEARNING_SECONDS:
+                return  # still learning the room: its own voice could pass for a command
+            if not person:
+                frame = np.zeros_like(frame)  # only its own voice: nothing to hear
+        for event in self.barge_gate.frame(frame, t):
+            if isinstance(event, SpeechStarted):
+                phrases = barge_in_phrases(self.routine.barge_in, self._lines)
+                # Nobody talks over a line they have not heard yet; its first instants are
+                # also when the echo canceller knows least.
+                if not phrases or event.t < self._playing[0] / RATE + BARGE_AFTER:
+                    return
+                self.recognizer.expect(phrases, "barge")
+                self.recognizer.begin()
+                self.recognizer.feed(event.audio)
+                self._barging = True
+            elif isinstance(event, SpeechContinues) and self._barging:
+                self.recognizer.feed(event.audio)
+            elif isinstance(event, SpeechEnded) and self._barging:
+                self._barge_ended(event)
+
+    def _barge_over(self) -> None:
+        """The assistant stopped speaking in the middle of an utterance: it is not a command."""
+        self._barging = False
+        self.barge_gate.reset()
+        self.recognizer.expect(*self._expected)
+
+    def _barge_ended(self, ended: SpeechEnded) -> None:
+        self._barging = False
+        self._heard_at = time.monotonic()
+        hypothesis = self.recognizer.end()
+        self.recognizer.expect(*self._expected)
+        self.events.emit(
+            self._t,
+            "heard",
+            text=hypothesis.text,
+            raw=hypothesis.raw,
+            score=round(hypothesis.score, 3) if np.isfinite(hypothesis.score) else None,
+            seconds=round(ended.seconds, 2),
+            speech_end=round(ended.t, 3),
+            mode="barge",
+        )
+        if not hypothesis.text or ended.capped or ended.seconds > MAX_BARGE_SECONDS:
+            return
+        intent = self.matcher.match(hypothesis.text, BARGE_IN_INTENTS)
+        if intent.name == UNKNOWN:
+            return
+        now = self._t
+        self.sink.stop(now)
+        self.events.emit(now, "barge_in", name=intent.name, text=intent.text, speech_end=ended.t)
+        cut = self._lines
+        self._speech_end, self._quiet_from = now, now + self.listening.after_speech
+        self._playing = (0, np.zeros(0, dtype=np.int16))
+        self.barge_gate.reset()
+        if intent.name == "repeat":
+            self._speak(cut)
+        elif self.sequencer.in_episode:
+            self.events.emit(now, "intent", name=intent.name, text=intent.text, kind=intent.kind)
+            self._do(self.sequencer.reply(intent, now))
 
     def _hear(self, audio: np.ndarray) -> None:
         self.recognizer.feed(audio)
@@ -270,7 +374,10 @@ class Assistant:
             self.events.emit(at, "say", text=line, seconds=round(piece.seconds, 2))
             audio += [piece.samples, gap]
             at += piece.seconds + GAP_BETWEEN_LINES
-        self.sink.play(np.concatenate(audio[:-1]), rate, start)
+        samples = np.concatenate(audio[:-1])
+        self.sink.play(samples, rate, start)
+        self._playing = (round(start * RATE), resample_int16(samples, rate, RATE))
+        self._lines = said
         self._speech_end = at - GAP_BETWEEN_LINES
         self._quiet_from = self._speech_end + self.listening.after_speech
         self._heard_at = time.monotonic()
@@ -294,6 +401,7 @@ class Assistant:
         else:
             phrases = self.matcher.phrases(listen.expect)
         self.recognizer.expect(phrases, listen.mode)
+        self._expected = (phrases, listen.mode)
         begins = max(self._t, self._quiet_from)
         self._deadline = begins + listen.timeout if listen.timeout is not None else None
         self.events.emit(begins, "listening", mode=listen.mode)

@@ -21,7 +21,7 @@ from assistant.errors import UserError
 from assistant.events import EventLog
 from assistant.preferences import Preferences
 from assistant.recorder import EpisodeRecorder
-from assistant.scenario import ScenarioSource, load_scenario
+from assistant.scenario import RoomSink, ScenarioSource, load_scenario
 from assistant.service import Watchdog
 from assistant.settings import Settings, default_config_path, load_settings
 from assistant.speech.synthesizer import Synthesizer
@@ -210,7 +210,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 def _simulate(args: argparse.Namespace, settings: Settings) -> int:
     scenario = load_scenario(args.scenario)
     source = ScenarioSource(scenario, settings.cache_dir / "person", realtime=args.realtime)
-    sink: AudioSink = WavSink(args.output) if args.output else NullSink()
+    sink = RoomSink(WavSink(args.output) if args.output else NullSink(), source)
     origin = args.start or datetime.now()
     return _listen(
         settings, source, sink, args.events, f"Simulating {args.scenario}.", origin, replay=True
@@ -221,8 +221,9 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     path = Path(str(resources.files("assistant") / "scenarios" / "demo.toml"))
     scenario = load_scenario(path)
     sink = NullSink() if args.fast else open_speaker(_device(settings.audio.output_device))
-    realtime = not isinstance(sink, NullSink)
+    realtime = not isinstance(sink, NullSink)  # played aloud: at the pace it is heard
     source = ScenarioSource(scenario, settings.cache_dir / "person", realtime=realtime)
+    sink = RoomSink(sink, source)
     if not realtime:
         print("No speaker in use: the sample night is printed, not played.")
     return _listen(
@@ -376,6 +377,7 @@ def _listen(
     routine = _routine(settings)
     recognizer, why = build_recognizer(settings)
     events = EventLog(events_path, echo=sys.stdout)
+    source.attach_events(events)
     recorder = EpisodeRecorder(diary_path(settings), origin)
     preferences = Preferences(settings.data_dir / "preferences.json")
     voice = preferences.apply(settings.voice)

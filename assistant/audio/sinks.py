@@ -91,6 +91,7 @@ class SpeakerSink(AudioSink):
         self._idle = 0
         self._last_callback = 0.0
         self._generation = portaudio.generation()
+        self._finishing = False
 
     def play(self, samples: np.ndarray, rate: int, t: float) -> None:
         try:
@@ -116,16 +117,17 @@ class SpeakerSink(AudioSink):
     def close(self) -> None:
         with self._lock:
             left = sum(len(piece) for piece in self._queue) / self._rate if self._rate else 0.0
-        deadline = time.monotonic() + left + 2.0
-        while self._playing() and time.monotonic() < deadline:
-            time.sleep(0.05)
+            self._finishing = True  # the callback stops once the queue is empty
+        stream = self._stream
+        if stream is not None and self._generation == portaudio.generation():
+            # A callback that stops lets PortAudio play out what it has buffered; then the
+            # stream turns inactive. Never wait longer than the audio could take.
+            deadline = time.monotonic() + left + float(stream.latency) + 2.0
+            while stream.active and time.monotonic() < deadline:
+                time.sleep(0.05)
+            if stream.active:
+                log.error("the speaker did not finish playing; closing it anyway")
         self._close_stream()
-
-    def _playing(self) -> bool:
-        with self._lock:
-            if self._stream is None or self._generation != portaudio.generation():
-                return False
-            return bool(self._queue) and self._stream.active
 
     def _ensure_stream(self, rate: int) -> None:
         """An output stream that works: reopened when it closed itself or its device died."""
@@ -144,8 +146,8 @@ class SpeakerSink(AudioSink):
         stream = self._sd.OutputStream(
             device=self.device, samplerate=rate, channels=1, dtype="int16", callback=self._fill
         )
+        self._stream, self._rate = stream, rate  # before start: the callback reads the rate
         stream.start()
-        self._stream, self._rate = stream, rate
         self._generation = portaudio.generation()
 
     def _fill(self, outdata, frames, time_info, status) -> None:  # noqa: ANN001 - PortAudio's
@@ -164,7 +166,7 @@ class SpeakerSink(AudioSink):
                     self._queue[0] = piece[take:]
         out[done:] = 0
         self._idle = 0 if done else self._idle + frames
-        if self._idle > self.IDLE_SECONDS * self._rate:
+        if self._idle > self.IDLE_SECONDS * self._rate or (self._finishing and not done):
             raise self._sd.CallbackStop
 
     def _close_stream(self) -> None:

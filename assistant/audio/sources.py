@@ -14,6 +14,7 @@ from assistant.audio import portaudio
 from assistant.audio.chunk import FRAME, RATE
 from assistant.audio.convert import stream_audio
 from assistant.errors import AudioInputError
+from assistant.events import EventLog
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,9 @@ class AudioSource:
 
     def listening(self, mode: str, t: float) -> None:
         """The assistant is now listening (`trigger`, `reply` or `hold`) at audio time `t`."""
+
+    def attach_events(self, events: EventLog) -> None:
+        """Where a source that plays a scripted person records what they said (scenarios)."""
 
     def close(self) -> None:
         """Release the device or file."""

@@ -74,3 +74,10 @@ class IntentMatcher:
             return Intent(UNKNOWN, text)
         name, _, kind = key.partition(":")
         return Intent(name, text, kind)
+
+
+def barge_in_phrases(phrases: tuple[str, ...], lines: list[str]) -> list[str]:
+    """The barge-in phrases to listen for while `lines` are said: none that shares a word with
+    them, so the assistant's own voice cannot be taken for a command."""
+    spoken = set(normalise(" ".join(lines)).split())
+    return [phrase for phrase in phrases if not spoken & set(phrase.split())]

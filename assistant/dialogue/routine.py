@@ -34,6 +34,8 @@ INTENTS = (
 
 CONTROL_LINES = ("slower", "faster", "quieter", "louder", "wait", "wait_reminder", "go_on")
 """The lines a routine says when a voice control is heard ([controls])."""
+BARGE_IN_INTENTS = ("stop", "wait", "repeat")
+"""What may be said over the assistant's own voice."""
 OUTCOMES = ("relieved", "stopped", "escalated", "no_response")
 RED_FLAG_KINDS = ("clot", "breathing", "injury", "weakness")
 KINDED_INTENTS = {
@@ -96,6 +98,8 @@ class Routine:
     """Where a wait that nobody ends leads (the routine ends quietly)."""
     wait_timeout: float = 90.0
     """Seconds a "wait" lasts before a reminder, and again before the quiet end."""
+    barge_in: tuple[str, ...] = ()
+    """Phrases heard even while the assistant speaks (stop, wait, repeat)."""
     controls: dict[str, str] = field(default_factory=dict)
     """What is said when a voice control is heard: slower, faster, quieter, louder, wait,
     wait_reminder, go_on."""
@@ -160,6 +164,7 @@ def parse_routine(data: dict, where: str, emergency: str = "your emergency numbe
         quiet_step=reader.str_(head, "quiet_step", "routine"),
         wait_timeout=reader.number(head, "wait_timeout", "routine", 90.0),
         controls=reader.controls(data.get("controls", {})),
+        barge_in=tuple(_normalise(p) for p in reader.str_list(head, "barge_in", "routine")),
         source=where,
     )
     check_routine(routine)
@@ -179,6 +184,11 @@ def check_routine(routine: Routine) -> None:
     must_exist(routine.escalate_step, "routine.escalate_step")
     must_exist(routine.stop_step, "routine.stop_step")
     must_exist(routine.quiet_step, "routine.quiet_step")
+    said_as = {phrase: name for name, phrases in routine.intents.items() for phrase in phrases}
+    for phrase in routine.barge_in:
+        if said_as.get(phrase) not in BARGE_IN_INTENTS:
+            expected = f"phrases of the stop, wait or repeat intents, not {phrase!r}"
+            raise ConfigError(where, "routine.barge_in", expected)
     for intent, target in routine.global_replies.items():
         _check_intent(intent, where, f"routine.global_replies.{intent}")
         must_exist(target, f"routine.global_replies.{intent}")

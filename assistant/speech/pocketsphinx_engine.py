@@ -59,7 +59,8 @@ class PocketSphinxRecognizer:
         self._audio: list[np.ndarray] = []
 
     def expect(self, phrases: list[str], mode: str = "reply") -> None:
-        self.threshold = self.trigger_threshold if mode == "trigger" else self.reply_threshold
+        strict = mode in ("trigger", "barge")  # unprompted speech, or talk over its own voice
+        self.threshold = self.trigger_threshold if strict else self.reply_threshold
         key = tuple(sorted(set(phrases)))
         if key == self._phrases:
             return

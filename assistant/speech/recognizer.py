@@ -29,7 +29,8 @@ class Recognizer(Protocol):
     def expect(self, phrases: list[str], mode: str = "reply") -> None:
         """Restrict decoding to these phrases from the next utterance on.
 
-        `mode` is `trigger` (asleep: be strict, a false wake costs sleep) or `reply`/`hold`.
+        `mode` is `trigger` (asleep: be strict, a false wake costs sleep), `barge` (talking over
+        the assistant: as strict), or `reply`/`hold`.
         """
 
     def begin(self) -> None:

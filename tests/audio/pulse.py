@@ -149,6 +149,13 @@ class VirtualAudio:
                 stdout=out,
             )
 
+    def stop_recording(self) -> None:
+        """Stop recording the speaker: parec writes out what it still holds."""
+        if self._recorder:
+            self._recorder.terminate()
+            self._recorder.wait(timeout=10)
+            self._recorder = None
+
     def speak_into_microphone(self, samples: np.ndarray, trailing_silence: float = 10.0) -> Spoken:
         """Queue int16 samples for the microphone; `.join()` returns once they, and
         `trailing_silence` seconds of room noise after them, have been heard."""
@@ -196,9 +203,7 @@ class VirtualAudio:
     def stop(self) -> None:
         """Stop recording and the daemon; remove the folder."""
         self._stopping.set()
-        if self._recorder:
-            self._recorder.terminate()
-            self._recorder.wait(timeout=10)
+        self.stop_recording()
         subprocess.run(["pulseaudio", "--kill"], env=self.env, capture_output=True, timeout=20)
         shutil.rmtree(self.dir, ignore_errors=True)
 

@@ -77,4 +77,5 @@ def test_speaker_unplugged_during_a_prompt_the_routine_goes_on(
     assert said_after(app.events(), before)[:1] == [rest]
     assert "Traceback" not in app.stderr
     assert "speaker unavailable, prompt not heard" in app.stderr  # the count, said to no one
+    virtual_audio.stop_recording()
     assert loudness(recording) > 100, "the speaker plugged in again stayed silent"

@@ -77,6 +77,7 @@ def test_live_trigger_is_answered_through_the_speaker(
     said = [e["text"] for e in events if e["event"] == "say"]
     assert said[0] == "I'm here. Straighten your leg."
     assert "Traceback" not in err
+    virtual_audio.stop_recording()
     heard = np.fromfile(recording, dtype=np.int16).astype(np.float64)
     loud = np.sqrt(np.mean(heard**2)) if len(heard) else 0.0
     assert loud > 100, f"the speaker's monitor was silent (RMS {loud:.1f})"
@@ -110,6 +111,7 @@ def test_say_speaks_through_the_speaker(virtual_audio: VirtualAudio, tmp_path: P
     )
     assert done.returncode == 0, done.stderr
     time.sleep(0.5)
+    virtual_audio.stop_recording()
     heard = np.fromfile(recording, dtype=np.int16).astype(np.float64)
     assert len(heard) and np.sqrt(np.mean(heard**2)) > 100
 

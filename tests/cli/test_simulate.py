@@ -66,7 +66,7 @@ def test_still_hurts_twice_then_better(tmp_path: Path, data_dir: Path) -> None:
         tmp_path,
         data_dir,
         '[[turn]]\nsay = "leg cramp"\n[[turn]]\nsay = "still hurts"\n'
-        '[[turn]]\nsay = "still hurts"\n[[turn]]\nsay = "better"\n',
+        '[[turn]]\nsay = "still hurts"\n[[turn]]\nsay = "it\'s better"\n',
     )
     assert kinds(events, "intent", "name") == ["still_hurts", "still_hurts", "better"]
     steps = kinds(events, "step", "id")
