@@ -52,8 +52,8 @@ BARGE_END_SILENCE = 0.15
 """Seconds of silence that end a command said over the assistant (it must stop at once)."""
 ECHO_LEARNING_SECONDS = 8.0
 """Seconds of its own voice the echo canceller hears before commands are taken over it."""
-BARGE_AFTER = 0.5
-"""Seconds into a line before a command said over it is listened for."""
+BARGE_AFTER = 0.4
+"""Seconds into a line before a command said over it can be noticed."""
 MAX_BARGE_SECONDS = 1.5
 """Commands said over the assistant are short: longer speech is not one."""
 MIN_SPEECH_SECONDS = 0.15
@@ -111,10 +111,8 @@ class Assistant:
         self.talk_over = TalkOver()
         self._echo_heard = 0.0
         """Seconds of its own voice the echo canceller has learnt from."""
-        self._playing: tuple[int, np.ndarray] = (0, np.zeros(0, dtype=np.int16))
-        """What the speaker plays: first sample on the audio clock, and the samples at RATE."""
-        self._lines: list[str] = []
-        """The lines being said now."""
+        self._playing: list[tuple[int, np.ndarray, list[str]]] = []
+        """What the speaker plays: (first sample on the audio clock, samples at RATE, lines)."""
         self._barging = False
         self._expected: tuple[list[str], str] = ([], "trigger")
         """The phrases and mode the recognizer expects when the assistant is not speaking."""
@@ -195,15 +193,7 @@ class Assistant:
 
     def _barge_frame(self, frame: np.ndarray, t: float) -> None:
         if self.echo is not None:
-            start, samples = self._playing
-            first = round(t * RATE) - start
-            playing = np.zeros(len(frame), dtype=np.int16)
-            if 0 <= first < len(samples):
-                piece = samples[first : first + len(frame)]
-                playing[: len(piece)] = piece
-            elif first < 0 and first + len(frame) > 0:
-                piece = samples[: first + len(frame)]
-                playing[-first : -first + len(piece)] = piece
+            playing = self._playing_at(round(t * RATE), len(frame))
             frame = self.echo.process(frame, playing)
             person = self.talk_over.person_speaking(frame, playing)
             if playing.any():
@@ -214,10 +204,14 @@ class Assistant:
                 frame = np.zeros_like(frame)  # only its own voice: nothing to hear
         for event in self.barge_gate.frame(frame, t):
             if isinstance(event, SpeechStarted):
-                phrases = barge_in_phrases(self.routine.barge_in, self._lines)
+                now = round(t * RATE)
+                audible = [p for p in self._playing if p[0] <= now]
+                lines = [line for p in audible for line in p[2]]
+                phrases = barge_in_phrases(self.routine.barge_in, lines)
                 # Nobody talks over a line they have not heard yet; its first instants are
                 # also when the echo canceller knows least.
-                if not phrases or event.t < self._playing[0] / RATE + BARGE_AFTER:
+                began = max((p[0] for p in audible), default=now) / RATE
+                if not phrases or t < began + BARGE_AFTER:
                     return
                 self.recognizer.expect(phrases, "barge")
                 self.recognizer.begin()
@@ -227,6 +221,16 @@ class Assistant:
                 self.recognizer.feed(event.audio)
             elif isinstance(event, SpeechEnded) and self._barging:
                 self._barge_ended(event)
+
+    def _playing_at(self, first: int, n: int) -> np.ndarray:
+        """What the speaker plays during samples [first, first + n) of the audio clock."""
+        out = np.zeros(n, dtype=np.int32)
+        for start, samples, _ in self._playing:
+            lo, hi = max(first, start), min(first + n, start + len(samples))
+            if lo < hi:
+                out[lo - first : hi - first] += samples[lo - start : hi - start]
+        self._playing = [p for p in self._playing if p[0] + len(p[1]) > first + n]
+        return np.clip(out, -32768, 32767).astype(np.int16)
 
     def _barge_over(self) -> None:
         """The assistant stopped speaking in the middle of an utterance: it is not a command."""
@@ -257,9 +261,9 @@ class Assistant:
         now = self._t
         self.sink.stop(now)
         self.events.emit(now, "barge_in", name=intent.name, text=intent.text, speech_end=ended.t)
-        cut = self._lines
+        cut = [line for p in self._playing for line in p[2]]
         self._speech_end, self._quiet_from = now, now + self.listening.after_speech
-        self._playing = (0, np.zeros(0, dtype=np.int16))
+        self._playing = []
         self.barge_gate.reset()
         if intent.name == "repeat":
             self._speak(cut)
@@ -376,8 +380,7 @@ class Assistant:
             at += piece.seconds + GAP_BETWEEN_LINES
         samples = np.concatenate(audio[:-1])
         self.sink.play(samples, rate, start)
-        self._playing = (round(start * RATE), resample_int16(samples, rate, RATE))
-        self._lines = said
+        self._playing.append((round(start * RATE), resample_int16(samples, rate, RATE), said))
         self._speech_end = at - GAP_BETWEEN_LINES
         self._quiet_from = self._speech_end + self.listening.after_speech
         self._heard_at = time.monotonic()

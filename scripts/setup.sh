@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-RUNTIME_PACKAGES=(espeak-ng libportaudio2)
+RUNTIME_PACKAGES=(espeak-ng libportaudio2 libspeexdsp1)
 TEST_PACKAGES=(pulseaudio pulseaudio-utils libasound2-plugins alsa-utils sox chromium systemd strace)
 extras=""
 packages=("${RUNTIME_PACKAGES[@]}")

@@ -109,7 +109,7 @@ class TalkOver:
     """
 
     def __init__(
-        self, margin_db: float = 9.0, history: int = 100, floor: float = 60.0, hangover: int = 8
+        self, margin_db: float = 12.0, history: int = 100, floor: float = 60.0, hangover: int = 5
     ) -> None:
         self.margin = 10 ** (margin_db / 20)
         self.floor = floor

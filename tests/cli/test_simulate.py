@@ -195,3 +195,39 @@ def test_foot_variant_and_other_leg(tmp_path: Path, data_dir: Path) -> None:
     steps = kinds(events, "step", "id")
     assert "foot_stretch" in steps and "other_leg" in steps
     assert kinds(events, "episode_end", "outcome") == ["relieved"]
+
+
+# ------------------------------------------------------------------ barge-in
+
+
+def test_stop_said_over_the_assistant_cuts_it_off_at_once(tmp_path: Path, data_dir: Path) -> None:
+    """Its own voice comes back into the microphone (echo 0.3); "stop" said over a prompt ends
+    the speech within 300 ms of the end of the word, and the routine stops."""
+    events = simulate(
+        tmp_path,
+        data_dir,
+        'echo = 0.3\n[[turn]]\nsay = "I have a cramp"\n[[turn]]\nsay = "still hurts"\n'
+        '[[turn]]\nsay = "stop"\nduring = "speech"\nat = 1.5\n',
+    )
+    over = next(e for e in events if e["event"] == "person" and e["during"] == "speech")
+    barge = [e for e in events if e["event"] == "barge_in"]
+    assert [b["name"] for b in barge] == ["stop"]
+    assert 0 <= barge[0]["t"] - over["speech_end"] <= 0.3
+    assert kinds(events, "episode_end", "outcome") == ["stopped"]
+    # The prompt it was saying was cut: what follows is the goodbye.
+    later = [e["text"] for e in events if e["event"] == "say" and e["t"] >= barge[0]["t"]]
+    assert later[0].startswith("Okay, I'll stop.")
+
+
+def test_its_own_voice_never_cuts_it_off(tmp_path: Path, data_dir: Path) -> None:
+    """A whole episode with a loud echo (0.6) and nobody talking over it: no barge-in."""
+    events = simulate(
+        tmp_path,
+        data_dir,
+        'echo = 0.6\n[[turn]]\nsay = "leg cramp"\n[[turn]]\nsay = "still hurts"\n'
+        '[[turn]]\nsay = "still hurts"\n[[turn]]\nsay = "I can\'t stand"\n'
+        '[[turn]]\nsay = "it\'s gone"\n',
+    )
+    assert kinds(events, "barge_in", "name") == []
+    assert sum(kinds(events, "say", "seconds")) > 45  # its own voice heard back for so long
+    assert kinds(events, "episode_end", "outcome") == ["relieved"]

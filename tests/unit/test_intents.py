@@ -73,3 +73,13 @@ def test_triggers_match_whole_phrases(matcher: IntentMatcher, said: str, trigger
 
 def test_normalise() -> None:
     assert normalise("  I've GOT a Cramp!! ") == "i've got a cramp"
+
+
+def test_barge_in_never_listens_for_a_word_the_assistant_is_saying(routine: Routine) -> None:
+    from assistant.dialogue.intents import barge_in_phrases
+
+    while_saying = barge_in_phrases(routine.barge_in, ["I'm still here. Say go on, or stop."])
+    assert "stop" not in while_saying and "stop it" not in while_saying
+    assert "wait" in while_saying
+    holding = barge_in_phrases(routine.barge_in, ["Gently pull your toes up. Hold."])
+    assert "hold on" not in holding and "stop" in holding
