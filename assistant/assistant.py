@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import datetime, timedelta
 
 import numpy as np
 
@@ -21,6 +22,7 @@ from assistant.audio.gate import SpeechContinues, SpeechEnded, SpeechStarted, Vo
 from assistant.audio.keep import UtteranceKeeper
 from assistant.audio.sinks import AudioSink
 from assistant.audio.sources import AudioSource
+from assistant.audio.tones import TONE_RATE, tone
 from assistant.dialogue.intents import UNKNOWN, Intent, IntentMatcher, barge_in_phrases
 from assistant.dialogue.routine import BARGE_IN_INTENTS, Routine
 from assistant.dialogue.sequencer import (
@@ -33,6 +35,7 @@ from assistant.dialogue.sequencer import (
     RaiseRedFlag,
     Say,
     Sequencer,
+    Tone,
     hold_expected,
     replies_expected,
 )
@@ -40,9 +43,9 @@ from assistant.events import EventLog
 from assistant.preferences import Preferences, adjusted
 from assistant.recorder import EpisodeRecorder
 from assistant.service import Watchdog
-from assistant.settings import ListeningSettings
+from assistant.settings import ListeningSettings, SoundSettings
 from assistant.speech.recognizer import Recognizer
-from assistant.speech.synthesizer import SpeechUnavailable, Synthesizer
+from assistant.speech.synthesizer import Speech, SpeechUnavailable, Synthesizer
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +61,11 @@ MAX_BARGE_SECONDS = 1.5
 """Commands said over the assistant are short: longer speech is not one."""
 MIN_SPEECH_SECONDS = 0.15
 """Shorter sounds (a click, a creak) do not break the quiet a trigger must come out of."""
+
+
+def tone_at(speech: Speech, rate: int) -> Speech:
+    """`speech` resampled to `rate` (lines and tones are joined at one rate)."""
+    return Speech(resample_int16(speech.samples, speech.rate, rate), rate)
 
 
 class Assistant:
@@ -77,11 +85,15 @@ class Assistant:
         count_work_time: bool = True,
         keeper: UtteranceKeeper | None = None,
         preferences: Preferences | None = None,
+        sound: SoundSettings | None = None,
+        origin: datetime | None = None,
     ) -> None:
         """`count_work_time`: put the time spent decoding and rendering on the audio clock, as a
         device lives it; off for scripted replays, which must come out the same every time.
         `keeper`: write what was heard to disk (only when the person asked for it).
-        `preferences`: where pace and volume asked for by voice are remembered."""
+        `preferences`: where pace and volume asked for by voice are remembered.
+        `sound`: tones, counting, night volume; `origin`: the local time at audio time 0 (the
+        night volume needs it)."""
         self.routine = routine
         self.recognizer = recognizer
         self.synthesizer = synthesizer
@@ -97,7 +109,9 @@ class Assistant:
         self._utterance: list[np.ndarray] = []
         if recorder is not None:
             events.listeners.append(recorder.handle)
-        self.sequencer = Sequencer(routine)
+        self.sound = sound or SoundSettings()
+        self.origin = origin
+        self.sequencer = Sequencer(routine, self.sound.count_with)
         self.matcher = IntentMatcher(routine)
         self.gate = VoiceGate(
             aggressiveness=self.listening.vad_aggressiveness, end_silence=self.listening.end_silence
@@ -206,7 +220,7 @@ class Assistant:
             if isinstance(event, SpeechStarted):
                 now = round(t * RATE)
                 audible = [p for p in self._playing if p[0] <= now]
-                lines = [line for p in audible for line in p[2]]
+                lines = [line for p in audible for line in p[2] if isinstance(line, str)]
                 phrases = barge_in_phrases(self.routine.barge_in, lines)
                 # Nobody talks over a line they have not heard yet; its first instants are
                 # also when the echo canceller knows least.
@@ -330,10 +344,13 @@ class Assistant:
     # ------------------------------------------------------------------ carrying out actions
 
     def _do(self, actions: list[Action]) -> None:
-        lines: list[str] = []
+        lines: list[str | Tone] = []
         for action in actions:
             if isinstance(action, Say):
                 lines.append(action.text)
+                continue
+            if isinstance(action, Tone):
+                lines.append(action)
                 continue
             if lines:
                 self._speak(lines)
@@ -356,9 +373,15 @@ class Assistant:
         if lines:
             self._speak(lines)
 
-    def _speak(self, lines: list[str]) -> None:
+    def _speak(self, lines: list[str | Tone]) -> None:
         pieces, said = [], []
         for line in lines:
+            if isinstance(line, Tone):
+                chime = tone(line.kind, pieces[0].rate if pieces else TONE_RATE)
+                volume = max(0.0, min(1.0, self.synthesizer.voice.volume))
+                pieces.append(Speech((chime.samples * volume).astype(np.int16), chime.rate))
+                said.append(line)
+                continue
             try:
                 pieces.append(self.synthesizer.speech(line))
                 said.append(line)
@@ -368,6 +391,7 @@ class Assistant:
         if not pieces:
             return
         rate = pieces[0].rate
+        pieces = [p if p.rate == rate else tone_at(p, rate) for p in pieces]
         # The work since the person stopped talking is time they waited: put it on the clock.
         work = time.monotonic() - self._heard_at if self.count_work_time else 0.0
         start = max(self._t + work, self._quiet_from)
@@ -375,10 +399,16 @@ class Assistant:
         audio: list[np.ndarray] = []
         at = start
         for line, piece in zip(said, pieces, strict=True):
-            self.events.emit(at, "say", text=line, seconds=round(piece.seconds, 2))
+            if isinstance(line, Tone):
+                self.events.emit(at, "tone", kind=line.kind, seconds=round(piece.seconds, 2))
+            else:
+                self.events.emit(at, "say", text=line, seconds=round(piece.seconds, 2))
             audio += [piece.samples, gap]
             at += piece.seconds + GAP_BETWEEN_LINES
         samples = np.concatenate(audio[:-1])
+        if self.origin is not None:  # quieter at night, so as not to wake the house
+            factor = self.sound.factor(self.origin + timedelta(seconds=start))
+            samples = (samples * factor).astype(np.int16)
         self.sink.play(samples, rate, start)
         self._playing.append((round(start * RATE), resample_int16(samples, rate, RATE), said))
         self._speech_end = at - GAP_BETWEEN_LINES

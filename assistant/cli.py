@@ -394,6 +394,8 @@ def _listen(
         count_work_time=not replay,
         keeper=keeper,
         preferences=preferences,
+        sound=settings.sound,
+        origin=origin,
     )
     assistant.prepare()
     ready = time.monotonic() - began

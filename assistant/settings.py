@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields, replace
+from datetime import datetime
 from pathlib import Path
 
 import platformdirs
@@ -35,6 +37,27 @@ class ListeningSettings:
     """webrtcvad aggressiveness, 0 (lenient) to 3 (strict)."""
     after_speech: float = 0.3
     """Seconds the microphone stays shut after the assistant stops speaking (room echo)."""
+
+
+@dataclass(frozen=True)
+class SoundSettings:
+    """Tones, counting and the night volume."""
+
+    count_with: str = "words"
+    """Holds counted aloud (`words`: "Ten.", "Twenty.") or marked by a soft tone (`tones`)."""
+    night_hours: str = "22-07"
+    """When the night volume applies, as HH-HH in local time (empty: never)."""
+    night_volume: float = 0.7
+    """The volume is multiplied by this during the night hours, so as not to wake the house."""
+
+    def factor(self, when: datetime) -> float:
+        """The volume factor at local time `when`."""
+        if not self.night_hours:
+            return 1.0
+        start, end = (int(h) for h in self.night_hours.split("-"))
+        hour = when.hour
+        night = start <= hour or hour < end if start > end else start <= hour < end
+        return self.night_volume if night else 1.0
 
 
 @dataclass(frozen=True)
@@ -75,6 +98,7 @@ class Settings:
     """How the assistant speaks (see assistant.speech.synthesizer.Voice)."""
     listening: ListeningSettings = field(default_factory=ListeningSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
+    sound: SoundSettings = field(default_factory=SoundSettings)
     routine: RoutineSettings = field(default_factory=RoutineSettings)
     models: ModelSettings = field(default_factory=ModelSettings)
     data_dir: Path = field(default_factory=lambda: Path(platformdirs.user_data_dir(APP)))
@@ -96,9 +120,16 @@ RANGES = {
     ("listening", "after_speech"): (0.0, 3.0),
     ("listening", "threshold"): (-20.0, 5.0),
     ("listening", "reply_threshold"): (-20.0, 5.0),
+    ("sound", "night_volume"): (0.05, 1.0),
 }
 _KINDS = {int: "a whole number", float: "a number", str: "text in quotes", bool: "true or false"}
-CHOICES = {("listening", "engine"): ("auto", "vosk", "pocketsphinx")}
+CHOICES = {
+    ("listening", "engine"): ("auto", "vosk", "pocketsphinx"),
+    ("sound", "count_with"): ("words", "tones"),
+}
+PATTERNS = {
+    ("sound", "night_hours"): (r"^$|^([01]?\d|2[0-3])-([01]?\d|2[0-3])$", "HH-HH, e.g. 22-07"),
+}
 
 
 def default_config_path() -> Path:
@@ -157,5 +188,8 @@ def _section(cls: type, table: dict, name: str, where: str):  # noqa: ANN202
         choices = CHOICES.get((name, key))
         if choices and value not in choices:
             raise ConfigError(where, f"{name}.{key}", f"one of {', '.join(choices)}")
+        pattern = PATTERNS.get((name, key))
+        if pattern and not re.match(pattern[0], value):
+            raise ConfigError(where, f"{name}.{key}", pattern[1])
         values[key] = value
     return cls(**values)

@@ -65,7 +65,14 @@ class Adjust:
     """+1 (faster, louder) or -1 (slower, quieter)."""
 
 
-Action = Say | Listen | EnterStep | RaiseRedFlag | EndEpisode | Adjust
+@dataclass(frozen=True)
+class Tone:
+    """Play a soft tone: `heard` (a trigger), `count` (ten seconds of a hold), `hold_end`."""
+
+    kind: str
+
+
+Action = Say | Tone | Listen | EnterStep | RaiseRedFlag | EndEpisode | Adjust
 
 CONTROLS = {
     "slower": ("pace", -1),
@@ -108,8 +115,10 @@ class _Episode:
 class Sequencer:
     """Walks the routine: `start()` once, then `trigger`, `reply` or `timeout` as they happen."""
 
-    def __init__(self, routine: Routine) -> None:
+    def __init__(self, routine: Routine, count_with: str = "words") -> None:
+        """`count_with`: holds counted aloud (`words`) or marked by a tone (`tones`)."""
         self.routine = routine
+        self.count_with = count_with
         self._episode: _Episode | None = None
 
     @property
@@ -132,7 +141,7 @@ class Sequencer:
             return []
         first = self.routine.steps[self.routine.start]
         self._episode = _Episode(started=t, step=first)
-        return self._enter(first, t)
+        return [Tone("heard"), *self._enter(first, t)]
 
     def reply(self, intent: Intent, t: float) -> list[Action]:
         """A reply was heard and understood as `intent` at `t` seconds."""
@@ -245,14 +254,18 @@ class Sequencer:
         ep.held += ep.listen.timeout or 0.0
         actions: list[Action] = []
         spoken = self.routine.counting.get(round(ep.held))
+        count: Action | None = None
+        if spoken:
+            count = Tone("count") if self.count_with == "tones" else Say(spoken)
         if ep.held < step.hold - 1e-6:
-            if spoken:
-                actions.append(Say(spoken))
+            if count:
+                actions.append(count)
             remaining = step.hold - ep.held
             ep.listen = Listen("hold", ep.listen.expect, min(step.count_every, remaining))
             return [*actions, ep.listen]
-        if spoken:
-            actions.append(Say(spoken))
+        if count and self.count_with == "words":
+            actions.append(count)
+        actions.append(Tone("hold_end"))
         actions += [Say(line) for line in step.after]
         return actions + self._go(step.next, t)
 

@@ -98,7 +98,7 @@ TABLE: list[tuple[str, Setup, str]] = [
     ("settings unknown key", settings("[voice]\nspeed = 3\n"), "voice.speed: expected one of"),
     ("settings wrong type", settings("[voice]\nrate = 'fast'\n"), "voice.rate: expected a whole"),
     ("settings out of range", settings("[voice]\nvolume = 7\n"), "voice.volume: expected a value"),
-    ("settings unknown section", settings("[sound]\n"), "sound: expected one of the sections"),
+    ("settings unknown section", settings("[colour]\n"), "colour: expected one of the sections"),
     ("settings not TOML", settings("[voice\n"), "expected valid TOML"),
     ("settings bad choice", settings("[listening]\nengine = 'x'\n"), "engine: expected one of"),
     ("settings missing file", args("--config", "{tmp}/nope.toml", "config", "check"),

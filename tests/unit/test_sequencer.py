@@ -14,6 +14,7 @@ from assistant.dialogue.sequencer import (
     RaiseRedFlag,
     Say,
     Sequencer,
+    Tone,
 )
 
 
@@ -344,3 +345,26 @@ def test_other_leg_starts_the_stretch_on_the_other_leg(routine: Routine) -> None
     night.reply("other_leg")
     assert "Okay, the other leg. Straighten it." in night.said()
     assert night.step == "stretch"
+
+
+# ------------------------------------------------------------------ tones
+
+
+def test_a_soft_tone_marks_the_trigger_and_the_end_of_a_hold(routine: Routine) -> None:
+    night = Night(routine)
+    assert night.trigger()[0] == Tone("heard")
+    night.hold_through()
+    tones = [a for a in night.log if isinstance(a, Tone)]
+    assert tones == [Tone("heard"), Tone("hold_end")]
+    assert "Ten." in night.said()
+
+
+def test_holds_can_be_counted_by_tones_instead_of_words(routine: Routine) -> None:
+    night = Night(routine)
+    night.seq = Sequencer(routine, count_with="tones")
+    night.actions = night.seq.start()
+    night.trigger()
+    night.hold_through()
+    assert not {"Ten.", "Twenty.", "Thirty."} & set(night.said())
+    kinds = [a.kind for a in night.log if isinstance(a, Tone)]
+    assert kinds == ["heard", "count", "count", "hold_end"]

@@ -38,7 +38,7 @@ def test_values_are_read(tmp_path: Path) -> None:
         ("[voice]\nrate = 'fast'\n", "voice.rate: expected a whole number"),
         ("[voice]\nvolume = 7.0\n", "voice.volume: expected a value from 0.05 to 1.0"),
         ("[listening]\nengine = 'whisper'\n", "listening.engine: expected one of auto, vosk"),
-        ("[sound]\n", "sound: expected one of the sections"),
+        ("[colour]\n", "colour: expected one of the sections"),
         ("[voice\n", "expected valid TOML"),
     ],
 )
@@ -55,3 +55,15 @@ def test_mistakes_are_refused_with_file_key_and_expectation(
 def test_a_missing_named_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="expected an existing settings file"):
         load_settings(tmp_path / "nope.toml")
+
+
+def test_the_night_volume_applies_between_the_night_hours(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    settings = load_settings(
+        write(tmp_path, '[sound]\nnight_hours = "23-06"\nnight_volume = 0.5\n')
+    )
+    at = [settings.sound.factor(datetime(2026, 11, 25, hour)) for hour in (22, 23, 3, 6, 12)]
+    assert at == [1.0, 0.5, 0.5, 1.0, 1.0]
+    with pytest.raises(ConfigError, match="sound.night_hours: expected HH-HH"):
+        load_settings(write(tmp_path, '[sound]\nnight_hours = "late"\n'))
