@@ -131,6 +131,11 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--since", type=_datetime, help="from this date (default: 12 weeks ago)")
     report.set_defaults(handler=_report)
 
+    setup = commands.add_parser(
+        "setup", help="first run: devices, a microphone check, volume, emergency number"
+    )
+    setup.set_defaults(handler=_setup, config_optional=True)
+
     devices = commands.add_parser("devices", help="list the audio devices")
     devices.set_defaults(handler=_devices)
 
@@ -254,6 +259,16 @@ def _say(args: argparse.Namespace, settings: Settings) -> int:
             ) from None
     sink.play(speech.samples, speech.rate, 0.0)
     sink.close()
+    return 0
+
+
+def _setup(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.setup_wizard import Setup
+
+    try:
+        Setup(settings, args.config or default_config_path()).run()
+    except EOFError:
+        raise UserError("setup needs answers typed in; nothing was written") from None
     return 0
 
 

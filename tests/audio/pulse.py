@@ -8,6 +8,8 @@ writes speech into the microphone at real-time pace and records the speaker's mo
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import queue
 import shutil
@@ -20,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 RATE = 16000
+F_SETPIPE_SZ = 1031  # fcntl.F_SETPIPE_SZ, missing from Python 3.11's fcntl on some builds
 
 
 class Spoken:
@@ -176,7 +179,9 @@ class VirtualAudio:
             except OSError:  # no microphone module reading the FIFO right now
                 time.sleep(0.05)
                 continue
-            os.set_blocking(fd, True)
+            # A real microphone keeps no backlog while nobody records: a small pipe, and what
+            # does not fit is dropped rather than delivered late.
+            fcntl.fcntl(fd, F_SETPIPE_SZ, 4096)
             began, sent = time.monotonic(), 0
             try:
                 while not self._stopping.is_set():
@@ -190,7 +195,8 @@ class VirtualAudio:
                             current = None
                     else:
                         chunk = rng.normal(0, 30, step).astype(np.int16)
-                    os.write(fd, chunk.tobytes())
+                    with contextlib.suppress(BlockingIOError):
+                        os.write(fd, chunk.tobytes())
                     sent += len(chunk)
                     delay = began + sent / RATE - time.monotonic()
                     if delay > 0:

@@ -127,3 +127,51 @@ def test_say_without_a_speaker_says_so_in_one_line(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "no speaker" in done.stderr
+
+
+def test_setup_walks_through_and_hears_the_microphone(
+    virtual_audio: VirtualAudio, tmp_path: Path
+) -> None:
+    """First run on the virtual devices: default devices, a quieter voice, 'leg cramp' said when
+    asked, and GB: the settings file gets the volume and 999, and the check reports the words."""
+    config = tmp_path / "config.toml"
+    app = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "--config", str(config), "--data-dir", str(tmp_path)]
+        + ["setup"],
+        env=virtual_audio.env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        bufsize=1,
+    )
+    out: list[str] = []
+    answers = iter(["", "quieter", "", "", "GB"])
+
+    def read_until(text: str) -> None:
+        line = ""
+        while text not in line:
+            char = app.stdout.read(1)
+            assert char, f"setup ended early: {''.join(out)} {app.stderr.read()}"
+            line += char
+            if char == "\n":
+                out.append(line)
+                line = "" if text not in line else line
+        out.append(line)
+
+    for prompt in ["Which speaker?", "comfortable?", "comfortable?", "Which microphone?"]:
+        read_until(prompt)
+        app.stdin.write(next(answers) + "\n")
+        app.stdin.flush()
+    read_until("Listening for")
+    speech = mix(speak("leg cramp"), snr_db=20, rng=np.random.default_rng(4))
+    virtual_audio.speak_into_microphone(speech, trailing_silence=0.0)
+    read_until("Your country code")
+    rest, err = app.communicate(next(answers) + "\n", timeout=120)
+    text = "".join(out) + rest
+    assert app.returncode == 0, err
+    assert "Heard: 'leg cramp'" in text, text
+    assert "not a diagnosis" in text and "diary.sqlite3" in text
+    written = config.read_text()
+    assert 'emergency = "999"' in written and "volume = 0.429" in written
+    assert config.stat().st_mode & 0o777 == 0o600

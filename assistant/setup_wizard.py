@@ -1,0 +1,200 @@
+"""First run (`cramp-assistant setup`): a spoken and printed walk-through that ends in a settings
+file: microphone and speaker, a microphone check, a volume check, the emergency number, a short
+safety notice, and what is stored where."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from assistant.audio.chunk import FRAME, RATE
+from assistant.audio.gate import SpeechContinues, SpeechEnded, SpeechStarted, VoiceGate
+from assistant.audio.sinks import SpeakerSink
+from assistant.audio.sources import MicrophoneSource
+from assistant.config_file import document
+from assistant.dialogue.routine import load_routine
+from assistant.settings import Settings
+from assistant.speech.synthesizer import Synthesizer
+
+EMERGENCY = {
+    "GB": "999", "UK": "999", "IE": "112", "US": "911", "CA": "911", "AU": "000", "NZ": "111",
+    "IN": "112", "ZA": "112", "EU": "112", "DE": "112", "FR": "112", "ES": "112", "IT": "112",
+    "NL": "112", "SE": "112", "NO": "113", "DK": "112", "FI": "112", "PL": "112", "PT": "112",
+}  # fmt: skip
+"""Emergency numbers by country code; anything else is typed in as a number."""
+SAFETY = [
+    "This assistant is not a diagnosis and does not replace a doctor.",
+    "A swollen, red or hot leg is not a cramp: get urgent medical advice.",
+    "Chest pain or trouble breathing: call your emergency number at once.",
+    "See a doctor if cramps are frequent or last longer than ten minutes.",
+]
+CHECK_SECONDS = 5.0
+
+Ask = Callable[[str], str]
+
+
+class Setup:
+    """One walk-through; `ask` reads an answer (input), `say` prints and speaks a line."""
+
+    def __init__(self, settings: Settings, config_path: Path, ask: Ask = input) -> None:
+        self.settings = settings
+        self.config_path = config_path
+        self.ask = ask
+        self.voice = settings.voice
+        self.speaker: SpeakerSink | None = None
+        self.synthesizer = Synthesizer(settings.cache_dir / "speech", settings.voice)
+
+    def say(self, line: str) -> None:
+        """Print the line, and speak it when there is a speaker."""
+        print(line, flush=True)
+        if self.speaker is not None:
+            speech = self.synthesizer.speech(line)
+            self.speaker.play(speech.samples, speech.rate, 0.0)
+            self.speaker.close()
+
+    def run(self) -> Settings:
+        """Walk through every step; write and return the settings."""
+        import sounddevice as sd
+
+        print("Setting up the cramp assistant. Press Enter to take the suggestion in [brackets].")
+        devices = list(sd.query_devices())
+        output = self._choose(devices, "max_output_channels", "speaker")
+        try:
+            self.speaker = SpeakerSink(_device(output))
+        except (ValueError, sd.PortAudioError) as err:
+            print(f"No speaker could be opened ({err}); the lines are printed only.")
+        self.say("Hello. I will help you through night leg cramps.")
+        self._volume_check()
+        microphone = self._choose(devices, "max_input_channels", "microphone")
+        self._microphone_check(_device(microphone))
+        emergency = self._emergency()
+        for line in SAFETY:
+            self.say(line)
+        settings = replace(
+            self.settings,
+            voice=self.voice,
+            audio=replace(self.settings.audio, input_device=microphone, output_device=output),
+            routine=replace(self.settings.routine, emergency=emergency),
+        )
+        self._write(settings)
+        self._summary(settings)
+        return settings
+
+    def _choose(self, devices: list, channels: str, what: str) -> str:
+        usable = [(i, d) for i, d in enumerate(devices) if d[channels] > 0]
+        print(f"\n{what.capitalize()}s:")
+        for i, device in usable:
+            print(f"  {i}: {device['name']}")
+        if not usable:
+            print(f"  none found: the default {what} is used")
+        answer = self.ask(f"Which {what}? [default] ").strip()
+        return answer if answer.isdigit() and any(answer == str(i) for i, _ in usable) else ""
+
+    def _volume_check(self) -> None:
+        while self.speaker is not None:
+            self.say("This is how loud I will speak at night.")
+            answer = self.ask("Is that comfortable? [yes] / quieter / louder ").strip().lower()
+            if answer.startswith("q"):
+                self.voice = replace(self.voice, volume=round(max(0.1, self.voice.volume / 1.4), 3))
+            elif answer.startswith("l"):
+                self.voice = replace(self.voice, volume=round(min(1.0, self.voice.volume * 1.4), 3))
+            else:
+                return
+            self.synthesizer.voice = self.voice
+
+    def _microphone_check(self, device: int | str | None) -> None:
+        from assistant.audio.sources import check_input_device
+        from assistant.engines import build_recognizer
+        from assistant.errors import AudioInputError
+
+        recognizer, _ = build_recognizer(self.settings)
+        recognizer.expect([*load_routine().triggers], "trigger")
+        self.say("Now the microphone. After this, say: leg cramp.")
+        try:
+            check_input_device(device)
+            source = MicrophoneSource(device)
+        except AudioInputError as err:
+            print(f"Microphone check skipped: {err}")
+            return
+        print(f"Listening for {CHECK_SECONDS:g} seconds...", flush=True)
+        audio = _record(source, CHECK_SECONDS)
+        source.close()
+        peak = float(np.abs(audio.astype(np.float64)).max()) if len(audio) else 0.0
+        level = 20 * np.log10(max(peak, 1.0) / 32768)
+        heard = _recognize(recognizer, audio)
+        print(f"Heard: {heard!r}; loudest sound {level:.0f} dBFS.")
+        if heard:
+            self.say(f"I heard: {heard}. The microphone works.")
+        elif peak < 300:
+            self.say("I heard almost nothing. Check the microphone, and run setup again.")
+        else:
+            self.say("I heard something, but not the words. Try speaking closer.")
+
+    def _emergency(self) -> str:
+        answer = self.ask("Your country code (e.g. GB, US, AU) or emergency number: ").strip()
+        number = EMERGENCY.get(answer.upper(), answer if answer.isdigit() else "")
+        if not number:
+            print("Not known: the assistant will say 'your emergency number'.")
+            return self.settings.routine.emergency
+        self.say(f"In an emergency, I will tell you to call {' '.join(number)}.")
+        return number
+
+    def _write(self, settings: Settings) -> None:
+        path = self.config_path
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if path.exists():
+            backup = path.with_suffix(".toml.bak")
+            path.replace(backup)
+            print(f"Your old settings are kept in {backup}.")
+        path.write_text(document(settings), encoding="utf-8")
+        path.chmod(0o600)
+
+    def _summary(self, settings: Settings) -> None:
+        print(
+            "\nWhat is stored, and where (readable by you alone):\n"
+            f"  settings:     {self.config_path}\n"
+            f"  cramp diary:  {settings.data_dir / 'diary.sqlite3'}\n"
+            f"  pace/volume:  {settings.data_dir / 'preferences.json'}\n"
+            f"  speech cache: {settings.cache_dir}\n"
+            "  No audio is kept unless you run with --record-dir. Nothing is sent anywhere.\n"
+            "Start listening with: cramp-assistant run   (or: cramp-assistant service install)"
+        )
+        self.say("All set. Say I have a cramp when you need me.")
+
+
+def _record(source: MicrophoneSource, seconds: float) -> np.ndarray:
+    blocks, got, began = [], 0, time.monotonic()
+    for block in source.blocks():
+        blocks.append(block)
+        got += len(block)
+        if got >= seconds * RATE or time.monotonic() - began > seconds + 5:
+            break
+    return np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.int16)
+
+
+def _recognize(recognizer, audio: np.ndarray) -> str:  # noqa: ANN001 - a Recognizer
+    """The first trigger phrase heard in `audio`, or empty."""
+    gate = VoiceGate()
+    events = []
+    for i in range(0, len(audio) - FRAME + 1, FRAME):
+        events += gate.frame(audio[i : i + FRAME], i / RATE)
+    events += gate.flush()
+    for event in events:
+        if isinstance(event, SpeechStarted):
+            recognizer.begin()
+            recognizer.feed(event.audio)
+        elif isinstance(event, SpeechContinues):
+            recognizer.feed(event.audio)
+        elif isinstance(event, SpeechEnded):
+            text = recognizer.end().text
+            if text:
+                return text
+    return ""
+
+
+def _device(value: str) -> int | str | None:
+    return int(value) if value.isdigit() else None
