@@ -44,7 +44,7 @@ from assistant.preferences import Preferences, adjusted
 from assistant.recorder import EpisodeRecorder
 from assistant.service import Watchdog
 from assistant.settings import ListeningSettings, SoundSettings
-from assistant.speech.recognizer import Recognizer
+from assistant.speech.recognizer import Hypothesis, Recognizer
 from assistant.speech.synthesizer import Speech, SpeechUnavailable, Synthesizer
 
 log = logging.getLogger(__name__)
@@ -257,16 +257,7 @@ class Assistant:
         self._heard_at = time.monotonic()
         hypothesis = self.recognizer.end()
         self.recognizer.expect(*self._expected)
-        self.events.emit(
-            self._t,
-            "heard",
-            text=hypothesis.text,
-            raw=hypothesis.raw,
-            score=round(hypothesis.score, 3) if np.isfinite(hypothesis.score) else None,
-            seconds=round(ended.seconds, 2),
-            speech_end=round(ended.t, 3),
-            mode="barge",
-        )
+        self._heard(hypothesis, ended, "barge")
         if not hypothesis.text or ended.capped or ended.seconds > MAX_BARGE_SECONDS:
             return
         intent = self.matcher.match(hypothesis.text, BARGE_IN_INTENTS)
@@ -285,6 +276,18 @@ class Assistant:
             self.events.emit(now, "intent", name=intent.name, text=intent.text, kind=intent.kind)
             self._do(self.sequencer.reply(intent, now))
 
+    def _heard(self, hypothesis: Hypothesis, ended: SpeechEnded, mode: str) -> None:
+        self.events.emit(
+            self._t,
+            "heard",
+            text=hypothesis.text,
+            raw=hypothesis.raw,
+            score=round(hypothesis.score, 3) if np.isfinite(hypothesis.score) else None,
+            seconds=round(ended.seconds, 2),
+            speech_end=round(ended.t, 3),
+            mode=mode,
+        )
+
     def _hear(self, audio: np.ndarray) -> None:
         self.recognizer.feed(audio)
         if self.keeper is not None:
@@ -296,16 +299,7 @@ class Assistant:
             self._previous_speech_end = ended.t
         hypothesis = self.recognizer.end()
         mode = self._listen.mode if self._listen else "trigger"
-        self.events.emit(
-            self._t,
-            "heard",
-            text=hypothesis.text,
-            raw=hypothesis.raw,
-            score=round(hypothesis.score, 3) if np.isfinite(hypothesis.score) else None,
-            seconds=round(ended.seconds, 2),
-            speech_end=round(ended.t, 3),
-            mode=mode,
-        )
+        self._heard(hypothesis, ended, mode)
         if self.keeper is not None and self._utterance:
             self.keeper.keep(np.concatenate(self._utterance), ended.t, mode, hypothesis.text)
             self._utterance = []
