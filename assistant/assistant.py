@@ -63,8 +63,8 @@ MIN_SPEECH_SECONDS = 0.15
 """Shorter sounds (a click, a creak) do not break the quiet a trigger must come out of."""
 
 
-def tone_at(speech: Speech, rate: int) -> Speech:
-    """`speech` resampled to `rate` (lines and tones are joined at one rate)."""
+def resampled(speech: Speech, rate: int) -> Speech:
+    """`speech` at `rate` (lines and tones are joined at one rate)."""
     return Speech(resample_int16(speech.samples, speech.rate, rate), rate)
 
 
@@ -206,8 +206,11 @@ class Assistant:
                 self._utterance_ended(event)
 
     def _barge_frame(self, frame: np.ndarray, t: float) -> None:
+        first = round(t * RATE)
+        # What has been played out is forgotten, with or without an echo canceller.
+        self._playing = [p for p in self._playing if p[0] + len(p[1]) > first]
         if self.echo is not None:
-            playing = self._playing_at(round(t * RATE), len(frame))
+            playing = self._playing_at(first, len(frame))
             frame = self.echo.process(frame, playing)
             person = self.talk_over.person_speaking(frame, playing)
             if playing.any():
@@ -218,13 +221,12 @@ class Assistant:
                 frame = np.zeros_like(frame)  # only its own voice: nothing to hear
         for event in self.barge_gate.frame(frame, t):
             if isinstance(event, SpeechStarted):
-                now = round(t * RATE)
-                audible = [p for p in self._playing if p[0] <= now]
+                audible = [p for p in self._playing if p[0] <= first]
                 lines = [line for p in audible for line in p[2] if isinstance(line, str)]
                 phrases = barge_in_phrases(self.routine.barge_in, lines)
                 # Nobody talks over a line they have not heard yet; its first instants are
                 # also when the echo canceller knows least.
-                began = max((p[0] for p in audible), default=now) / RATE
+                began = max((p[0] for p in audible), default=first) / RATE
                 if not phrases or t < began + BARGE_AFTER:
                     return
                 self.recognizer.expect(phrases, "barge")
@@ -243,7 +245,6 @@ class Assistant:
             lo, hi = max(first, start), min(first + n, start + len(samples))
             if lo < hi:
                 out[lo - first : hi - first] += samples[lo - start : hi - start]
-        self._playing = [p for p in self._playing if p[0] + len(p[1]) > first + n]
         return np.clip(out, -32768, 32767).astype(np.int16)
 
     def _barge_over(self) -> None:
@@ -385,7 +386,7 @@ class Assistant:
         if not pieces:
             return
         rate = pieces[0].rate
-        pieces = [p if p.rate == rate else tone_at(p, rate) for p in pieces]
+        pieces = [p if p.rate == rate else resampled(p, rate) for p in pieces]
         # The work since the person stopped talking is time they waited: put it on the clock.
         work = time.monotonic() - self._heard_at if self.count_work_time else 0.0
         start = max(self._t + work, self._quiet_from)
