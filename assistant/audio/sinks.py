@@ -141,7 +141,7 @@ class SpeakerSink(AudioSink):
         self._close_stream()
         with self._lock:
             self._queue.clear()
-        self._idle = 0
+        self._idle, self._finishing = 0, False
         self._last_callback = time.monotonic()
         stream = self._sd.OutputStream(
             device=self.device, samplerate=rate, channels=1, dtype="int16", callback=self._fill
