@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -18,7 +19,7 @@ from assistant.audio.chunk import FRAME, RATE
 from assistant.audio.convert import resample_int16
 from assistant.audio.echo import EchoCanceller, TalkOver
 from assistant.audio.echo import available as echo_available
-from assistant.audio.gate import SpeechContinues, SpeechEnded, SpeechStarted, VoiceGate
+from assistant.audio.gate import SpeechContinues, SpeechEnded, SpeechStarted
 from assistant.audio.keep import UtteranceKeeper
 from assistant.audio.sinks import AudioSink
 from assistant.audio.sources import AudioSource
@@ -26,6 +27,7 @@ from assistant.audio.tones import TONE_RATE, tone
 from assistant.dialogue.intents import UNKNOWN, Intent, IntentMatcher, barge_in_phrases
 from assistant.dialogue.routine import BARGE_IN_INTENTS, Routine
 from assistant.dialogue.sequencer import (
+    CONFIRM_UNDERSTOOD,
     WAITING_UNDERSTOOD,
     Action,
     Adjust,
@@ -38,8 +40,10 @@ from assistant.dialogue.sequencer import (
     Tone,
     hold_expected,
     replies_expected,
+    reprompt_expected,
 )
 from assistant.events import EventLog
+from assistant.hearing import Began, Ears, Heard, build_gate
 from assistant.preferences import Preferences, adjusted
 from assistant.recorder import EpisodeRecorder
 from assistant.service import Watchdog
@@ -106,21 +110,16 @@ class Assistant:
         self.watchdog = watchdog
         self.keeper = keeper
         self.preferences = preferences
-        self._utterance: list[np.ndarray] = []
         if recorder is not None:
             events.listeners.append(recorder.handle)
         self.sound = sound or SoundSettings()
         self.origin = origin
         self.sequencer = Sequencer(routine, self.sound.count_with)
         self.matcher = IntentMatcher(routine)
-        self.gate = VoiceGate(
-            aggressiveness=self.listening.vad_aggressiveness, end_silence=self.listening.end_silence
-        )
+        self.ears = Ears(recognizer, self.listening, keep_audio=keeper is not None)
         # While it speaks: its own voice taken out of the microphone, and a quicker gate, so a
         # "stop" said over it ends the speech at once.
-        self.barge_gate = VoiceGate(
-            aggressiveness=self.listening.vad_aggressiveness, end_silence=BARGE_END_SILENCE
-        )
+        self.barge_gate = build_gate(self.listening, BARGE_END_SILENCE)
         self.echo = EchoCanceller() if echo_available() else None
         self.talk_over = TalkOver()
         self._echo_heard = 0.0
@@ -154,8 +153,11 @@ class Assistant:
             if step.asks:
                 expect = replies_expected(self.routine, step)
                 self.recognizer.expect(self.matcher.phrases(expect), "reply")
+                narrowed = reprompt_expected(self.routine, step)
+                self.recognizer.expect(self.matcher.phrases(narrowed), "reply")
         self.recognizer.expect(self.matcher.phrases(hold_expected(self.routine)), "hold")
         self.recognizer.expect(self.matcher.phrases(WAITING_UNDERSTOOD), "reply")
+        self.recognizer.expect(self.matcher.phrases(CONFIRM_UNDERSTOOD), "reply")
 
     def run(self) -> None:
         """Listen until the source ends."""
@@ -171,8 +173,8 @@ class Assistant:
                 frame, pending = pending[:FRAME], pending[FRAME:]
                 self._frame(frame)
                 self._t += FRAME / RATE
-        for event in self.gate.flush():
-            if isinstance(event, SpeechEnded):
+        for event in self.ears.flush():
+            if isinstance(event, Heard):
                 self._utterance_ended(event)
         self.sink.close()
 
@@ -183,26 +185,21 @@ class Assistant:
         if t < self._quiet_from:
             # The assistant is speaking: it must never answer itself. Only a few commands are
             # heard, over its voice; quiet is counted from when it stops.
-            self.gate.reset()
+            self.ears.reset()
             self._previous_speech_end = self._quiet_from
             self._barge_frame(frame, t)
             return
         if self._barging:
             self._barge_over()
-        if self._deadline is not None and t >= self._deadline and not self.gate.in_speech:
+        if self._deadline is not None and t >= self._deadline and not self.ears.in_speech:
             self._heard_at = time.monotonic()
             deadline, self._deadline = self._deadline, None
             self._do(self.sequencer.timeout(deadline))
             return
-        for event in self.gate.frame(frame, t):
-            if isinstance(event, SpeechStarted):
+        for event in self.ears.hear(frame, t):
+            if isinstance(event, Began):
                 self._quiet_before = event.t - self._previous_speech_end
-                self.recognizer.begin()
-                self._utterance = []
-                self._hear(event.audio)
-            elif isinstance(event, SpeechContinues):
-                self._hear(event.audio)
-            elif isinstance(event, SpeechEnded):
+            else:
                 self._utterance_ended(event)
 
     def _barge_frame(self, frame: np.ndarray, t: float) -> None:
@@ -278,6 +275,14 @@ class Assistant:
             self._do(self.sequencer.reply(intent, now))
 
     def _heard(self, hypothesis: Hypothesis, ended: SpeechEnded, mode: str) -> None:
+        extra = {}
+        if hypothesis.first_score is not None:  # a second opinion decided
+            extra = {
+                "transcript": hypothesis.transcript,
+                "first_score": round(hypothesis.first_score, 3)
+                if np.isfinite(hypothesis.first_score)
+                else None,
+            }
         self.events.emit(
             self._t,
             "heard",
@@ -287,29 +292,24 @@ class Assistant:
             seconds=round(ended.seconds, 2),
             speech_end=round(ended.t, 3),
             mode=mode,
+            **extra,
         )
 
-    def _hear(self, audio: np.ndarray) -> None:
-        self.recognizer.feed(audio)
-        if self.keeper is not None:
-            self._utterance.append(audio)
-
-    def _utterance_ended(self, ended: SpeechEnded) -> None:
+    def _utterance_ended(self, heard: Heard) -> None:
         self._heard_at = time.monotonic()
+        hypothesis, ended = heard.hypothesis, heard.ended
         if ended.seconds >= MIN_SPEECH_SECONDS:
             self._previous_speech_end = ended.t
-        hypothesis = self.recognizer.end()
         mode = self._listen.mode if self._listen else "trigger"
         self._heard(hypothesis, ended, mode)
-        if self.keeper is not None and self._utterance:
-            self.keeper.keep(np.concatenate(self._utterance), ended.t, mode, hypothesis.text)
-            self._utterance = []
+        if self.keeper is not None and len(heard.audio):
+            self.keeper.keep(heard.audio, ended.t, mode, hypothesis.text)
         if mode == "trigger":
             self._maybe_trigger(hypothesis.text, ended)
             return
         expect = self._listen.expect if self._listen else ()
         if hypothesis.text:
-            intent = self.matcher.match(hypothesis.text, expect)
+            intent = replace(self.matcher.match(hypothesis.text, expect), sure=hypothesis.sure)
         else:
             intent = Intent(UNKNOWN, "")
         if mode == "hold" and intent.name == UNKNOWN:
@@ -362,8 +362,9 @@ class Assistant:
                 self.events.emit(now, "red_flag", kind=action.kind)
             elif isinstance(action, EndEpisode):
                 self.events.emit(now, "episode_end", outcome=action.outcome)
-                if self.recorder and action.outcome in ("relieved", "stopped"):
-                    # Advice about frequency comes when the cramp is over, never during it.
+                if self.recorder and action.outcome == "relieved":
+                    # Advice about frequency comes when the cramp is over, never during it,
+                    # and never after "stop": a person who said stop wants silence.
                     lines += self.recorder.closing_words(now)
         if lines:
             self._speak(lines)
@@ -428,7 +429,7 @@ class Assistant:
             phrases = [*self.routine.triggers, *self.routine.queries]
         else:
             phrases = self.matcher.phrases(listen.expect)
-        self.recognizer.expect(phrases, listen.mode)
+        self.ears.expect(phrases, listen.mode)
         self._expected = (phrases, listen.mode)
         begins = max(self._t, self._quiet_from)
         self._deadline = begins + listen.timeout if listen.timeout is not None else None

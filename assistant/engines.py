@@ -1,13 +1,18 @@
-"""Choosing the recognizer: Vosk when an English model is installed, else PocketSphinx."""
+"""Choosing the recognizer: Vosk when an English model is installed, else PocketSphinx; and
+Whisper tiny.en as a second opinion when its verified model is present."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.errors import UserError
 from assistant.settings import Settings
 from assistant.speech.recognizer import Recognizer
 from assistant.speech.vosk_engine import missing_files
+
+if TYPE_CHECKING:
+    from assistant.speech.whisper_engine import WhisperJudge
 
 ENGLISH_MARKERS = ("-en-", "-en_", "en-us", "en-in", "en-gb")
 
@@ -37,7 +42,53 @@ def find_vosk_model(settings: Settings) -> Path | None:
 
 
 def build_recognizer(settings: Settings) -> tuple[Recognizer, str]:
-    """The recognizer to use and a sentence saying which and why."""
+    """The recognizer to use (with its second opinion where there is one) and sentences saying
+    which and why."""
+    first, why = build_first_stage(settings)
+    choice = settings.listening.second_opinion
+    if choice == "off":
+        return first, f"{why} No second opinion (second_opinion = off)."
+    judge, because = build_judge(settings)
+    if judge is None:
+        if choice == "whisper":
+            raise UserError(f"second_opinion = whisper, but {because}")
+        return first, f"{why} No second opinion: {because}."
+    from assistant.speech.second_opinion import SecondOpinion
+
+    listening = settings.listening
+    wrapped = SecondOpinion(first, judge, listening.trigger_margin, listening.reply_margin)
+    return wrapped, f"{why} Whisper tiny.en confirms what it hears ({because})."
+
+
+def build_judge(settings: Settings) -> tuple[WhisperJudge | None, str]:
+    """Whisper tiny.en from a folder whose every file matches its pinned digest, or None and
+    why not. A folder that is present but wrong is refused with one line."""
+    from assistant import model_files
+
+    info = model_files.whisper_entry(settings)
+    if info is None:
+        return None, "the model list has no whisper-tiny.en entry"
+    folder = model_files.locate(settings, info)
+    if folder is None:
+        return None, (
+            "the Whisper model is not installed (`cramp-assistant models fetch whisper-tiny.en`)"
+        )
+    wrong = model_files.problems(folder, info)
+    if wrong:
+        raise UserError(
+            f"{folder}: the Whisper model does not match its pinned digests "
+            f"({'; '.join(wrong)}); reinstall it with `cramp-assistant models fetch "
+            "whisper-tiny.en`, or set listening.second_opinion = off"
+        )
+    try:
+        from assistant.speech.whisper_engine import WhisperJudge
+    except ImportError as error:
+        return None, f"faster-whisper is not installed ({error.name})"
+    return WhisperJudge(folder), f"model checked in {folder}"
+
+
+def build_first_stage(settings: Settings) -> tuple[Recognizer, str]:
+    """The first-stage recognizer and a sentence saying which and why."""
     choice = settings.listening.engine
     model = find_vosk_model(settings) if choice in ("auto", "vosk") else None
     if choice == "vosk" and model is None:

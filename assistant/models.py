@@ -127,7 +127,7 @@ def fetch(
         downloads = folder / ".downloads"
         downloads.mkdir(exist_ok=True)
         archive = downloads / f"{info.name}.zip.part"
-        _download(origin, archive, info.size, progress, timeout)
+        download(origin, archive, info.size, progress, timeout)
         try:
             _check_archive(info, archive)
         except FetchError:
@@ -139,7 +139,8 @@ def fetch(
     return target
 
 
-def _download(url: str, part: Path, size: int, progress: Progress | None, timeout: float) -> None:
+def download(url: str, part: Path, size: int, progress: Progress | None, timeout: float) -> None:
+    """Download `url` into `part`, resuming what is there; one clear error on failure."""
     have = part.stat().st_size if part.exists() else 0
     if have > size:
         part.unlink()

@@ -33,8 +33,23 @@ class ListeningSettings:
     """A trigger comes out of quiet: seconds without speech before it (talk has shorter gaps)."""
     end_silence: float = 0.3
     """Seconds of silence that end an utterance."""
+    vad: str = "auto"
+    """Voice-activity detector: `silero` (neural; holds in fan noise), `webrtcvad`, or `auto`
+    (Silero when installed)."""
     vad_aggressiveness: int = 3
-    """webrtcvad aggressiveness, 0 (lenient) to 3 (strict)."""
+    """webrtcvad aggressiveness, 0 (lenient) to 3 (strict), when webrtcvad is used."""
+    noise_suppression: int = 2
+    """WebRTC noise suppression before the voice gate, 0 (off) to 4 (strongest)."""
+    auto_gain: int = 0
+    """WebRTC automatic gain target in dBFS below full scale, 1-31 (0: off)."""
+    second_opinion: str = "auto"
+    """Whisper tiny.en confirms what the first stage heard: `auto` (when its model is present),
+    `whisper` (required), or `off`."""
+    trigger_margin: float = -6.0
+    """Second opinion: how far a trigger phrase may score below Whisper's own transcript
+    (log-probability); higher: stricter."""
+    reply_margin: float = -6.0
+    """Second opinion: the same for replies."""
     after_speech: float = 0.3
     """Seconds the microphone stays shut after the assistant stops speaking (room echo)."""
 
@@ -120,11 +135,17 @@ RANGES = {
     ("listening", "after_speech"): (0.0, 3.0),
     ("listening", "threshold"): (-20.0, 5.0),
     ("listening", "reply_threshold"): (-20.0, 5.0),
+    ("listening", "noise_suppression"): (0, 4),
+    ("listening", "auto_gain"): (0, 31),
+    ("listening", "trigger_margin"): (-100.0, 0.0),
+    ("listening", "reply_margin"): (-100.0, 0.0),
     ("sound", "night_volume"): (0.05, 1.0),
 }
 _KINDS = {int: "a whole number", float: "a number", str: "text in quotes", bool: "true or false"}
 CHOICES = {
     ("listening", "engine"): ("auto", "vosk", "pocketsphinx"),
+    ("listening", "vad"): ("auto", "silero", "webrtcvad"),
+    ("listening", "second_opinion"): ("auto", "whisper", "off"),
     ("sound", "count_with"): ("words", "tones"),
 }
 PATTERNS = {

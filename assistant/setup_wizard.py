@@ -11,12 +11,12 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.audio.chunk import FRAME, RATE
-from assistant.audio.gate import SpeechContinues, SpeechEnded, SpeechStarted, VoiceGate
+from assistant.audio.chunk import RATE
 from assistant.audio.sinks import SpeakerSink
 from assistant.audio.sources import MicrophoneSource
 from assistant.config_file import document
 from assistant.dialogue.routine import load_routine
+from assistant.hearing import Ears, Heard
 from assistant.settings import Settings
 from assistant.speech.synthesizer import Synthesizer
 
@@ -125,7 +125,14 @@ class Setup:
         source.close()
         peak = float(np.abs(audio.astype(np.float64)).max()) if len(audio) else 0.0
         level = 20 * np.log10(max(peak, 1.0) / 32768)
-        heard = _recognize(recognizer, audio)
+        heard = next(
+            (
+                e.hypothesis.text
+                for e in Ears(recognizer, self.settings.listening).utterances(audio)
+                if isinstance(e, Heard) and e.hypothesis.text
+            ),
+            "",
+        )
         print(f"Heard: {heard!r}; loudest sound {level:.0f} dBFS.")
         if heard:
             self.say(f"I heard: {heard}. The microphone works.")
@@ -174,26 +181,6 @@ def _record(source: MicrophoneSource, seconds: float) -> np.ndarray:
         if got >= seconds * RATE or time.monotonic() - began > seconds + 5:
             break
     return np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.int16)
-
-
-def _recognize(recognizer, audio: np.ndarray) -> str:  # noqa: ANN001 - a Recognizer
-    """The first trigger phrase heard in `audio`, or empty."""
-    gate = VoiceGate()
-    events = []
-    for i in range(0, len(audio) - FRAME + 1, FRAME):
-        events += gate.frame(audio[i : i + FRAME], i / RATE)
-    events += gate.flush()
-    for event in events:
-        if isinstance(event, SpeechStarted):
-            recognizer.begin()
-            recognizer.feed(event.audio)
-        elif isinstance(event, SpeechContinues):
-            recognizer.feed(event.audio)
-        elif isinstance(event, SpeechEnded):
-            text = recognizer.end().text
-            if text:
-                return text
-    return ""
 
 
 def _device(value: str) -> int | str | None:

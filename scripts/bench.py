@@ -33,23 +33,32 @@ sys.path.insert(0, str(ROOT))
 from assistant.assistant import GAP_BETWEEN_LINES  # noqa: E402,F401  (the same loop is measured)
 from assistant.audio.chunk import FRAME, RATE  # noqa: E402
 from assistant.audio.convert import read_audio, write_wav  # noqa: E402
-from assistant.audio.gate import SpeechContinues, SpeechEnded, SpeechStarted, VoiceGate  # noqa: E402
 from assistant.dialogue.intents import IntentMatcher  # noqa: E402
 from assistant.dialogue.routine import default_routine_path, load_routine  # noqa: E402
 from assistant.dialogue.sequencer import replies_expected  # noqa: E402
 from assistant.engines import build_recognizer, find_vosk_model  # noqa: E402
+from assistant.hearing import Ears, Heard  # noqa: E402
 from assistant.settings import ListeningSettings, Settings  # noqa: E402
 
 GOALS = {
-    "trigger_recall_10dB": 0.99,
+    "trigger_recall_clean": 0.98,
+    "trigger_recall_10dB": 0.98,
+    "trigger_recall_5dB": 0.92,
     "false_triggers_per_hour": 1 / 8,
-    "reply_accuracy_10dB": 0.98,
-    "trigger_latency_p95": 0.400,
-    "reply_latency_p95": 0.600,
+    "reply_right_10dB": 0.95,
+    "reply_wrong_10dB": 0.01,
+    "trigger_latency_p95": 0.500,
     "idle_cpu_per_audio_second": 0.01,
-    "peak_memory_mb": 150,
-    "start_to_listening_s": 2.0,
+    "peak_memory_mb": 350,
+    "start_to_listening_s": 3.0,
 }
+COMBINATIONS = {
+    "pocketsphinx": {"engine": "pocketsphinx", "second_opinion": "off"},
+    "pocketsphinx+whisper": {"engine": "pocketsphinx", "second_opinion": "whisper"},
+    "vosk": {"engine": "vosk", "second_opinion": "off"},
+    "vosk+whisper": {"engine": "vosk", "second_opinion": "whisper"},
+}
+"""What is measured: the first stage alone, and with the second opinion."""
 
 
 def bench_routine(folder: Path) -> Path:
@@ -80,15 +89,18 @@ def run_child(args: list[str]) -> tuple[float, float, float]:
 class Bench:
     """One engine's measurements."""
 
-    def __init__(self, corpus: Path, engine: str, work: Path) -> None:
+    def __init__(self, corpus: Path, engine: str, work: Path, extra: str = "") -> None:
         self.corpus = corpus
         self.engine = engine
         self.work = work
         self.manifest = json.loads((corpus / "manifest.json").read_text())
+        self.listening = {**COMBINATIONS[engine]}
+        for line in extra.splitlines():  # e.g. "trigger_margin = -8.0" to explore a setting
+            key, _, value = line.partition("=")
+            self.listening[key.strip()] = json.loads(value.strip())
         config = work / f"config-{engine}.toml"
-        config.write_text(
-            f'[listening]\nengine = "{engine}"\n[routine]\npath = "{bench_routine(work)}"\n'
-        )
+        body = "".join(f"{k} = {json.dumps(v)}\n" for k, v in self.listening.items())
+        config.write_text(f'[listening]\n{body}[routine]\npath = "{bench_routine(work)}"\n')
         self.base = [
             sys.executable,
             "-m",
@@ -128,9 +140,10 @@ class Bench:
         self.results["start_to_listening_s"] = statistics.median(times)
 
     def triggers(self) -> None:
-        recall, latencies, on_replies = {}, [], {}
+        recall, latencies, on_replies, stages = {}, [], {}, {}
         for label, entry in self.manifest["positives"].items():
             events, _, _, rss = self.run_file(self.corpus / entry["file"], f"pos-{label}")
+            stages[label] = trigger_stages(events, entry["clips"])
             self.peak_rss = max(self.peak_rss, rss)
             triggers = [e for e in events if e["event"] == "trigger"]
             # The answer is the first sound the person hears: the chime, then the greeting.
@@ -157,6 +170,7 @@ class Bench:
         self.results["paraphrase_trigger_recall"] = recall.get("trigger_paraphrase", {})
         self.results["replies_taken_as_triggers"] = on_replies
         self.results["trigger_latency"] = percentiles(latencies)
+        self.results["trigger_stages"] = stages
 
     def negatives(self) -> None:
         counts, seconds, per_kind = 0, 0.0, {}
@@ -168,6 +182,7 @@ class Bench:
             seconds += entry["seconds"]
             per_kind[entry["kind"]] = {
                 "hours": entry["seconds"] / 3600,
+                "phrases": entry.get("n"),
                 "false_triggers": len(fired),
                 "heard_as": dict(Counter(fired)),
                 "cpu_per_audio_second": (cpu - self.startup_cpu) / entry["seconds"],
@@ -181,7 +196,7 @@ class Bench:
 
     def replies(self) -> None:
         settings = Settings(
-            listening=ListeningSettings(engine=self.engine), data_dir=self.work / "data"
+            listening=ListeningSettings(**self.listening), data_dir=self.work / "data"
         )
         recognizer, _ = build_recognizer(settings)
         routine = load_routine()
@@ -196,8 +211,9 @@ class Bench:
             for clip in entry["clips"]:
                 if clip["kind"] not in tally or clip["intent"] not in expect:
                     continue
-                recognizer.expect(phrases, "reply")
-                got, latency = hear_reply(recognizer, matcher, expect, audio, clip)
+                ears = Ears(recognizer, settings.listening)
+                ears.expect(phrases, "reply")
+                got, latency = hear_reply(ears, matcher, expect, audio, clip)
                 outcome = (
                     "right" if got == clip["intent"] else "unknown" if got == "unknown" else "wrong"
                 )
@@ -214,38 +230,59 @@ class Bench:
         self.results["reply_confusions"] = confusions.most_common(8)
         self.results["reply_latency"] = percentiles(latencies)
 
-    def run(self) -> dict:
+    def run(self, only: list[str] | None = None) -> dict:
+        self.results["settings"] = self.listening
         self.startup()
-        self.triggers()
-        self.negatives()
-        self.replies()
+        for part in only or ["triggers", "negatives", "replies"]:
+            getattr(self, part)()
         self.results["peak_memory_mb"] = self.peak_rss
         return self.results
 
 
-def hear_reply(recognizer, matcher, expect, audio: np.ndarray, clip: dict):  # noqa: ANN001
-    """Gate, recognize and match one reply clip as the assistant does; (intent, latency)."""
-    gate = VoiceGate()
+def hear_reply(ears: Ears, matcher, expect, audio: np.ndarray, clip: dict):  # noqa: ANN001
+    """Hear and match one reply clip through the assistant's own Ears; (intent, latency).
+
+    The latency is from the end of the speech to the moment the intent is known, with the time
+    the recognizers took (the answer's first sound follows at once)."""
     start = int(clip["start"] * RATE)
     segment = audio[start : int(clip["end"] * RATE)]
     intent, latency = "unknown", None
     for i in range(0, len(segment) - FRAME + 1, FRAME):
         t = clip["start"] + i / RATE
-        for event in gate.frame(segment[i : i + FRAME], t):
-            if isinstance(event, SpeechStarted):
-                recognizer.begin()
-                recognizer.feed(event.audio)
-            elif isinstance(event, SpeechContinues):
-                recognizer.feed(event.audio)
-            elif isinstance(event, SpeechEnded):
-                began = time.monotonic()
-                text = recognizer.end().text
-                got = matcher.match(text, expect).name if text else "unknown"
-                work = time.monotonic() - began
-                if intent == "unknown":
-                    intent = got
-                    latency = t + FRAME / RATE + work - clip["speech_end"]
+        began = time.monotonic()
+        heard = [e for e in ears.hear(segment[i : i + FRAME], t) if isinstance(e, Heard)]
+        work = time.monotonic() - began
+        for event in heard:
+            text = event.hypothesis.text
+            got = matcher.match(text, expect).name if text else "unknown"
+            if intent == "unknown":
+                intent = got
+                latency = t + FRAME / RATE + work - clip["speech_end"]
     return intent, latency
+
+
+def trigger_stages(events: list[dict], clips: list[dict]) -> dict:
+    """Of the true triggers: how many the gate turned into an utterance, how many the first
+    stage proposed, how many the second opinion kept, how many were answered (the rules too)."""
+    heard = [e for e in events if e["event"] == "heard" and e["mode"] == "trigger"]
+    fired = [e for e in events if e["event"] == "trigger"]
+    counts = Counter()
+    for clip in clips:
+        if clip["kind"] != "trigger":
+            continue
+        counts["said"] += 1
+        inside = [e for e in heard if clip["speech_start"] <= e["speech_end"] <= clip["end"]]
+        if inside:
+            counts["segmented"] += 1
+        # Proposed by the first stage: accepted by it, or nearly and sent to the second opinion.
+        first = [e for e in inside if e["text"] or "first_score" in e]
+        if first:
+            counts["first_stage"] += 1
+        if any(e["text"] for e in inside):
+            counts["second_opinion"] += 1
+        if any(clip["speech_start"] <= e["speech_end"] <= clip["end"] for e in fired):
+            counts["answered"] += 1
+    return dict(counts)
 
 
 def percentiles(values: list[float]) -> dict:
@@ -279,8 +316,20 @@ def table(results: list[dict]) -> str:
     for label in results[0].get("trigger_recall", {}):
         row(
             f"trigger recall, {label}",
-            "≥ 99% at 10 dB",
+            "≥ 92%" if label == "5dB" else "≥ 98%",
             lambda r, s=label: pct(r["trigger_recall"][s]),
+        )
+    for label in results[0].get("trigger_stages", {}):
+        row(
+            f"  {label}: segmented / first stage / second opinion / answered",
+            "",
+            lambda r, s=label: (
+                " / ".join(
+                    str(r["trigger_stages"][s].get(k, 0))
+                    for k in ("segmented", "first_stage", "second_opinion", "answered")
+                )
+                + f" of {r['trigger_stages'][s]['said']}"
+            ),
         )
     for label in results[0].get("paraphrase_trigger_recall", {}):
         row(
@@ -299,6 +348,11 @@ def table(results: list[dict]) -> str:
             "",
             lambda r, k=kind: (
                 f"{r['negatives'][k]['false_triggers']} in {r['negatives'][k]['hours']:.2f} h"
+                + (
+                    f" ({r['negatives'][k]['phrases']} phrases)"
+                    if r["negatives"][k].get("phrases")
+                    else ""
+                )
             ),
         )
 
@@ -311,7 +365,7 @@ def table(results: list[dict]) -> str:
     for label in results[0].get("reply_accuracy", {}):
         row(
             f"reply accuracy, {label} (wrong / unknown)",
-            "≥ 98% at 10 dB",
+            "≥ 95% right, ≤ 1% wrong at 10 dB",
             lambda r, s=label: split(r["reply_accuracy"][s]),
         )
     for label in results[0].get("paraphrase_replies", {}):
@@ -322,10 +376,10 @@ def table(results: list[dict]) -> str:
         )
     row(
         "answer latency after a trigger (first sound), p50 / p95",
-        "p95 ≤ 400 ms",
+        "p95 ≤ 500 ms",
         lambda r: ms(r["trigger_latency"]),
     )
-    row("answer latency after a reply, p50 / p95", "p95 ≤ 600 ms", lambda r: ms(r["reply_latency"]))
+    row("answer latency after a reply, p50 / p95", "p95 ≤ 500 ms", lambda r: ms(r["reply_latency"]))
     row(
         "CPU per audio second, idle on bedroom noise",
         "≤ 0.01 s",
@@ -336,8 +390,8 @@ def table(results: list[dict]) -> str:
         "(info)",
         lambda r: f"{r['speech_cpu_per_audio_second']:.4f} s",
     )
-    row("peak resident memory", "≤ 150 MB", lambda r: f"{r['peak_memory_mb']:.0f} MB")
-    row("start to listening", "≤ 2 s", lambda r: f"{r['start_to_listening_s']:.2f} s")
+    row("peak resident memory", "≤ 350 MB", lambda r: f"{r['peak_memory_mb']:.0f} MB")
+    row("start to listening", "≤ 3 s", lambda r: f"{r['start_to_listening_s']:.2f} s")
     return "\n".join(lines)
 
 
@@ -345,15 +399,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
     parser.add_argument("--json", type=Path, default=ROOT / "bench.json")
-    parser.add_argument("--engine", choices=["all", "pocketsphinx", "vosk"], default="all")
+    parser.add_argument("--engine", choices=["all", *COMBINATIONS], default="all")
+    parser.add_argument(
+        "--set", default="", help="listening settings to try, e.g. 'trigger_margin = -8.0'"
+    )
+    parser.add_argument("--only", choices=["triggers", "negatives", "replies"], action="append")
     args = parser.parse_args()
     if not (args.corpus / "manifest.json").exists():
         sys.exit(
             f"{args.corpus}: no corpus; make one with scripts/make_corpus.py --out {args.corpus}"
         )
-    engines = ["pocketsphinx"]
+    engines = ["pocketsphinx", "pocketsphinx+whisper"]
     if find_vosk_model(Settings()) is not None:
-        engines.append("vosk")
+        engines += ["vosk", "vosk+whisper"]
     else:
         print("vosk: no English Vosk model installed; benchmarking PocketSphinx only", flush=True)
     if args.engine != "all":
@@ -362,7 +420,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for engine in engines:
             print(f"benchmarking {engine}...", flush=True)
-            results.append(Bench(args.corpus, engine, Path(tmp)).run())
+            results.append(Bench(args.corpus, engine, Path(tmp), args.set).run(args.only))
     report = {
         "date": date.today().isoformat(),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}",

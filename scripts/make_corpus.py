@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from speechgen import RATE, add_room, brown_noise, mix, speak, speech_level
+from speechgen import RATE, add_room, continuous_brown_noise, mix, speak, speech_level
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -28,8 +28,9 @@ from assistant.dialogue.routine import load_routine  # noqa: E402
 VOICES = ["en-us", "en-us+f2", "en-us+m3", "en+f4", "en-gb", "en+m1"]
 RATES = [110, 150, 190]
 SNRS: list[float | None] = [None, 20, 10, 5]
-GAP = 4.5
-"""Seconds of room noise after each positive clip (the assistant answers in between)."""
+GAP = 7.0
+"""Seconds of room noise after each positive clip: the assistant's answer (a chime and the
+greeting, about 3 s) and the quiet a trigger must come out of both fit in it."""
 
 TRIGGER_PARAPHRASES = [
     "ow my leg cramp",
@@ -124,6 +125,45 @@ SHORT_PHRASES = [
     "foot ball",
 ]
 
+NEAR_TRIGGERS = [
+    # Said on their own: they sound like a trigger or share its words. None may wake it.
+    "i have a plan",
+    "i've got a cough",
+    "a leg of lamb",
+    "foot traffic",
+    "help yourself",
+    "a cramped room",
+    "i have a camp",
+    "i have a clamp",
+    "i've got a lamp",
+    "i have a cat",
+    "i have a stamp",
+    "i have a ramp",
+    "leg warmer",
+    "leg room",
+    "foot note",
+    "calf leather",
+    "help me up",
+    "help my friend",
+    "help the dog",
+    "i've got a cab",
+    "it's a tramp",
+    "a crab",
+    "the cram school",
+    "i have a crown",
+    "i had a cramp once",
+    "no cramp tonight",
+    "cramped for space",
+    "i have a card",
+    "i have a gram",
+    "i have a grandson",
+    "a cramp ball",
+    "legs crossed",
+    "i've got a clue",
+    "a camp fire",
+]
+"""Short phrases said alone that only sound like a trigger or share its words."""
+
 ORDINARY_SPEECH = """
 Good evening, here is the weather for tomorrow: cloudy at first, with sunny spells later.
 The train to the city was late again this morning because of a signal failure.
@@ -156,7 +196,7 @@ def bedroom_noise(seconds: float, rng: np.random.Generator) -> np.ndarray:
     """A fan (brown noise, slowly changing level), a ticking clock, rustles, and breathing."""
     n = int(seconds * RATE)
     t = np.arange(n) / RATE
-    fan = brown_noise(n, rng) * 120 * (1 + 0.3 * np.sin(2 * np.pi * t / 300))
+    fan = continuous_brown_noise(n, rng) * 120 * (1 + 0.3 * np.sin(2 * np.pi * t / 300))
     clock = np.zeros(n)
     for i in range(0, n, RATE):
         clock[i : i + 40] = rng.normal(0, 300, 40)
@@ -165,7 +205,9 @@ def bedroom_noise(seconds: float, rng: np.random.Generator) -> np.ndarray:
         length = int(rng.uniform(0.3, 1.2) * RATE)
         burst = rng.normal(0, rng.uniform(200, 800), length) * np.hanning(length)
         rustle[start : start + length] += burst[: n - start]
-    breathing = brown_noise(n, rng) * 150 * np.clip(np.sin(2 * np.pi * t / 4.5), 0, None) ** 4
+    breathing = (
+        continuous_brown_noise(n, rng) * 150 * np.clip(np.sin(2 * np.pi * t / 4.5), 0, None) ** 4
+    )
     audio = fan + clock + rustle + breathing + rng.normal(0, 30, n)
     return np.clip(audio, -32768, 32767).astype(np.int16)
 
@@ -197,6 +239,18 @@ def positives(routine, small: bool) -> list[dict]:
         }
         items = [i for i in items if i["text"] in keep]
     return items
+
+
+def _said_alone(spoken: list[tuple[str, tuple[str, int]]], rng: np.random.Generator) -> np.ndarray:
+    """Each phrase on its own, out of 2-4 s of quiet, over one continuous fan at 10 dB SNR."""
+    pieces, levels = [], []
+    for phrase, (voice, rate) in spoken:
+        speech = speak(phrase, voice, rate)
+        pieces.append(
+            mix(speech, None, rng, lead=float(rng.uniform(2.0, 4.0)), tail=0.5, floor_rms=0.0)
+        )
+        levels.append(speech_level(speech))
+    return add_room(np.concatenate(pieces), float(np.median(levels)) / 10 ** (10 / 20), rng)
 
 
 def build(out: Path, small: bool, seed: int) -> dict:
@@ -267,19 +321,28 @@ def build(out: Path, small: bool, seed: int) -> dict:
         write_wav(path, add_room(np.concatenate(pieces), fan, rng), RATE)
         manifest["negatives"].append({"file": path.name, "kind": name, "seconds": total})
         print(f"{path.name}: {total / 60:.1f} min", flush=True)
-    pieces, levels = [], []
-    for phrase, (voice, rate) in itertools.product(SHORT_PHRASES, combos[:: 6 if small else 1]):
-        speech = speak(phrase, voice, rate)
-        pieces.append(
-            mix(speech, None, rng, lead=float(rng.uniform(2.0, 4.0)), tail=0.5, floor_rms=0.0)
+    said_alone = {
+        "short-phrases": [(p, c) for p in SHORT_PHRASES for c in combos[:: 6 if small else 1]],
+        # Every near-trigger in three voices and speeds (each phrase a different three).
+        "near-triggers": [
+            (p, combos[(i * 5 + k * 7) % len(combos)])
+            for i, p in enumerate(NEAR_TRIGGERS[:: 4 if small else 1])
+            for k in range(1 if small else 3)
+        ],
+        # Every reply phrase of the routine, said outside an episode.
+        "replies-alone": [
+            (p["text"], combos[i % len(combos)])
+            for i, p in enumerate(positives(routine, small))
+            if p["kind"] == "reply"
+        ],
+    }
+    for kind, spoken in said_alone.items():
+        audio = _said_alone(spoken, rng)
+        write_wav(out / f"{kind}.wav", audio, RATE)
+        manifest["negatives"].append(
+            {"file": f"{kind}.wav", "kind": kind, "seconds": len(audio) / RATE, "n": len(spoken)}
         )
-        levels.append(speech_level(speech))
-    audio = add_room(np.concatenate(pieces), float(np.median(levels)) / 10, rng)
-    write_wav(out / "short-phrases.wav", audio, RATE)
-    manifest["negatives"].append(
-        {"file": "short-phrases.wav", "kind": "short-phrases", "seconds": len(audio) / RATE}
-    )
-    print(f"short-phrases.wav: {len(pieces)} phrases, {len(audio) / RATE / 60:.1f} min", flush=True)
+        print(f"{kind}.wav: {len(spoken)} phrases, {len(audio) / RATE / 60:.1f} min", flush=True)
     noise = bedroom_noise(noise_minutes * 60, rng)
     write_wav(out / "bedroom-noise.wav", noise, RATE)
     manifest["negatives"].append(

@@ -50,11 +50,31 @@ def speech_level(speech: np.ndarray) -> float:
     return float(np.sqrt(np.mean((speech[loud] * 0.5 * 32767) ** 2))) if loud.any() else 1.0
 
 
+def continuous_brown_noise(n: int, rng: np.random.Generator, piece: int = 1 << 22) -> np.ndarray:
+    """Unit-RMS brown noise of any length, made in pieces of about 4 minutes joined with 0.1 s
+    cross-fades (one FFT over hours of audio needs tens of gigabytes)."""
+    if n <= piece:
+        return brown_noise(n, rng)
+    fade = RATE // 10
+    ramp = np.linspace(0.0, 1.0, fade)
+    out = np.empty(n)
+    at, tail = 0, None
+    while at < n:
+        chunk = brown_noise(min(piece, n - at) + fade, rng)
+        if tail is not None:
+            chunk[:fade] = tail * (1 - ramp) + chunk[:fade] * ramp
+        take = min(len(chunk) - fade, n - at)
+        out[at : at + take] = chunk[:take]
+        tail = chunk[take : take + fade] if take + fade <= len(chunk) else None
+        at += take
+    return out
+
+
 def add_room(audio: np.ndarray, fan_rms: float, rng: np.random.Generator, floor_rms: float = 30.0):
     """One continuous fan (brown noise) and microphone hiss under a whole recording, as int16."""
     noisy = audio.astype(np.float64) + rng.normal(0.0, floor_rms, len(audio))
     if fan_rms > 0:
-        noisy += brown_noise(len(audio), rng) * fan_rms
+        noisy += continuous_brown_noise(len(audio), rng) * fan_rms
     return np.clip(noisy, -32768, 32767).astype(np.int16)
 
 

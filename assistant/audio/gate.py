@@ -1,7 +1,9 @@
 """The voice-activity gate: cuts the audio stream into utterances, cheaply, before recognition.
 
-Silence and fan noise stop here (webrtcvad costs microseconds a frame), so the recognizer only
-runs on speech. A short pre-roll is kept so that the first syllable is not lost.
+Silence and fan noise stop here, so the recognizer only runs on speech. Which frames are speech
+is the detector's business (assistant.audio.vad: Silero, or webrtcvad); the gate turns them into
+utterances with a start rule, a hang-over and a cap. A short pre-roll is kept so that the first
+syllable is not lost.
 """
 
 from __future__ import annotations
@@ -10,9 +12,9 @@ from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
-import webrtcvad
 
 from assistant.audio.chunk import FRAME, RATE
+from assistant.audio.vad import SpeechDetector, WebRtcDetector
 
 
 @dataclass(frozen=True)
@@ -48,27 +50,23 @@ class VoiceGate:
 
     def __init__(
         self,
-        aggressiveness: int = 3,
+        detector: SpeechDetector | None = None,
         start_frames: int = 3,
         end_silence: float = 0.3,
         preroll: float = 0.3,
-        min_level: float = 120.0,
         max_seconds: float = 10.0,
     ) -> None:
-        self._vad = webrtcvad.Vad(aggressiveness)
+        self.detector = detector or WebRtcDetector()
         self._start_frames = start_frames
         self._end_frames = max(1, round(end_silence * RATE / FRAME))
         self._preroll: deque[np.ndarray] = deque(
             maxlen=max(start_frames, round(preroll * RATE / FRAME))
         )
         self._recent: deque[bool] = deque(maxlen=start_frames + 2)
-        self._min_level = min_level
         self._max_frames = round(max_seconds * RATE / FRAME)
         self._in_speech = False
         self._silent_run = 0
         self._frames = 0
-        self._warmup = round(0.3 * RATE / FRAME)
-        """Frames at the start that only train webrtcvad's noise model (it starts unadapted)."""
         self._start_t = 0.0
         self._last_voiced_end = 0.0
 
@@ -86,7 +84,7 @@ class VoiceGate:
 
     def frame(self, samples: np.ndarray, t: float) -> list[GateEvent]:
         """Feed one 30 ms frame that starts at `t`; returns what changed."""
-        voiced = self._is_voiced(samples)
+        voiced = self.detector.is_speech(samples)
         end_t = t + FRAME / RATE
         if not self._in_speech:
             self._preroll.append(samples)
@@ -124,13 +122,3 @@ class VoiceGate:
             return []
         self._in_speech = False
         return [SpeechEnded(self._last_voiced_end, self._last_voiced_end - self._start_t)]
-
-    def _is_voiced(self, samples: np.ndarray) -> bool:
-        if self._warmup > 0:
-            self._warmup -= 1
-            self._vad.is_speech(samples.tobytes(), RATE)
-            return False
-        level = float(np.sqrt(np.mean(samples.astype(np.float32) ** 2)))
-        if level < self._min_level:
-            return False
-        return self._vad.is_speech(samples.tobytes(), RATE)

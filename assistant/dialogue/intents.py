@@ -28,6 +28,8 @@ class Intent:
     """The recognised text it came from."""
     kind: str = ""
     """For `red_flag`: which one (clot, breathing, injury, weakness)."""
+    sure: bool = True
+    """False when the recognizer was unsure (a red flag is then confirmed before acting)."""
 
 
 class IntentMatcher:

@@ -103,6 +103,9 @@ class Routine:
     controls: dict[str, str] = field(default_factory=dict)
     """What is said when a voice control is heard: slower, faster, quieter, louder, wait,
     wait_reminder, go_on."""
+    confirm: dict[str, str] = field(default_factory=dict)
+    """By red flag kind: the yes/no question asked when a red flag was heard without
+    confidence ([confirm]); a red flag is confirmed, never dropped."""
     source: str = ""
 
     def prompts(self) -> list[str]:
@@ -114,6 +117,7 @@ class Routine:
                 lines.append(step.reprompt)
         lines += self.counting.values()
         lines += self.controls.values()
+        lines += self.confirm.values()
         return list(dict.fromkeys(lines))
 
 
@@ -164,6 +168,7 @@ def parse_routine(data: dict, where: str, emergency: str = "your emergency numbe
         quiet_step=reader.str_(head, "quiet_step", "routine"),
         wait_timeout=reader.number(head, "wait_timeout", "routine", 90.0),
         controls=reader.controls(data.get("controls", {})),
+        confirm=reader.confirm(data.get("confirm", {})),
         barge_in=tuple(_normalise(p) for p in reader.str_list(head, "barge_in", "routine")),
         source=where,
     )
@@ -304,6 +309,14 @@ class _Reader:
         if missing:
             raise ConfigError(self.where, f"controls.{missing[0]}", "a line to say")
         return {key: data[key] for key in CONTROL_LINES}
+
+    def confirm(self, data: object) -> dict[str, str]:
+        if not isinstance(data, dict):
+            raise ConfigError(self.where, "confirm", "a table of red flag kind = question")
+        missing = [kind for kind in RED_FLAG_KINDS if not isinstance(data.get(kind), str)]
+        if missing:
+            raise ConfigError(self.where, f"confirm.{missing[0]}", "a yes/no question to ask")
+        return {kind: data[kind] for kind in RED_FLAG_KINDS}
 
     def lines(self, data: dict, key: str, prefix: str) -> tuple[str, ...]:
         return tuple(

@@ -92,6 +92,16 @@ def replies_expected(routine: Routine, step: Step) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*step.replies, *routine.global_replies, *ALWAYS_UNDERSTOOD]))
 
 
+CONFIRM_UNDERSTOOD = ("yes", "no", "stop", "red_flag", "repeat")
+"""What is understood while a red flag heard without confidence is being confirmed."""
+
+
+def reprompt_expected(routine: Routine, step: Step) -> tuple[str, ...]:
+    """The narrower set listened for after a re-prompt: the step's own answers, plus "gone",
+    stop, repeat and the red flags (the voice controls and asides wait for the next question)."""
+    return tuple(dict.fromkeys([*step.replies, "gone", "stop", "repeat", "red_flag"]))
+
+
 def hold_expected(routine: Routine) -> tuple[str, ...]:
     """The intents that mean something while a position is held."""
     return tuple(dict.fromkeys([*routine.hold_replies, "wait", *CONTROLS]))
@@ -110,6 +120,12 @@ class _Episode:
     reply_counts: dict[tuple[str, str], int] = field(default_factory=dict)
     waiting: bool = False
     """The person said "wait": the step resumes on "go on"."""
+    confirming: str = ""
+    """A red flag of this kind was heard without confidence: its yes/no question is asked."""
+    asked_again: bool = False
+    """The confirmation question was already asked twice."""
+    resume: Listen | None = None
+    """What was listened for before the confirmation question."""
 
 
 class Sequencer:
@@ -150,6 +166,12 @@ class Sequencer:
             return []
         step = ep.step
         name = intent.name
+        if ep.confirming:
+            return self._confirmation(intent, t)
+        if name == "red_flag" and not intent.sure and intent.kind in self.routine.confirm:
+            ep.confirming, ep.asked_again, ep.resume = intent.kind, False, ep.listen
+            ep.listen = Listen("reply", CONFIRM_UNDERSTOOD, self.routine.reply_timeout)
+            return [Say(self.routine.confirm[intent.kind]), ep.listen]
         if name == "red_flag":
             target = step.replies.get("red_flag", (self.routine.red_flag_steps[intent.kind],))[0]
             return self._go(target, t)
@@ -195,6 +217,8 @@ class Sequencer:
         ep = self._episode
         if ep is None or ep.listen is None:
             return []
+        if ep.confirming:  # no answer to "is your leg swollen?": the red flag stands
+            return self._confirmed(ep.confirming, t)
         if ep.waiting:
             ep.missed += 1
             if ep.missed == 1:
@@ -206,6 +230,35 @@ class Sequencer:
         return self._missed(t, heard_something=False)
 
     # ------------------------------------------------------------------ internals
+
+    def _confirmation(self, intent: Intent, t: float) -> list[Action]:
+        """The answer to a red flag's yes/no question."""
+        ep = self._episode
+        assert ep is not None
+        if intent.name in ("yes", "red_flag"):
+            return self._confirmed(intent.kind or ep.confirming, t)
+        if intent.name == "stop":
+            ep.confirming = ""
+            return self._go(self.routine.stop_step, t)
+        if intent.name == "no":
+            listen = ep.resume
+            ep.confirming, ep.resume = "", None
+            ep.listen = listen
+            if listen is None:
+                return []
+            again = [Say(line) for line in ep.step.say] if listen.mode == "reply" else []
+            return [Say("Okay."), *again, listen]
+        if not ep.asked_again:  # not understood (or "repeat"): ask once more
+            ep.asked_again = True
+            return [Say(self.routine.confirm[ep.confirming]), ep.listen] if ep.listen else []
+        return self._confirmed(ep.confirming, t)  # still unclear: act on the red flag
+
+    def _confirmed(self, kind: str, t: float) -> list[Action]:
+        ep = self._episode
+        assert ep is not None
+        ep.confirming, ep.resume = "", None
+        target = ep.step.replies.get("red_flag", (self.routine.red_flag_steps[kind],))[0]
+        return self._go(target, t)
 
     def _asleep(self) -> Listen:
         return Listen(mode="trigger")
@@ -275,8 +328,10 @@ class Sequencer:
         assert ep is not None and ep.listen is not None
         ep.missed += 1
         step = ep.step
-        if ep.missed == 1 and step.reprompt:
-            return [Say(step.reprompt), ep.listen]
-        if heard_something and ep.missed == 2 and step.reprompt:
+        if step.reprompt and (ep.missed == 1 or heard_something and ep.missed == 2):
+            # The re-prompt names the answers: listen for those (and stop, the red flags),
+            # so a second try has fewer phrases to confuse.
+            narrowed = reprompt_expected(self.routine, step)
+            ep.listen = Listen("reply", narrowed, ep.listen.timeout)
             return [Say(step.reprompt), ep.listen]
         return self._go(step.on_silence, t)

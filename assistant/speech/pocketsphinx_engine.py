@@ -22,6 +22,8 @@ DEFAULT_THRESHOLD = -3.2
 """Per-frame log-likelihood ratio below which a trigger is rejected (tuned on generated speech)."""
 DEFAULT_REPLY_THRESHOLD = -3.6
 """The same for replies: right after a question an answer is likely, so the bar is lower."""
+SURE_ABOVE = 1.0
+"""A phrase this far above its bar is taken as sure; closer to it, a red flag is confirmed."""
 DITHER_RMS = 30.0
 """Added noise (about -60 dBFS): below any microphone's own floor, enough to avoid exact zeros."""
 
@@ -107,7 +109,9 @@ class PocketSphinxRecognizer:
         if not text or text not in self._phrases or grammar is None or phones is None:
             return Hypothesis("", -math.inf, text)
         score = (grammar[0] - phones[0]) / max(1, phones[1])
-        return Hypothesis(text if score >= self.threshold else "", score, text)
+        taken = score >= self.threshold
+        sure = score >= self.threshold + SURE_ABOVE
+        return Hypothesis(text if taken else "", score, text, sure=sure)
 
 
 def _acoustic_log_likelihood(decoder) -> tuple[float, int] | None:  # noqa: ANN001

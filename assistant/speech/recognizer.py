@@ -18,6 +18,12 @@ class Hypothesis:
     """Engine-specific confidence, higher is surer (PocketSphinx: log-likelihood ratio a frame)."""
     raw: str = ""
     """What the engine output before rejection, for the event log."""
+    transcript: str = ""
+    """The second opinion's own free transcript (empty without one)."""
+    first_score: float | None = None
+    """The first stage's score when a second opinion decided (then `score` is its margin)."""
+    sure: bool = True
+    """False when the text was taken but only just (a red flag is then confirmed)."""
 
 
 class Recognizer(Protocol):

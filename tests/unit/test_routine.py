@@ -70,9 +70,16 @@ def test_rubbing_is_only_reached_by_answering_no_to_the_swelling_question(
             assert how == "no" and "swollen, red or hot" in asked, (step_id, source, how)
 
 
-def test_standing_is_only_reached_after_sitting_up(routine: Routine) -> None:
-    for source, _ in referrers(routine, "stand"):
-        assert source == "sit_up"
+def test_standing_is_only_reached_by_a_reply_that_confirms_sitting(routine: Routine) -> None:
+    # Every way into every step that tells the person to stand, over the whole routine file:
+    # only "ready"/"yes" to a question about sitting leads there ("still hurts" does not).
+    standing = [s.id for s in routine.steps.values() if any("stand" in x.lower() for x in s.say)]
+    standing = [s for s in standing if not routine.steps[s].asks and not routine.steps[s].end]
+    assert standing
+    for step_id in standing:
+        for source, how in referrers(routine, step_id):
+            asked = " ".join(routine.steps[source].say).lower()
+            assert how in ("done", "yes") and "sitting" in asked, (step_id, source, how)
     assert "Sit on the edge of the bed first." in routine.steps["sit_up"].say
 
 

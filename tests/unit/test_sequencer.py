@@ -35,9 +35,9 @@ class Night:
     def trigger(self) -> list:
         return self._take(self.seq.trigger(self.t))
 
-    def reply(self, name: str, kind: str = "") -> list:
+    def reply(self, name: str, kind: str = "", sure: bool = True) -> list:
         self.t += 5
-        return self._take(self.seq.reply(Intent(name, name, kind), self.t))
+        return self._take(self.seq.reply(Intent(name, name, kind, sure), self.t))
 
     def wait(self) -> list:
         listen = self.listening
@@ -180,6 +180,51 @@ def test_a_red_flag_at_any_question_stops_the_routine(night: Night, kind: str, w
     assert RaiseRedFlag(kind) in night.log
     assert night.outcome() == "escalated"
     assert any(words in line for line in night.said())
+
+
+def test_a_red_flag_heard_unsure_is_confirmed_then_acted_on(night: Night) -> None:
+    night.trigger()
+    night.hold_through()
+    night.reply("red_flag", "clot", sure=False)
+    assert night.said()[-1] == "Is your leg swollen, red or hot? Say yes or no."
+    assert night.listening.expect == ("yes", "no", "stop", "red_flag", "repeat")
+    assert night.outcome() is None
+    night.reply("yes")
+    assert RaiseRedFlag("clot") in night.log and night.outcome() == "escalated"
+
+
+def test_no_to_the_confirmation_goes_back_to_the_question(night: Night) -> None:
+    night.trigger()
+    night.hold_through()
+    night.reply("red_flag", "weakness", sure=False)
+    night.reply("no")
+    assert night.said()[-2:] == ["Okay.", "Is it easing?"]
+    assert night.step == "ask_easing" and RaiseRedFlag("weakness") not in night.log
+    night.reply("better")
+    assert night.step == "extra_hold"
+
+
+def test_an_unsure_red_flag_is_never_dropped(night: Night) -> None:
+    # No answer to the confirmation question: the red flag stands.
+    night.trigger()
+    night.hold_through()
+    night.reply("red_flag", "breathing", sure=False)
+    night.wait()
+    assert RaiseRedFlag("breathing") in night.log
+    assert "Call nine nine nine now." in night.said()
+
+
+def test_the_reprompt_narrows_what_is_listened_for(night: Night) -> None:
+    night.trigger()
+    night.hold_through()
+    wide = night.listening.expect
+    night.reply("unknown")
+    assert night.said()[-1] == "Is the cramp easing? Say better, or still hurts."
+    narrow = night.listening.expect
+    assert {"better", "still_hurts", "stop", "red_flag"} <= set(narrow)
+    assert len(narrow) < len(wide) and "slower" not in narrow
+    night.reply("still_hurts")
+    assert night.step == "stretch_again"
 
 
 def test_a_red_flag_during_a_hold_stops_the_hold(night: Night) -> None:

@@ -1,0 +1,122 @@
+"""Ears: the one hearing pipeline (front end, voice gate, recognizer with its second opinion).
+
+The night's loop, `setup`'s microphone check and the benchmark all hear through this, built from
+the settings in force, so what is measured is what runs at night.
+
+    audio frame -> front end (noise suppression, gain) -> voice gate (Silero or webrtcvad)
+                -> recognizer told what may be said now (first stage + second opinion)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.audio.chunk import FRAME, RATE
+from assistant.audio.frontend import FrontEnd
+from assistant.audio.frontend import available as front_end_available
+from assistant.audio.gate import SpeechContinues, SpeechEnded, SpeechStarted, VoiceGate
+from assistant.audio.vad import SpeechDetector, build_detector
+from assistant.settings import ListeningSettings
+from assistant.speech.recognizer import Hypothesis, Recognizer
+
+
+@dataclass(frozen=True)
+class Began:
+    """An utterance began at `t` (audio clock, pre-roll included)."""
+
+    t: float
+
+
+@dataclass(frozen=True)
+class Heard:
+    """An utterance ended and was recognised."""
+
+    hypothesis: Hypothesis
+    ended: SpeechEnded
+    audio: np.ndarray
+    """What the recognizer heard (after the front end); empty unless audio is kept."""
+
+
+HearingEvent = Began | Heard
+
+
+def build_front_end(listening: ListeningSettings) -> FrontEnd:
+    """The front end the settings ask for (pass-through when webrtc-noise-gain is missing)."""
+    if not front_end_available():
+        return FrontEnd()
+    return FrontEnd(listening.noise_suppression, listening.auto_gain)
+
+
+def build_gate(listening: ListeningSettings, end_silence: float | None = None) -> VoiceGate:
+    """A voice gate with the detector and end silence the settings ask for."""
+    detector: SpeechDetector = build_detector(listening.vad, listening.vad_aggressiveness)
+    silence = listening.end_silence if end_silence is None else end_silence
+    return VoiceGate(detector, end_silence=silence)
+
+
+class Ears:
+    """Hears utterances in a stream of 30 ms frames, and says what was said."""
+
+    def __init__(
+        self, recognizer: Recognizer, listening: ListeningSettings, keep_audio: bool = False
+    ) -> None:
+        self.recognizer = recognizer
+        self.listening = listening
+        self.front_end = build_front_end(listening)
+        self.gate = build_gate(listening)
+        self.keep_audio = keep_audio
+        self._audio: list[np.ndarray] = []
+
+    @property
+    def in_speech(self) -> bool:
+        """True while an utterance is open."""
+        return self.gate.in_speech
+
+    def expect(self, phrases: list[str], mode: str) -> None:
+        """What may be said now (see Recognizer.expect)."""
+        self.recognizer.expect(phrases, mode)
+
+    def reset(self) -> None:
+        """Forget any open utterance (the assistant is speaking over it)."""
+        self.gate.reset()
+        self._audio = []
+
+    def hear(self, frame: np.ndarray, t: float) -> list[HearingEvent]:
+        """Feed one frame that starts at `t`; what began and what was heard."""
+        cleaned = self.front_end.process(frame)
+        out: list[HearingEvent] = []
+        for event in self.gate.frame(cleaned, t):
+            if isinstance(event, SpeechStarted):
+                self.recognizer.begin()
+                self._audio = []
+                self._feed(event.audio)
+                out.append(Began(event.t))
+            elif isinstance(event, SpeechContinues):
+                self._feed(event.audio)
+            elif isinstance(event, SpeechEnded):
+                out.append(self._heard(event))
+        return out
+
+    def flush(self) -> list[HearingEvent]:
+        """The input ended: recognise an utterance still open."""
+        return [self._heard(e) for e in self.gate.flush() if isinstance(e, SpeechEnded)]
+
+    def utterances(self, audio: np.ndarray, start: float = 0.0) -> list[HearingEvent]:
+        """Everything heard in a whole clip (int16, 16 kHz), flushed at its end."""
+        events: list[HearingEvent] = []
+        for i in range(0, len(audio) - FRAME + 1, FRAME):
+            events += self.hear(audio[i : i + FRAME], start + i / RATE)
+        return events + self.flush()
+
+    def _feed(self, audio: np.ndarray) -> None:
+        self.recognizer.feed(audio)
+        if self.keep_audio:
+            self._audio.append(audio)
+
+    def _heard(self, ended: SpeechEnded) -> Heard:
+        hypothesis = self.recognizer.end()
+        audio = np.concatenate(self._audio) if self._audio else np.zeros(0, np.int16)
+        self._audio = []
+        return Heard(hypothesis, ended, audio)

@@ -1,0 +1,102 @@
+"""A recognizer with a second opinion: the first stage proposes, Whisper confirms or refuses.
+
+The first stage (PocketSphinx, or Vosk) is fast and hears nearly every phrase really said, but
+it also accepts what only sounds like one. Whisper tiny.en knows English and can reject. So:
+
+- asleep (`trigger`) and over its own voice (`barge`): Whisper is asked only when the first
+  stage accepts or nearly accepts (idle cost stays near zero), and both must agree: the phrase
+  taken is Whisper's best, and only when its margin clears `trigger_margin`.
+- during an episode (`reply`, `hold`): Whisper is asked about every utterance of speech length.
+  Its best phrase is taken when its margin clears `reply_margin`; below that nothing is taken
+  (the dialogue asks again, narrowed, rather than guess).
+
+It is itself a Recognizer, so every path that hears (the night, setup, the benchmark, barge-in)
+gets the second opinion the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+
+import numpy as np
+
+from assistant.audio.chunk import RATE
+from assistant.speech.recognizer import Hypothesis, Recognizer
+from assistant.speech.whisper_engine import WhisperJudge
+
+log = logging.getLogger(__name__)
+
+NEARLY = 1.0
+"""How far below its own bar a first-stage score still goes to Whisper (PocketSphinx units)."""
+SURE_MARGIN = -2.0
+"""A margin this close to Whisper's own transcript is sure; below it, a red flag is confirmed."""
+MIN_SECONDS = 0.15
+"""Shorter sounds (a click, a creak) are not asked about."""
+
+
+class SecondOpinion:
+    """Wraps a first-stage Recognizer with a WhisperJudge."""
+
+    def __init__(
+        self,
+        first: Recognizer,
+        judge: WhisperJudge,
+        trigger_margin: float = -6.0,
+        reply_margin: float = -6.0,
+    ) -> None:
+        self.first = first
+        self.judge = judge
+        self.name = f"{first.name}+whisper"
+        self.trigger_margin = trigger_margin
+        self.reply_margin = reply_margin
+        self._phrases: list[str] = []
+        self._mode = "reply"
+        self._audio: list[np.ndarray] = []
+
+    def expect(self, phrases: list[str], mode: str = "reply") -> None:
+        self.first.expect(phrases, mode)
+        self._phrases = list(dict.fromkeys(phrases))
+        self._mode = mode
+
+    def begin(self) -> None:
+        self.first.begin()
+        self._audio = []
+
+    def feed(self, samples: np.ndarray) -> None:
+        self.first.feed(samples)
+        self._audio.append(samples)
+
+    def end(self) -> Hypothesis:
+        proposal = self.first.end()
+        audio = np.concatenate(self._audio) if self._audio else np.zeros(0, np.int16)
+        self._audio = []
+        if len(audio) < MIN_SECONDS * RATE:
+            return Hypothesis("", proposal.score, proposal.raw)
+        strict = self._mode in ("trigger", "barge")
+        if strict and not (proposal.text or self._nearly(proposal)):
+            return proposal  # the first stage heard nothing like a phrase: Whisper is not woken
+        opinion = self.judge.opinion(audio, self._phrases, proposal.raw or proposal.text)
+        bar = self.trigger_margin if strict else self.reply_margin
+        text = opinion.phrase if opinion.margin >= bar else ""
+        log.debug(
+            "first stage %r (%.2f), whisper %r -> %r (%.2f): %r",
+            proposal.raw,
+            proposal.score,
+            opinion.transcript,
+            opinion.phrase,
+            opinion.margin,
+            text,
+        )
+        score = opinion.margin if math.isfinite(opinion.margin) else -math.inf
+        sure = opinion.margin >= SURE_MARGIN
+        return Hypothesis(text, score, proposal.raw, opinion.transcript, proposal.score, sure)
+
+    def _nearly(self, proposal: Hypothesis) -> bool:
+        bar = getattr(self.first, "threshold", None)
+        return (
+            bar is not None
+            and proposal.raw in self._phrases
+            and math.isfinite(proposal.score)
+            and proposal.score >= bar - NEARLY
+        )

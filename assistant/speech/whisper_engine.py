@@ -1,0 +1,134 @@
+"""The second opinion: Whisper tiny.en (CTranslate2, int8, CPU) on one utterance.
+
+PocketSphinx cannot tell "I have a plan" from "I have a cramp": its grammar forces every sound
+into a phrase. Whisper knows English. For each utterance it writes its own transcript (greedy),
+and scores closed-set candidates against it: every candidate is forced as the transcript's
+prefix and its log-probability is summed token by token, ending with a full stop (so "no" is
+not taken for "no better"). A candidate is as good as the model's own transcript when its
+margin (its log-probability minus the transcript's) is near zero; what only sounds like it
+scores far below.
+
+Only up to 10 s of audio is encoded, not Whisper's 30-s window: the same transcripts on short
+utterances in about a sixth of the time. Weights are verified against pinned digests before
+loading (assistant.speech.whisper_model).
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+MAX_SECONDS = 10.0
+"""Seconds of audio encoded at most (1,000 feature frames)."""
+FRAMES_PER_SECOND = 100
+CANDIDATES = 8
+"""Phrases scored per utterance at most: the closest in writing to the transcript, plus the
+first stage's proposal (scoring all 100-odd phrases of a question would take seconds)."""
+_WORD = re.compile(r"[a-z']+")
+
+
+@dataclass(frozen=True)
+class Opinion:
+    """What Whisper made of one utterance."""
+
+    transcript: str
+    """Its own free transcript."""
+    phrase: str
+    """The expected phrase it finds most likely (empty when none was given)."""
+    margin: float
+    """That phrase's log-probability minus the transcript's (0: as likely; -10: far less)."""
+
+
+def _normal(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower().replace("\u2019", "'")))
+
+
+class WhisperJudge:
+    """Whisper tiny.en loaded from a verified folder; `opinion` scores one utterance."""
+
+    name = "whisper-tiny.en"
+
+    def __init__(self, folder: Path, threads: int = 2) -> None:
+        import ctranslate2
+        import tokenizers
+        from faster_whisper.feature_extractor import FeatureExtractor
+
+        self._ct2 = ctranslate2
+        self._model = ctranslate2.models.Whisper(
+            str(folder), device="cpu", compute_type="int8", intra_threads=threads
+        )
+        self._tokenizer = tokenizers.Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self._features = FeatureExtractor(feature_size=80)
+        token = self._tokenizer.token_to_id
+        self._start = [token("<|startoftranscript|>"), token("<|notimestamps|>")]
+        self._eot = token("<|endoftext|>")
+        self._cache: dict[str, list[int]] = {}
+
+    def _tokens(self, text: str) -> list[int]:
+        tokens = self._cache.get(text)
+        if tokens is None:
+            tokens = self._tokenizer.encode(text, add_special_tokens=False).ids
+            self._cache[text] = tokens
+        return tokens
+
+    def _encode(self, audio: np.ndarray) -> np.ndarray:
+        """The encoder's output for at most MAX_SECONDS of audio, zero-padded as in training."""
+        limit = int(MAX_SECONDS * 16000)
+        samples = np.zeros(limit, dtype=np.float32)
+        clip = audio[:limit].astype(np.float32) / 32768.0
+        samples[: len(clip)] = clip
+        features = self._features(samples, padding=0)[:, : int(MAX_SECONDS * FRAMES_PER_SECOND)]
+        view = self._ct2.StorageView.from_array(np.ascontiguousarray(features[None]))
+        return np.array(self._model.encode(view, to_cpu=True))
+
+    def transcribe(self, audio: np.ndarray) -> str:
+        """Whisper's own transcript of the utterance."""
+        encoded = self._encode(audio)
+        return self._greedy(encoded)[0]
+
+    def _greedy(self, encoded: np.ndarray) -> tuple[str, list[int]]:
+        view = self._ct2.StorageView.from_array(encoded)
+        result = self._model.generate(view, [self._start], beam_size=1, max_length=48)
+        ids = [i for i in result[0].sequences_ids[0] if i < self._eot]
+        return self._tokenizer.decode(ids).strip(), ids
+
+    def _log_probabilities(self, encoded: np.ndarray, candidates: list[list[int]]) -> list[float]:
+        """log P(tokens | audio) for each candidate, in one batch (CTranslate2's `align`)."""
+        batch = np.ascontiguousarray(np.repeat(encoded, len(candidates), axis=0))
+        view = self._ct2.StorageView.from_array(batch)
+        frames = int(MAX_SECONDS * FRAMES_PER_SECOND)
+        results = self._model.align(view, self._start[:1], candidates, [frames] * len(candidates))
+        floor = 1e-9
+        return [
+            float(np.sum(np.log(np.maximum(np.asarray(r.text_token_probs), floor))))
+            for r in results
+        ]
+
+    def opinion(self, audio: np.ndarray, phrases: list[str], proposal: str = "") -> Opinion:
+        """Whisper's transcript of `audio`, and how likely the best of `phrases` is beside it.
+
+        `proposal`, the first stage's choice, is always among the phrases scored."""
+        encoded = self._encode(audio)
+        transcript, transcript_ids = self._greedy(encoded)
+        if not phrases:
+            return Opinion(transcript, "", -np.inf)
+        said = _normal(transcript)
+        if said in phrases:
+            return Opinion(transcript, said, 0.0)
+        ranked = difflib.get_close_matches(said, phrases, n=CANDIDATES, cutoff=0.0)
+        chosen = list(dict.fromkeys(([proposal] if proposal in phrases else []) + ranked))
+        chosen = chosen[:CANDIDATES] or phrases[:CANDIDATES]
+        # Each phrase as Whisper would write it, ending the sentence: "No." scores low when
+        # "No better." was said, as the full stop is unlikely after "No".
+        forms = [self._tokens(" " + phrase[:1].upper() + phrase[1:] + ".") for phrase in chosen]
+        scores = self._log_probabilities(encoded, [*forms, transcript_ids or self._tokens(".")])
+        own = scores[-1]
+        best = int(np.argmax(scores[:-1]))
+        return Opinion(transcript, chosen[best], scores[best] - own)

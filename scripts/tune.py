@@ -1,0 +1,136 @@
+"""Tune the trigger rules and the second opinion's margins on the corpus (scripts/make_corpus.py).
+
+    .venv/bin/python scripts/tune.py --corpus corpus
+
+Each file is heard once, whole and continuous, through the assistant's own Ears in trigger
+mode with the second opinion asked about everything the first stage nearly accepts and no
+margin applied; every utterance's first-stage score, Whisper margin, length and the quiet
+before it are kept. Then the rules are swept offline: for each combination, trigger recall per
+noise level and false triggers on everything said alone, so a setting is chosen from the whole
+trade, not from one voice or one clip.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant.audio.convert import read_audio  # noqa: E402
+from assistant.dialogue.routine import load_routine  # noqa: E402
+from assistant.engines import build_recognizer  # noqa: E402
+from assistant.hearing import Began, Ears  # noqa: E402
+from assistant.settings import ListeningSettings, Settings  # noqa: E402
+
+NEGATIVES = ("near-triggers", "short-phrases", "replies-alone", "cramp-talk", "ordinary-speech")
+
+
+def utterances(path: Path, listening: ListeningSettings) -> list[dict]:
+    """Every utterance heard in a file in trigger mode, with what each stage made of it."""
+    permissive = replace(listening, trigger_margin=-100.0, second_opinion="whisper")
+    recognizer, _ = build_recognizer(Settings(listening=permissive))
+    routine = load_routine()
+    ears = Ears(recognizer, permissive)
+    ears.expect([*routine.triggers], "trigger")
+    out, began, previous_end = [], 0.0, -1e9
+    for event in ears.utterances(read_audio(path)):
+        if isinstance(event, Began):
+            began = event.t
+            continue
+        h, ended = event.hypothesis, event.ended
+        consulted = h.first_score is not None
+        out.append(
+            {
+                "end": ended.t,
+                "seconds": ended.seconds,
+                "capped": ended.capped,
+                "quiet": began - previous_end,
+                "first": h.raw,
+                "first_score": h.first_score if consulted else h.score,
+                "margin": h.score if consulted else None,
+                "phrase": h.text,
+                "transcript": h.transcript,
+            }
+        )
+        if ended.seconds >= 0.15:
+            previous_end = ended.t
+    return out
+
+
+def accepted(u: dict, rules: dict) -> bool:
+    """Would the assistant wake for this utterance under these rules?"""
+    return (
+        u["margin"] is not None
+        and u["first_score"] is not None
+        and u["first_score"] >= rules["threshold"] - 1.0
+        and u["margin"] >= rules["margin"]
+        and not u["capped"]
+        and u["seconds"] <= rules["max_seconds"]
+        and u["quiet"] >= rules["quiet"]
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
+    parser.add_argument("--cache", type=Path, default=None, help="keep the utterances here")
+    args = parser.parse_args()
+    manifest = json.loads((args.corpus / "manifest.json").read_text())
+    cache = args.cache or args.corpus / "tune-utterances.json"
+    listening = ListeningSettings()
+    data: dict = json.loads(cache.read_text()) if cache.exists() else {}
+    for label, entry in manifest["positives"].items():
+        if label not in data:
+            print(f"hearing positives {label}...", flush=True)
+            data[label] = utterances(args.corpus / entry["file"], listening)
+    for entry in manifest["negatives"]:
+        if entry["kind"] in NEGATIVES and entry["kind"] not in data:
+            print(f"hearing {entry['kind']}...", flush=True)
+            data[entry["kind"]] = utterances(args.corpus / entry["file"], listening)
+    cache.write_text(json.dumps(data))
+
+    grid = [
+        {"threshold": -3.2, "margin": m, "max_seconds": s, "quiet": q}
+        for m in (-4.0, -5.0, -6.0, -7.0, -8.0, -9.0, -10.0, -12.0)
+        for s in (2.5, 3.0)
+        for q in (0.5, 0.8, 1.2)
+    ]
+    print("margin max_s quiet | recall per level | false triggers per negative kind")
+    for rules in grid:
+        recall = []
+        for label, entry in manifest["positives"].items():
+            clips = [c for c in entry["clips"] if c["kind"] == "trigger"]
+            hits = sum(
+                any(
+                    c["speech_start"] <= u["end"] <= c["end"] and accepted(u, rules)
+                    for u in data[label]
+                )
+                for c in clips
+            )
+            recall.append(f"{label} {100 * hits / len(clips):.1f}%")
+        false = [
+            f"{kind} {sum(accepted(u, rules) for u in data[kind])}"
+            for kind in NEGATIVES
+            if kind in data
+        ]
+        print(
+            f"{rules['margin']:6.1f} {rules['max_seconds']:4.1f} {rules['quiet']:4.1f} | "
+            + ", ".join(recall)
+            + " | "
+            + ", ".join(false),
+            flush=True,
+        )
+    margins = [u["margin"] for u in data.get("near-triggers", []) if u["margin"] is not None]
+    if margins:
+        print("near-trigger margins (highest):", np.round(sorted(margins)[-10:], 2))
+
+
+if __name__ == "__main__":
+    main()
