@@ -124,7 +124,7 @@ class Assistant:
         self.talk_over = TalkOver()
         self._echo_heard = 0.0
         """Seconds of its own voice the echo canceller has learnt from."""
-        self._playing: list[tuple[int, np.ndarray, list[str]]] = []
+        self._playing: list[tuple[int, np.ndarray, list[str | Tone]]] = []
         """What the speaker plays: (first sample on the audio clock, samples at RATE, lines)."""
         self._barging = False
         self._expected: tuple[list[str], str] = ([], "trigger")
@@ -264,7 +264,7 @@ class Assistant:
         now = self._t
         self.sink.stop(now)
         self.events.emit(now, "barge_in", name=intent.name, text=intent.text, speech_end=ended.t)
-        cut = [line for p in self._playing for line in p[2]]
+        cut: list[str | Tone] = [line for p in self._playing for line in p[2]]
         self._speech_end, self._quiet_from = now, now + self.listening.after_speech
         self._playing = []
         self.barge_gate.reset()
@@ -370,7 +370,8 @@ class Assistant:
             self._speak(lines)
 
     def _speak(self, lines: list[str | Tone]) -> None:
-        pieces, said = [], []
+        pieces: list[Speech] = []
+        said: list[str | Tone] = []
         for line in lines:
             if isinstance(line, Tone):
                 chime = tone(line.kind, pieces[0].rate if pieces else TONE_RATE)

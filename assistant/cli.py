@@ -317,7 +317,8 @@ def _config_init(args: argparse.Namespace, settings: Settings) -> int:
     path = args.config or default_config_path()
     if path.exists():
         raise UserError(f"{path} already exists; edit it, or remove it first")
-    write_new(path, settings)
+    # The defaults, whatever another settings file says (only the data folder is kept).
+    write_new(path, Settings(data_dir=settings.data_dir))
     print(f"Wrote {path}: every setting, with its meaning and default.")
     return 0
 

@@ -136,6 +136,7 @@ class Diary:
             "INSERT INTO episodes (started, updated, source) VALUES (?, ?, ?)",
             (stamp, stamp, source),
         )
+        assert cursor.lastrowid is not None  # an INSERT always sets it
         return int(cursor.lastrowid)
 
     def update(self, episode: int, when: datetime, **fields: object) -> None:

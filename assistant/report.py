@@ -25,7 +25,7 @@ DOCTOR_NOTE = (
 )
 
 
-def _chart(draw) -> str:  # noqa: ANN001 - a function drawing on matplotlib axes
+def _chart(draw) -> str:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -65,13 +65,13 @@ def write_report(path: Path, episodes: list[Episode], since: datetime, now: date
     weeks = per_week(episodes, since, now)
     hours = per_hour(episodes)
 
-    def weekly(ax) -> None:  # noqa: ANN001
+    def weekly(ax) -> None:
         ax.bar([w for w, _ in weeks], [c for _, c in weeks], color="#4a6fa5")
         ax.set_title("Episodes per week (week starting)")
         ax.tick_params(axis="x", labelrotation=45, labelsize=7)
         ax.yaxis.get_major_locator().set_params(integer=True)
 
-    def hourly(ax) -> None:  # noqa: ANN001
+    def hourly(ax) -> None:
         ax.bar([f"{h:02d}" for h, _ in hours], [c for _, c in hours], color="#7a5195")
         ax.set_title("Episodes by hour of the night")
         ax.yaxis.get_major_locator().set_params(integer=True)

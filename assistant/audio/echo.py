@@ -78,22 +78,24 @@ class EchoCanceller:
         ref = np.ascontiguousarray(playing, dtype=np.int16)
         out = np.empty_like(mic)
         usable = len(mic) - len(mic) % STEP
+        lib = _loaded()
         for i in range(0, usable, STEP):
-            _LIB.speex_echo_cancellation(
+            lib.speex_echo_cancellation(
                 self._echo,
                 mic[i : i + STEP].ctypes.data,
                 ref[i : i + STEP].ctypes.data,
                 out[i : i + STEP].ctypes.data,
             )
-            _LIB.speex_preprocess_run(self._pre, out[i : i + STEP].ctypes.data)
+            lib.speex_preprocess_run(self._pre, out[i : i + STEP].ctypes.data)
         out[usable:] = mic[usable:]
         return out
 
     def close(self) -> None:
         """Free the SpeexDSP states."""
         if self._pre:
-            _LIB.speex_preprocess_state_destroy(self._pre)
-            _LIB.speex_echo_state_destroy(self._echo)
+            lib = _loaded()
+            lib.speex_preprocess_state_destroy(self._pre)
+            lib.speex_echo_state_destroy(self._echo)
             self._pre = self._echo = None
 
     def __del__(self) -> None:
@@ -138,3 +140,9 @@ class TalkOver:
 
 def _rms(samples: np.ndarray) -> float:
     return float(np.sqrt(np.mean(samples.astype(np.float64) ** 2))) if len(samples) else 0.0
+
+
+def _loaded() -> ctypes.CDLL:
+    """The SpeexDSP library (an echo canceller exists only when it was found)."""
+    assert _LIB is not None
+    return _LIB

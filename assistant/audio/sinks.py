@@ -150,7 +150,7 @@ class SpeakerSink(AudioSink):
         stream.start()
         self._generation = portaudio.generation()
 
-    def _fill(self, outdata, frames, time_info, status) -> None:  # noqa: ANN001 - PortAudio's
+    def _fill(self, outdata, frames, time_info, status) -> None:
         self._last_callback = time.monotonic()
         out = outdata[:, 0]
         done = 0

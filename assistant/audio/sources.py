@@ -7,6 +7,7 @@ import queue
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -103,7 +104,7 @@ class MicrophoneSource(AudioSource):
         """Times the microphone came back after a stall or a failure."""
         self._queue: queue.Queue[np.ndarray] = queue.Queue()
         self._overflows_logged = 0
-        self._stream = None
+        self._stream: Any = None
         self._rate = RATE
         self._open(info)
 
@@ -120,10 +121,10 @@ class MicrophoneSource(AudioSource):
         self._stream.start()
         log.info("listening on %s at %d Hz", self.device_name, self._rate)
 
-    def _input_stream(self, rate: int):  # noqa: ANN202 - a sounddevice stream
+    def _input_stream(self, rate: int) -> Any:  # a sounddevice stream
         import sounddevice as sd
 
-        def callback(indata, frames, time_info, status) -> None:  # noqa: ANN001
+        def callback(indata, frames, time_info, status) -> None:
             if status.input_overflow:
                 self.overflows += 1
             self._queue.put(indata[:, 0].copy())
@@ -157,7 +158,7 @@ class MicrophoneSource(AudioSource):
                 block = (np.clip(out, -1, 1) * 32767).astype(np.int16)
             yield block
 
-    def _resampler(self):  # noqa: ANN202 - a soxr stream or None
+    def _resampler(self):
         import soxr
 
         if self._rate == RATE:
@@ -216,7 +217,7 @@ class MicrophoneSource(AudioSource):
             # abort, not stop: stop waits for callbacks, which never come from a stalled device.
             self._stream.abort()
             self._stream.close()
-        except Exception as err:  # noqa: BLE001 - a dead device may fail in any way; it is gone
+        except Exception as err:
             log.info("closing the dead microphone stream: %s", err)
         self._stream = None
 

@@ -85,7 +85,7 @@ class PocketSphinxRecognizer:
         return not missing
 
     def begin(self) -> None:
-        self._audio: list[np.ndarray] = []
+        self._audio = []
 
     def feed(self, samples: np.ndarray) -> None:
         self._audio.append(samples)
@@ -114,7 +114,7 @@ class PocketSphinxRecognizer:
         return Hypothesis(text if taken else "", score, text, sure=sure)
 
 
-def _acoustic_log_likelihood(decoder) -> tuple[float, int] | None:  # noqa: ANN001
+def _acoustic_log_likelihood(decoder) -> tuple[float, int] | None:
     """Sum of the natural-log acoustic scores of the best path, and its frame count."""
     total, frames = 0.0, 0
     for seg in decoder.seg() or ():

@@ -68,7 +68,7 @@ class Synthesizer:
         self.voice = voice or Voice()
         self.cache_dir = cache_dir
         self.timeout = timeout
-        self._memory: dict[str, Speech] = {}
+        self._memory: dict[str, _Cached] = {}
         """Lines in use, by text: a disk fault later cannot take them away."""
 
     def speech(self, text: str) -> Speech:

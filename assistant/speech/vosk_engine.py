@@ -57,7 +57,7 @@ class VoskRecognizer:
         if not self.grammar:
             log.info("%s has no runtime grammar support: decoding freely", model_dir.name)
 
-    def _new_recognizer(self):  # noqa: ANN202 - vosk.KaldiRecognizer
+    def _new_recognizer(self):
         if self.grammar and self._phrases:
             extra = ["[unk]"] if self._model.vosk_model_find_word("[unk]") >= 0 else []
             grammar = json.dumps([*self._phrases, *extra], ensure_ascii=False)

@@ -68,7 +68,7 @@ def trigger_speech() -> np.ndarray:
     return speech.astype(np.float64) / 32768.0
 
 
-def converted(rate: int, channels: int, subtype: str, shape=lambda x: x, fmt: str = "WAV"):  # noqa: ANN001, ANN201
+def converted(rate: int, channels: int, subtype: str, shape=lambda x: x, fmt: str = "WAV"):
     def write(path: Path) -> None:
         audio = shape(trigger_speech())
         if rate != RATE:

@@ -71,3 +71,23 @@ def test_check_names_the_routine_and_refuses_a_broken_one(
         capsys, "--config", str(path), "--data-dir", str(tmp_path), "config", "check"
     )
     assert code == 2 and str(routine) in err and out == ""
+
+
+def test_init_writes_the_defaults_even_when_the_person_has_settings(
+    tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The person's own file (as `setup` writes it) must not leak into a new one called defaults.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home"))
+    own = tmp_path / "home" / "cramp-assistant" / "config.toml"
+    own.parent.mkdir(parents=True)
+    own.write_text('[routine]\nemergency = "911"\n', encoding="utf-8")
+    new = tmp_path / "new.toml"
+    code, _, err = run(capsys, "--config", str(new), "--data-dir", str(tmp_path), "config", "init")
+    assert code == 0, err
+    assert load_settings(new) == Settings(data_dir=tmp_path)
+
+
+def test_the_tests_never_see_the_persons_own_settings() -> None:
+    from assistant.settings import default_config_path
+
+    assert "cramp-tests-home-" in str(default_config_path())

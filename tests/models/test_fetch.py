@@ -51,7 +51,7 @@ class Server:
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            def do_GET(self) -> None:
                 rng = self.headers.get("Range")
                 server.ranges.append(rng)
                 start = int(rng.split("=")[1].rstrip("-")) if rng else 0
