@@ -48,7 +48,7 @@ from assistant.preferences import Preferences, adjusted
 from assistant.recorder import EpisodeRecorder
 from assistant.service import Watchdog
 from assistant.settings import ListeningSettings, SoundSettings
-from assistant.speech.recognizer import Hypothesis, Recognizer
+from assistant.speech.recognizer import Hypothesis
 from assistant.speech.synthesizer import Speech, SpeechUnavailable, Synthesizer
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ class Assistant:
     def __init__(
         self,
         routine: Routine,
-        recognizer: Recognizer,
+        ears: Ears,
         synthesizer: Synthesizer,
         source: AudioSource,
         sink: AudioSink,
@@ -99,12 +99,13 @@ class Assistant:
         `sound`: tones, counting, night volume; `origin`: the local time at audio time 0 (the
         night volume needs it)."""
         self.routine = routine
-        self.recognizer = recognizer
+        self.ears = ears
+        self.recognizer = ears.recognizer
         self.synthesizer = synthesizer
         self.source = source
         self.sink = sink
         self.events = events
-        self.listening = listening or ListeningSettings()
+        self.listening = listening or ears.listening
         self.count_work_time = count_work_time
         self.recorder = recorder
         self.watchdog = watchdog
@@ -116,10 +117,9 @@ class Assistant:
         self.origin = origin
         self.sequencer = Sequencer(routine, self.sound.count_with)
         self.matcher = IntentMatcher(routine)
-        self.ears = Ears(recognizer, self.listening, keep_audio=keeper is not None)
         # While it speaks: its own voice taken out of the microphone, and a quicker gate, so a
         # "stop" said over it ends the speech at once.
-        self.barge_gate = build_gate(self.listening, BARGE_END_SILENCE)
+        self.barge_gate = build_gate(self.listening, BARGE_END_SILENCE, ears.make_detector())
         self.echo = EchoCanceller() if echo_available() else None
         self.talk_over = TalkOver()
         self._echo_heard = 0.0

@@ -419,6 +419,7 @@ def _listen(
     keeper: UtteranceKeeper | None = None,
 ) -> int:
     from assistant.engines import build_recognizer
+    from assistant.hearing import Ears
 
     began = time.monotonic()
     routine = _routine(settings)
@@ -430,7 +431,7 @@ def _listen(
     voice = preferences.apply(settings.voice)
     assistant = Assistant(
         routine,
-        recognizer,
+        Ears(recognizer, settings.listening, keep_audio=keeper is not None),
         Synthesizer(settings.cache_dir / "speech", voice),
         source,
         sink,

@@ -9,6 +9,7 @@ the settings in force, so what is measured is what runs at night.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,9 +50,13 @@ def build_front_end(listening: ListeningSettings) -> FrontEnd:
     return FrontEnd(listening.noise_suppression, listening.auto_gain)
 
 
-def build_gate(listening: ListeningSettings, end_silence: float | None = None) -> VoiceGate:
+def build_gate(
+    listening: ListeningSettings,
+    end_silence: float | None = None,
+    detector: SpeechDetector | None = None,
+) -> VoiceGate:
     """A voice gate with the detector and end silence the settings ask for."""
-    detector: SpeechDetector = build_detector(listening.vad, listening.vad_aggressiveness)
+    detector = detector or build_detector(listening.vad, listening.vad_aggressiveness)
     silence = listening.end_silence if end_silence is None else end_silence
     return VoiceGate(detector, end_silence=silence)
 
@@ -60,12 +65,21 @@ class Ears:
     """Hears utterances in a stream of 30 ms frames, and says what was said."""
 
     def __init__(
-        self, recognizer: Recognizer, listening: ListeningSettings, keep_audio: bool = False
+        self,
+        recognizer: Recognizer,
+        listening: ListeningSettings,
+        keep_audio: bool = False,
+        detector: Callable[[], SpeechDetector] | None = None,
     ) -> None:
+        """`detector`: makes the speech detector of each gate (default: as the settings say);
+        tests pass a simple one."""
         self.recognizer = recognizer
         self.listening = listening
         self.front_end = build_front_end(listening)
-        self.gate = build_gate(listening)
+        self.make_detector = detector or (
+            lambda: build_detector(listening.vad, listening.vad_aggressiveness)
+        )
+        self.gate = build_gate(listening, detector=self.make_detector())
         self.keep_audio = keep_audio
         self._audio: list[np.ndarray] = []
 

@@ -20,6 +20,8 @@ from assistant.dialogue.intents import IntentMatcher
 from assistant.dialogue.routine import Routine
 from assistant.dialogue.sequencer import replies_expected
 from assistant.events import EventLog
+from assistant.hearing import Ears
+from assistant.settings import ListeningSettings
 from assistant.speech.pocketsphinx_engine import PocketSphinxRecognizer
 from assistant.speech.synthesizer import Synthesizer
 
@@ -49,7 +51,7 @@ def triggers_heard(routine: Routine, audio: np.ndarray, tmp: Path, data_dir: Pat
     events = EventLog(keep=True)
     assistant = Assistant(
         routine,
-        PocketSphinxRecognizer(),
+        Ears(PocketSphinxRecognizer(), ListeningSettings()),
         Synthesizer(data_dir / "speech"),
         WavSource(wav),
         NullSink(),
