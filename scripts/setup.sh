@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RUNTIME_PACKAGES=(espeak-ng libportaudio2 libspeexdsp1)
-TEST_PACKAGES=(pulseaudio pulseaudio-utils libasound2-plugins alsa-utils sox chromium systemd strace)
+TEST_PACKAGES=(pulseaudio pulseaudio-utils libasound2-plugins alsa-utils sox chromium systemd strace
+    pocketsphinx-testdata)
 extras=""
 packages=("${RUNTIME_PACKAGES[@]}")
 if [[ "${1:-}" == "--test" ]]; then
