@@ -36,6 +36,8 @@ NIGHTS = {
     "foot": ["I have a cramp", "it's my foot", "still hurts", "it's gone"],
     "red flag": ["I have a cramp", "my leg is swollen"],
     "controls": ["I have a cramp", "slower", "still hurts", "wait", "carry on", "it's gone"],
+    "breathing": ["I have a cramp", "I can't breathe"],
+    "demo": ["I have a cramp", "still hurts", "it's better"],
 }
 """Episodes with no talking over: every barge-in in them is a self-trigger."""
 COMMANDS = {"stop": "stop", "wait": "wait", "repeat": "repeat", "be quiet": "stop"}
@@ -48,10 +50,23 @@ WHEN = {
 prompt after the first question (it has heard about 20 s of the assistant)."""
 VOICES = ["en-us", "en-us+f2"]
 ECHOES = [0.3, 0.6]
+SELF_ECHOES = [0.3, 0.6, 0.9]
+"""Its own voice comes back at up to 0.9 of its level when measuring self-triggers."""
+EMERGENCY = ["your emergency number", "911", "999", "112"]
+"""Every wording of the emergency number is said in the self-trigger nights."""
 
 
-def simulate(turns: list[str], echo: float, voice: str, folder: Path, data: Path) -> list[dict]:
+def simulate(
+    turns: list[str],
+    echo: float,
+    voice: str,
+    folder: Path,
+    data: Path,
+    emergency: str = "your emergency number",
+) -> list[dict]:
     """Run one scenario; its events."""
+    config = folder / "config.toml"
+    config.write_text(f"[routine]\nemergency = {json.dumps(emergency)}\n", encoding="utf-8")
     body = f'[scenario]\nvoice = "{voice}"\necho = {echo}\n'
     for turn in turns:
         if turn.startswith("over:"):
@@ -63,8 +78,8 @@ def simulate(turns: list[str], echo: float, voice: str, folder: Path, data: Path
     scenario.write_text(body, encoding="utf-8")
     events = folder / "events.jsonl"
     done = subprocess.run(
-        [sys.executable, "-m", "assistant", "--data-dir", str(data), "simulate", str(scenario)]
-        + ["--events", str(events)],
+        [sys.executable, "-m", "assistant", "--config", str(config), "--data-dir", str(data)]
+        + ["simulate", str(scenario), "--events", str(events)],
         capture_output=True,
         text=True,
         timeout=600,
@@ -78,11 +93,11 @@ def self_triggers(folder: Path, data: Path, echoes: list[float]) -> dict:
     """Barge-ins during episodes where nobody talks over the assistant."""
     found: list[dict] = []
     speech = 0.0
-    for echo, (name, turns) in itertools.product(echoes, NIGHTS.items()):
-        events = simulate(turns, echo, "en-us", folder, data)
+    for echo, (name, turns), emergency in itertools.product(echoes, NIGHTS.items(), EMERGENCY):
+        events = simulate(turns, echo, "en-us", folder, data, emergency)
         speech += sum(e["seconds"] for e in events if e["event"] == "say")
         found += [
-            {"night": name, "echo": echo, "text": e["text"], "t": e["t"]}
+            {"night": name, "echo": echo, "emergency": emergency, "text": e["text"], "t": e["t"]}
             for e in events
             if e["event"] == "barge_in"
         ]
@@ -138,11 +153,12 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="one echo level and one voice")
     args = parser.parse_args()
     echoes = ECHOES[:1] if args.quick else ECHOES
+    self_echoes = SELF_ECHOES[-1:] if args.quick else SELF_ECHOES
     voices = VOICES[:1] if args.quick else VOICES
     with tempfile.TemporaryDirectory() as tmp:
         folder, data = Path(tmp), Path(tmp) / "data"
         figures = {
-            "self": self_triggers(folder, data, echoes),
+            "self": self_triggers(folder, data, self_echoes),
             "recall": recall(folder, data, echoes, voices),
         }
     s, r = figures["self"], figures["recall"]
