@@ -46,10 +46,10 @@ class ListeningSettings:
     second_opinion: str = "auto"
     """Whisper tiny.en confirms what the first stage heard: `auto` (when its model is present),
     `whisper` (required), or `off`."""
-    trigger_margin: float = -6.0
+    trigger_margin: float = -9.0
     """Second opinion: how far a trigger phrase may score below Whisper's own transcript
     (log-probability); higher: stricter."""
-    reply_margin: float = -6.0
+    reply_margin: float = -3.0
     """Second opinion: the same for replies."""
     after_speech: float = 0.3
     """Seconds the microphone stays shut after the assistant stops speaking (room echo)."""

@@ -7,8 +7,10 @@ it also accepts what only sounds like one. Whisper tiny.en knows English and can
   stage accepts or nearly accepts (idle cost stays near zero), and both must agree: the phrase
   taken is Whisper's best, and only when its margin clears `trigger_margin`.
 - during an episode (`reply`, `hold`): Whisper is asked about every utterance of speech length.
-  Its best phrase is taken when its margin clears `reply_margin`; below that nothing is taken
-  (the dialogue asks again, narrowed, rather than guess).
+  Its best phrase is taken when its margin clears `reply_margin`; the first stage's own phrase
+  is taken when the first stage accepted it and Whisper finds it nearly as likely (within
+  AGREE of the bar): both agree. Anything else is not taken (the dialogue asks again, narrowed,
+  rather than guess).
 
 It is itself a Recognizer, so every path that hears (the night, setup, the benchmark, barge-in)
 gets the second opinion the same way.
@@ -27,6 +29,9 @@ from assistant.speech.whisper_engine import WhisperJudge
 
 log = logging.getLogger(__name__)
 
+AGREE = 4.0
+"""How far below `reply_margin` the first stage's accepted phrase may score with Whisper and
+still be taken (tuned on the corpus: scripts/tune.py, README)."""
 NEARLY = 1.0
 """How far below its own bar a first-stage score still goes to Whisper (PocketSphinx units)."""
 SURE_MARGIN = -2.0
@@ -42,8 +47,8 @@ class SecondOpinion:
         self,
         first: Recognizer,
         judge: WhisperJudge,
-        trigger_margin: float = -6.0,
-        reply_margin: float = -6.0,
+        trigger_margin: float = -9.0,
+        reply_margin: float = -3.0,
     ) -> None:
         self.first = first
         self.judge = judge
@@ -79,6 +84,9 @@ class SecondOpinion:
         opinion = self.judge.opinion(audio, self._phrases, proposal.raw or proposal.text)
         bar = self.trigger_margin if strict else self.reply_margin
         text = opinion.phrase if opinion.margin >= bar else ""
+        agreed = opinion.margins.get(proposal.text, -math.inf)
+        if not text and not strict and proposal.text and agreed >= bar - AGREE:
+            text = proposal.text  # the first stage was sure of it, and Whisper finds it likely
         log.debug(
             "first stage %r (%.2f), whisper %r -> %r (%.2f): %r",
             proposal.raw,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import difflib
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +44,8 @@ class Opinion:
     """The expected phrase it finds most likely (empty when none was given)."""
     margin: float
     """That phrase's log-probability minus the transcript's (0: as likely; -10: far less)."""
+    margins: dict[str, float] = field(default_factory=dict)
+    """The margin of every phrase scored (the closest few, and the first stage's proposal)."""
 
 
 def _normal(text: str) -> str:
@@ -121,7 +123,7 @@ class WhisperJudge:
             return Opinion(transcript, "", -np.inf)
         said = _normal(transcript)
         if said in phrases:
-            return Opinion(transcript, said, 0.0)
+            return Opinion(transcript, said, 0.0, {said: 0.0})
         ranked = difflib.get_close_matches(said, phrases, n=CANDIDATES, cutoff=0.0)
         chosen = list(dict.fromkeys(([proposal] if proposal in phrases else []) + ranked))
         chosen = chosen[:CANDIDATES] or phrases[:CANDIDATES]
@@ -131,4 +133,5 @@ class WhisperJudge:
         scores = self._log_probabilities(encoded, [*forms, transcript_ids or self._tokens(".")])
         own = scores[-1]
         best = int(np.argmax(scores[:-1]))
-        return Opinion(transcript, chosen[best], scores[best] - own)
+        margins = {phrase: score - own for phrase, score in zip(chosen, scores, strict=False)}
+        return Opinion(transcript, chosen[best], scores[best] - own, margins)
