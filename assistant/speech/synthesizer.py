@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import shutil
 import subprocess
 import sys
@@ -83,7 +84,8 @@ class Synthesizer:
         """Render every line not yet on disk (one worker process for the lot) and keep them in
         memory; return the lines that could not be rendered."""
         todo = {line: self._path(line) for line in dict.fromkeys(lines)}
-        todo = {line: path for line, path in todo.items() if not path.exists()}
+        # A cached file that cannot be read (a power cut mid-write, a full disk) is rendered again.
+        todo = {line: path for line, path in todo.items() if not _is_audio(path)}
         failed: list[str] = []
         if todo:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
@@ -94,6 +96,7 @@ class Synthesizer:
                     self._render_with_espeak(jobs)
                 for job in jobs:
                     if _is_audio(Path(job["path"])):
+                        _durable(Path(job["path"]))
                         Path(job["path"]).replace(todo[job["text"]])
                     else:
                         failed.append(job["text"])
@@ -104,7 +107,7 @@ class Synthesizer:
 
     def _load(self, text: str) -> _Cached:
         path = self._path(text)
-        if not path.exists() and self.render([text]):
+        if not _is_audio(path) and self.render([text]):
             earlier = self._memory.get(text) or self._earlier_rendering(text)
             if earlier is None:
                 raise SpeechUnavailable(text)
@@ -176,6 +179,12 @@ class _Cached:
 
 def _text_key(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:20]
+
+
+def _durable(path: Path) -> None:
+    """Make sure the file's bytes are on disk before it is renamed into the cache."""
+    with path.open("rb") as f:
+        os.fsync(f.fileno())
 
 
 def _is_audio(path: Path) -> bool:

@@ -15,6 +15,12 @@ import pytest
 
 pytestmark = pytest.mark.speech
 ROOT = Path(__file__).resolve().parent.parent.parent
+# Measured on this short corpus with PocketSphinx and the Whisper second opinion (see the note
+# in each test); each bar sits a little below (or above, for errors) what was measured.
+RECALL_BAR = 0.80
+NEAR_BAR = 8
+REPLY_RIGHT_BAR = 0.75
+REPLY_WRONG_BAR = 0.06
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +43,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict:
             "--json",
             str(out),
             "--engine",
-            "pocketsphinx",
+            "pocketsphinx+whisper",
         ],
         capture_output=True,
         text=True,
@@ -49,7 +55,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 
 def test_trigger_recall(results: dict) -> None:
-    assert results["trigger_recall"]["10dB"] >= 0.80
+    assert results["trigger_recall"]["10dB"] >= RECALL_BAR
 
 
 def test_no_false_triggers_on_cramp_talk_speech_or_noise(results: dict) -> None:
@@ -60,19 +66,24 @@ def test_no_false_triggers_on_cramp_talk_speech_or_noise(results: dict) -> None:
 def test_short_phrases_said_alone_rarely_trigger(results: dict) -> None:
     # The hardest negatives (near-homophones of the triggers, out of quiet). Measured: see the
     # README; the bar only stops it getting worse.
-    phrases = results["negatives"]["short-phrases"]
-    assert phrases["false_triggers"] <= 16
+    near = results["negatives"]["short-phrases"]["false_triggers"]
+    near += results["negatives"]["near-triggers"]["false_triggers"]
+    assert near <= NEAR_BAR
+
+
+def test_replies_said_alone_never_wake_it(results: dict) -> None:
+    assert results["negatives"]["replies-alone"]["false_triggers"] == 0
 
 
 def test_replies_understood_and_rarely_wrong(results: dict) -> None:
     accuracy = results["reply_accuracy"]["10dB"]
-    assert accuracy["right"] >= 0.7
-    assert accuracy["wrong"] <= 0.10
+    assert accuracy["right"] >= REPLY_RIGHT_BAR
+    assert accuracy["wrong"] <= REPLY_WRONG_BAR
 
 
 def test_answers_come_quickly_and_listening_is_cheap(results: dict) -> None:
     # Generous margins: CI machines are slower and busier than a quiet benchmark run.
-    assert results["trigger_latency"]["p95"] < 1.0
+    assert results["trigger_latency"]["p95"] < 1.5
     assert results["idle_cpu_per_audio_second"] < 0.02
-    assert results["peak_memory_mb"] < 300
-    assert results["start_to_listening_s"] < 5.0
+    assert results["peak_memory_mb"] < 600
+    assert results["start_to_listening_s"] < 6.0

@@ -137,3 +137,31 @@ def test_the_assistant_still_answers_a_trigger_when_no_engine_can_render(
     assert said[0] == "I'm here. Straighten your leg."
     spoken, _ = soundfile.read(str(tmp_path / "said.wav"), dtype="int16")
     assert np.abs(spoken).max() > 1000
+
+
+def test_a_damaged_file_in_the_speech_cache_is_rendered_again(tmp_path: Path) -> None:
+    """A power cut can leave an empty or half-written WAV in the cache: the assistant still
+    starts, renders that line again, and answers the trigger with it."""
+    data = tmp_path / "data"
+    quiet = tmp_path / "quiet.wav"
+    soundfile.write(str(quiet), np.zeros(RATE, dtype=np.int16), RATE)
+    base = [sys.executable, "-m", "assistant", "--data-dir", str(data), "run", "--input"]
+    assert subprocess.run([*base, str(quiet)], capture_output=True).returncode == 0
+    cached = sorted((data / "cache" / "speech").glob("*.wav"))
+    assert len(cached) > 10
+    for path in cached:
+        path.write_bytes(b"")  # every line damaged, the greeting among them
+    events = tmp_path / "events.jsonl"
+    done = subprocess.run(
+        [*base, str(night(tmp_path / "night.wav")), "--events", str(events)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    records = [json.loads(line) for line in events.read_text().splitlines()]
+    assert [r["text"] for r in records if r["event"] == "say"][
+        0
+    ] == "I'm here. Straighten your leg."
+    assert all(soundfile.info(str(p)).frames > 0 for p in cached)
