@@ -303,7 +303,11 @@ class Assistant:
         mode = self._listen.mode if self._listen else "trigger"
         self._heard(hypothesis, ended, mode)
         if self.keeper is not None and len(heard.audio):
-            self.keeper.keep(heard.audio, ended.t, mode, hypothesis.text)
+            try:
+                self.keeper.keep(heard.audio, ended.t, mode, hypothesis.text)
+            except OSError as err:  # a full disk: stop keeping, never stop listening
+                log.error("utterances are no longer kept (--record-dir): %s", err)
+                self.keeper = None
         if mode == "trigger":
             self._maybe_trigger(hypothesis.text, ended)
             return
@@ -420,7 +424,10 @@ class Assistant:
         if adjust.setting == "pace":
             self.synthesizer.render(self.routine.prompts())  # the whole routine, at the new pace
         if self.preferences is not None:
-            self.preferences.save(voice)
+            try:
+                self.preferences.save(voice)
+            except OSError as err:  # a full or read-only disk never stops the routine
+                log.error("pace and volume not remembered for the next night: %s", err)
         value = voice.rate if adjust.setting == "pace" else voice.volume
         self.events.emit(now, "adjust", setting=adjust.setting, value=value)
 

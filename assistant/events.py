@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
+
+log = logging.getLogger(__name__)
 
 
 class EventLog:
@@ -30,8 +34,19 @@ class EventLog:
         for listener in self.listeners:
             listener(record)
         if self._file:
-            self._file.write(json.dumps(record) + "\n")
-            self._file.flush()
+            try:
+                self._file.write(json.dumps(record) + "\n")
+                self._file.flush()
+            except OSError as err:
+                # A full disk must not end the night: the log stops, the routine goes on.
+                log.error(
+                    "the event log %s cannot be written (%s); no more events go there",
+                    self._file.name,
+                    err.strerror or err,
+                )
+                with contextlib.suppress(OSError):
+                    self._file.close()
+                self._file = None
         if self._echo:
             line = _describe(record)
             if line:
@@ -40,7 +55,8 @@ class EventLog:
     def close(self) -> None:
         """Close the file."""
         if self._file:
-            self._file.close()
+            with contextlib.suppress(OSError):
+                self._file.close()
 
 
 def _describe(record: dict[str, Any]) -> str:

@@ -256,3 +256,28 @@ def test_its_own_voice_never_cuts_it_off(tmp_path: Path, data_dir: Path) -> None
     assert kinds(events, "barge_in", "name") == []
     assert sum(kinds(events, "say", "seconds")) > 45  # its own voice heard back for so long
     assert kinds(events, "episode_end", "outcome") == ["relieved"]
+
+
+def test_a_full_disk_never_ends_the_night(tmp_path: Path, data_dir: Path) -> None:
+    """The event log and the remembered pace both hit a full disk (/dev/full answers every
+    write with ENOSPC): the episode still runs to the end the routine decides."""
+    own = tmp_path / "own-data"
+    own.mkdir()
+    (own / "preferences.part").symlink_to("/dev/full")
+    scenario = tmp_path / "night.toml"
+    scenario.write_text(
+        '[scenario]\nvoice = "en-us"\n[[turn]]\nsay = "I have a cramp"\n'
+        '[[turn]]\nsay = "slower"\nduring = "hold"\n[[turn]]\nsay = "it\'s gone"\nduring = "hold"\n',
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant", "--data-dir", str(own), "simulate", str(scenario)]
+        + ["--events", "/dev/full"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "No space left on device" in done.stderr  # said once, in the log
+    assert "episode ended: relieved" in done.stdout
