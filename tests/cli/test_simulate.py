@@ -267,7 +267,8 @@ def test_a_full_disk_never_ends_the_night(tmp_path: Path, data_dir: Path) -> Non
     scenario = tmp_path / "night.toml"
     scenario.write_text(
         '[scenario]\nvoice = "en-us"\n[[turn]]\nsay = "I have a cramp"\n'
-        '[[turn]]\nsay = "slower"\nduring = "hold"\n[[turn]]\nsay = "it\'s gone"\nduring = "hold"\n',
+        '[[turn]]\nsay = "slower"\nduring = "hold"\n'
+        '[[turn]]\nsay = "it\'s gone"\nduring = "hold"\n',
         encoding="utf-8",
     )
     done = subprocess.run(
