@@ -138,7 +138,9 @@ class Synthesizer:
         request = json.dumps({"rate": self.voice.rate, "voice": self.voice.voice, "jobs": jobs})
         try:
             done = subprocess.run(
-                [sys.executable, "-m", "assistant.speech.tts_worker"],
+                # -P: the current folder is not put on the worker's import path, so a
+                # pyttsx3.py or assistant/ lying there is never imported and run.
+                [sys.executable, "-P", "-m", "assistant.speech.tts_worker"],
                 input=request,
                 capture_output=True,
                 text=True,
@@ -158,12 +160,17 @@ class Synthesizer:
             log.error("no speech synthesizer to fall back on: install espeak-ng")
             return
         for job in jobs:
-            cmd = [espeak, "-s", str(self.voice.rate), "-w", job["path"]]
+            cmd = [espeak, "-s", str(self.voice.rate), "-w", job["path"], "--stdin"]
             if self.voice.voice:
                 cmd += ["-v", self.voice.voice]
             try:
+                # The text on stdin: a line starting with "-" can never be taken for an option.
                 subprocess.run(
-                    [*cmd, job["text"]], check=True, timeout=self.timeout, capture_output=True
+                    cmd,
+                    input=job["text"].encode(),
+                    check=True,
+                    timeout=self.timeout,
+                    capture_output=True,
                 )
             except (subprocess.SubprocessError, OSError) as err:
                 log.error("espeak-ng failed on %r: %s", job["text"], err)

@@ -165,3 +165,24 @@ def test_a_damaged_file_in_the_speech_cache_is_rendered_again(tmp_path: Path) ->
         0
     ] == "I'm here. Straighten your leg."
     assert all(soundfile.info(str(p)).frames > 0 for p in cached)
+
+
+def test_code_in_the_current_folder_is_never_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pyttsx3.py in the folder the assistant is started from is not imported by the worker."""
+    marker = tmp_path / "ran"
+    (tmp_path / "pyttsx3.py").write_text(f"open({str(marker)!r}, 'w').write('x')\n")
+    monkeypatch.chdir(tmp_path)
+    synthesizer = Synthesizer(tmp_path / "cache", Voice())
+    assert synthesizer.render(["Hello there."]) == []
+    assert not marker.exists()
+
+
+def test_a_line_starting_with_a_dash_reaches_espeak_as_text_not_an_option(tmp_path: Path) -> None:
+    evil = tmp_path / "evil.wav"
+    out = tmp_path / "line.wav"
+    synthesizer = Synthesizer(tmp_path / "cache", Voice())
+    synthesizer._render_with_espeak([{"text": f"-w{evil} hello", "path": str(out)}])
+    assert soundfile.info(str(out)).frames > 0  # the words were spoken into the right file
+    assert not evil.exists()
