@@ -44,6 +44,8 @@ def find_vosk_model(settings: Settings) -> Path | None:
 def build_recognizer(settings: Settings) -> tuple[Recognizer, str]:
     """The recognizer to use (with its second opinion where there is one) and sentences saying
     which and why."""
+    if settings.listening.engine == "whisper":
+        return _whisper_alone(settings)
     first, why = build_first_stage(settings)
     choice = settings.listening.second_opinion
     if choice == "off":
@@ -58,6 +60,17 @@ def build_recognizer(settings: Settings) -> tuple[Recognizer, str]:
     listening = settings.listening
     wrapped = SecondOpinion(first, judge, listening.trigger_margin, listening.reply_margin)
     return wrapped, f"{why} Whisper tiny.en confirms what it hears ({because})."
+
+
+def _whisper_alone(settings: Settings) -> tuple[Recognizer, str]:
+    from assistant.speech.second_opinion import WhisperAlone
+
+    judge, because = build_judge(settings)
+    if judge is None:
+        raise UserError(f"engine = whisper, but {because}")
+    listening = settings.listening
+    recognizer = WhisperAlone(judge, listening.trigger_margin, listening.reply_margin)
+    return recognizer, f"Using Whisper tiny.en alone (configured; {because})."
 
 
 def build_judge(settings: Settings) -> tuple[WhisperJudge | None, str]:

@@ -21,7 +21,8 @@ class ListeningSettings:
     """How the assistant listens."""
 
     engine: str = "auto"
-    """`auto` (Vosk if an English Vosk model is installed), `vosk` or `pocketsphinx`."""
+    """`auto` (Vosk if an English Vosk model is installed), `vosk` or `pocketsphinx`; `whisper`
+    (Whisper alone, no first stage: for comparison, it wakes on every sound)."""
     vosk_model: str = ""
     """Path to a Vosk model folder; empty: look in the models folders."""
     threshold: float = -3.2
@@ -144,7 +145,7 @@ RANGES = {
 }
 _KINDS = {int: "a whole number", float: "a number", str: "text in quotes", bool: "true or false"}
 CHOICES = {
-    ("listening", "engine"): ("auto", "vosk", "pocketsphinx"),
+    ("listening", "engine"): ("auto", "vosk", "pocketsphinx", "whisper"),
     ("listening", "vad"): ("auto", "silero", "webrtcvad"),
     ("listening", "second_opinion"): ("auto", "whisper", "off"),
     ("sound", "count_with"): ("words", "tones"),

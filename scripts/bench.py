@@ -55,6 +55,7 @@ GOALS = {
 COMBINATIONS = {
     "pocketsphinx": {"engine": "pocketsphinx", "second_opinion": "off"},
     "pocketsphinx+whisper": {"engine": "pocketsphinx", "second_opinion": "whisper"},
+    "whisper": {"engine": "whisper", "second_opinion": "off"},
     "vosk": {"engine": "vosk", "second_opinion": "off"},
     "vosk+whisper": {"engine": "vosk", "second_opinion": "whisper"},
 }
@@ -409,7 +410,7 @@ def main() -> None:
         sys.exit(
             f"{args.corpus}: no corpus; make one with scripts/make_corpus.py --out {args.corpus}"
         )
-    engines = ["pocketsphinx", "pocketsphinx+whisper"]
+    engines = ["pocketsphinx", "pocketsphinx+whisper", "whisper"]
     if find_vosk_model(Settings()) is not None:
         engines += ["vosk", "vosk+whisper"]
     else:

@@ -108,3 +108,39 @@ class SecondOpinion:
             and math.isfinite(proposal.score)
             and proposal.score >= bar - NEARLY
         )
+
+
+class WhisperAlone:
+    """Whisper with no first stage (for comparison in the benchmark, `engine = "whisper"`):
+    every utterance is scored against the expected phrases closest to its transcript."""
+
+    def __init__(self, judge: WhisperJudge, trigger_margin: float, reply_margin: float) -> None:
+        self.judge = judge
+        self.name = "whisper"
+        self.trigger_margin = trigger_margin
+        self.reply_margin = reply_margin
+        self._phrases: list[str] = []
+        self._mode = "reply"
+        self._audio: list[np.ndarray] = []
+
+    def expect(self, phrases: list[str], mode: str = "reply") -> None:
+        self._phrases = list(dict.fromkeys(phrases))
+        self._mode = mode
+
+    def begin(self) -> None:
+        self._audio = []
+
+    def feed(self, samples: np.ndarray) -> None:
+        self._audio.append(samples)
+
+    def end(self) -> Hypothesis:
+        audio = np.concatenate(self._audio) if self._audio else np.zeros(0, np.int16)
+        self._audio = []
+        if len(audio) < MIN_SECONDS * RATE:
+            return Hypothesis("", -math.inf)
+        opinion = self.judge.opinion(audio, self._phrases)
+        strict = self._mode in ("trigger", "barge")
+        bar = self.trigger_margin if strict else self.reply_margin
+        text = opinion.phrase if opinion.margin >= bar else ""
+        sure = opinion.margin >= SURE_MARGIN
+        return Hypothesis(text, opinion.margin, opinion.phrase, opinion.transcript, 0.0, sure)
