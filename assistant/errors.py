@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import tomllib
 from pathlib import Path
 
@@ -35,3 +36,16 @@ def read_toml(path: Path, what: str) -> dict:
         raise ConfigError(str(path), "", f"valid TOML ({err})") from None
     except OSError as err:
         raise ConfigError(str(path), "", f"a readable {what} ({err.strerror})") from None
+
+
+def number_in(value: object, low: float, high: float, file: str, key: str, unit: str = "") -> float:
+    """`value` as a float when it is a finite number from `low` to `high`; otherwise a
+    ConfigError naming the file, the key and the range (NaN and infinity are refused)."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or not low <= value <= high
+    ):
+        raise ConfigError(file, key, f"a number from {low:g} to {high:g}{unit}")
+    return float(value)

@@ -38,7 +38,7 @@ from assistant.audio.chunk import FRAME, RATE
 from assistant.audio.convert import read_audio, resample
 from assistant.audio.sinks import AudioSink
 from assistant.audio.sources import AudioSource, paced
-from assistant.errors import AudioInputError, ConfigError, read_toml
+from assistant.errors import AudioInputError, ConfigError, number_in, read_toml
 from assistant.events import EventLog
 from assistant.speech.synthesizer import Synthesizer, Voice
 
@@ -101,26 +101,22 @@ def parse_scenario(data: dict, where: str, base_dir: Path) -> Scenario:
         kind = kinds[0]
         value = raw[kind]
         if kind == "silence":
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                raise ConfigError(where, f"{key}.silence", "a number of seconds, 0 or more")
-            value = float(value)
+            value = number_in(value, 0, 3600, where, f"{key}.silence", " seconds")
         elif not isinstance(value, str) or not value.strip():
             raise ConfigError(where, f"{key}.{kind}", "a non-empty string")
         during = raw.get("during", "reply")
         if during not in ("reply", "hold", "speech"):
             raise ConfigError(where, f"{key}.during", "reply, hold or speech")
-        at = raw.get("at", 1.0)
-        if isinstance(at, bool) or not isinstance(at, int | float) or at < 0:
-            raise ConfigError(where, f"{key}.at", "a number of seconds, 0 or more")
-        turns.append(Turn(kind, value, during, float(at)))
+        at = number_in(raw.get("at", 1.0), 0, 600, where, f"{key}.at", " seconds")
+        turns.append(Turn(kind, value, during, at))
     return Scenario(
         turns=tuple(turns),
         base_dir=base_dir,
-        noise=float(head.get("noise", 30.0)),
-        pause=float(head.get("pause", 0.7)),
+        noise=number_in(head.get("noise", 30.0), 0, 32767, where, "scenario.noise", " (RMS)"),
+        pause=number_in(head.get("pause", 0.7), 0, 60, where, "scenario.pause", " seconds"),
         voice=str(head.get("voice", "en-us+m3")),
-        rate=int(head.get("rate", 150)),
-        echo=float(head.get("echo", 0.3)),
+        rate=int(number_in(head.get("rate", 150), 80, 450, where, "scenario.rate", " wpm")),
+        echo=number_in(head.get("echo", 0.3), 0, 1, where, "scenario.echo"),
     )
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from assistant.errors import ConfigError, read_toml
+from assistant.errors import ConfigError, number_in, read_toml
 
 INTENTS = (
     "better",
@@ -146,6 +146,10 @@ def parse_routine(data: dict, where: str, emergency: str = "your emergency numbe
     if not triggers:
         raise ConfigError(where, "triggers.phrases", "at least one trigger phrase")
     counting_raw = reader.table(data, "counting").get("words", {})
+    if not isinstance(counting_raw, dict) or not all(
+        k.isdigit() and isinstance(v, str) for k, v in counting_raw.items()
+    ):
+        raise ConfigError(where, "counting.words", 'a table of seconds = "word", e.g. 10 = "Ten."')
     counting = {int(k): str(v) for k, v in counting_raw.items()}
     routine = Routine(
         name=str(head.get("name", "routine")),
@@ -153,9 +157,9 @@ def parse_routine(data: dict, where: str, emergency: str = "your emergency numbe
         steps=steps,
         triggers=triggers,
         intents=intents,
-        global_replies=dict(head.get("global_replies", {})),
-        hold_replies=tuple(head.get("hold_replies", ("stop", "red_flag"))),
-        red_flag_steps=dict(head.get("red_flag_steps", {})),
+        global_replies=reader.mapping(head, "global_replies", "routine"),
+        hold_replies=reader.str_list(head, "hold_replies", "routine") or ("stop", "red_flag"),
+        red_flag_steps=reader.mapping(head, "red_flag_steps", "routine"),
         counting=counting,
         queries=tuple(
             _normalise(p)
@@ -289,10 +293,15 @@ class _Reader:
         return value
 
     def number(self, data: dict, key: str, prefix: str, default: float) -> float:
+        # A day at most: NaN or infinity would leave a hold or a question open all night.
         value = data.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise ConfigError(self.where, f"{prefix}.{key}", "a number of seconds, 0 or more")
-        return float(value)
+        return number_in(value, 0, 86400, self.where, f"{prefix}.{key}", " seconds")
+
+    def mapping(self, data: dict, key: str, prefix: str) -> dict[str, str]:
+        value = data.get(key, {})
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise ConfigError(self.where, f"{prefix}.{key}", "a table of name = step")
+        return dict(value)
 
     def str_list(self, data: dict, key: str, prefix: str) -> tuple[str, ...]:
         value = data.get(key, [])

@@ -57,6 +57,16 @@ def audio_file(name: str, write: Callable[[Path], None]) -> Setup:
     return setup
 
 
+def scenario(turns: str, head: str = "") -> Setup:
+    """A scenario file with these turns (and [scenario] keys), run by `simulate`."""
+
+    def setup(folder: Path) -> list[str]:
+        (folder / "s.toml").write_text(f"[scenario]\n{head}{turns}", encoding="utf-8")
+        return ["simulate", str(folder / "s.toml")]
+
+    return setup
+
+
 def args(*argv: str) -> Setup:
     return lambda folder: [a.replace("{tmp}", str(folder)) for a in argv]
 
@@ -140,6 +150,34 @@ TABLE: list[tuple[str, Setup, str]] = [
     ("audio no samples", audio_file("a.wav", converted(16000, 1, "PCM_16", lambda x: x[:0])),
      "holds no samples"),
     ("audio missing", args("run", "--input", "{tmp}/gone.wav"), "no such audio file"),
+    # numbers that are not finite, and tables of the wrong type, in a routine
+    ("routine reply_timeout nan", routine_edit("reply_timeout = 8.0", "reply_timeout = nan"),
+     "routine.reply_timeout: expected a number from 0 to 86400 seconds"),
+    ("routine hold inf", routine_edit("hold = 30", "hold = inf"),
+     "hold: expected a number from 0 to 86400 seconds"),
+    ("routine escalate_after nan", routine_edit("escalate_after = 600.0",
+     "escalate_after = nan"), "routine.escalate_after: expected a number from 0 to 86400"),
+    ("routine words a string", routine_edit('words = { 10 = "Ten.",', 'words = "ten"\nx = {'),
+     "counting.words: expected a table of seconds"),
+    ("routine hold_replies a number", routine_edit('hold_replies = ["stop"',
+     'hold_replies = 5\nx = ["stop"'), "routine.hold_replies: expected a list of strings"),
+    ("routine global_replies a string", routine_edit("global_replies = {",
+     'global_replies = "rest"\nx = {'), "routine.global_replies: expected a table"),
+    # numbers that are not finite or out of range, in a scenario
+    ("scenario silence inf", scenario("[[turn]]\nsilence = inf\n"),
+     "turn[1].silence: expected a number from 0 to 3600 seconds"),
+    ("scenario silence 1e12", scenario("[[turn]]\nsilence = 1e12\n"),
+     "turn[1].silence: expected a number from 0 to 3600 seconds"),
+    ("scenario noise loud", scenario('[[turn]]\nsay = "hi"\n', 'noise = "loud"\n'),
+     "scenario.noise: expected a number from 0 to 32767"),
+    ("scenario noise nan", scenario('[[turn]]\nsay = "hi"\n', "noise = nan\n"),
+     "scenario.noise: expected a number"),
+    ("scenario rate zero", scenario('[[turn]]\nsay = "hi"\n', "rate = 0\n"),
+     "scenario.rate: expected a number from 80 to 450"),
+    ("scenario pause negative", scenario('[[turn]]\nsay = "hi"\n', "pause = -1000\n"),
+     "scenario.pause: expected a number from 0 to 60"),
+    ("scenario at nan", scenario('[[turn]]\nsay = "hi"\nat = nan\n'),
+     "turn[1].at: expected a number"),
     # command-line arguments
     ("args no such device", args("run", "--device", "99"), "No microphone"),
     ("args unknown model", args("models", "fetch", "nope"), "unknown model 'nope'"),
