@@ -420,8 +420,10 @@ def _listen(
 ) -> int:
     from assistant.engines import build_recognizer
     from assistant.hearing import Ears
+    from assistant.instance import InstanceLock
 
     began = time.monotonic()
+    InstanceLock(settings.data_dir).acquire()  # held until the process ends
     routine = _routine(settings)
     recognizer, why = build_recognizer(settings)
     events = EventLog(events_path, echo=sys.stdout)
@@ -480,7 +482,7 @@ def _diary(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _diary_add(args: argparse.Namespace, settings: Settings) -> int:
-    diary = Diary(diary_path(settings))
+    diary = _read_diary(settings)
     try:
         episode = diary.add(
             args.start, args.minutes, args.outcome, args.leg, args.muscle, args.severity
@@ -529,11 +531,20 @@ def _service_uninstall(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _episodes_since(settings: Settings, since: datetime) -> list[Episode]:
-    diary = Diary(diary_path(settings))
+    diary = _read_diary(settings)
     try:
         return diary.episodes(since)
     finally:
         diary.close()
+
+
+def _read_diary(settings: Settings) -> Diary:
+    """The diary opened for reading: an episode left open is closed as interrupted only when no
+    live assistant holds the data folder (a running night's episode is not touched)."""
+    from assistant.instance import InstanceLock
+
+    live = InstanceLock(settings.data_dir).held()
+    return Diary(diary_path(settings), recover=not live)
 
 
 def diary_path(settings: Settings) -> Path:

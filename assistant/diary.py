@@ -77,7 +77,9 @@ class Episode:
 class Diary:
     """Open (creating if needed) the diary at `path`."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, recover: bool = False) -> None:
+        """`recover`: close episodes left open as interrupted; only the assistant that holds the
+        data folder (assistant.instance) may, never a reader such as `diary` or `report`."""
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -88,7 +90,7 @@ class Diary:
             self._check_is_diary()  # before anything is written: it may be someone else's file
             self._db.execute("PRAGMA journal_mode=WAL")
             self._upgrade()
-            self.recovered = self._close_interrupted()
+            self.recovered = self._close_interrupted() if recover else 0
         except sqlite3.DatabaseError as err:
             raise DiaryError(_explain(path, err)) from None
         except OSError as err:

@@ -32,7 +32,7 @@ class EpisodeRecorder:
         self._guard(self._open)
 
     def _open(self) -> None:
-        self._diary = Diary(self.path)
+        self._diary = Diary(self.path, recover=True)  # its assistant holds the data folder
         if self._diary.recovered:
             log.warning("closed %d interrupted episode(s) in the diary", self._diary.recovered)
 

@@ -64,7 +64,10 @@ def test_an_open_episode_is_closed_as_interrupted_at_the_next_start(tmp_path: Pa
         timeout=60,
     )
     assert child.returncode == -signal.SIGKILL
-    diary = Diary(path)
+    reader = Diary(path)  # opened without recovering: an open episode stays open
+    assert reader.recovered == 0 and reader.episodes()[1].outcome == "open"
+    reader.close()
+    diary = Diary(path, recover=True)  # the assistant starting, or a reader with no live one
     assert diary.recovered == 1
     finished, interrupted = diary.episodes()
     assert (finished.outcome, finished.minutes) == ("relieved", 3.0)
@@ -105,6 +108,10 @@ def test_sigkill_during_a_real_episode_loses_no_finished_episode(tmp_path: Path)
     while not (events.exists() and '"stretch"' in events.read_text()):
         assert time.monotonic() < deadline, "the episode never reached the stretch"
         time.sleep(0.05)
+    live = cli(data, "diary", "--json", "--since", "2026-11-01")
+    assert live.returncode == 0, live.stderr
+    # Reading the diary while the night goes on leaves its episode alone.
+    assert [r["outcome"] for r in json.loads(live.stdout)] == ["relieved", "open"]
     child.send_signal(signal.SIGKILL)
     child.wait()
     listing = cli(data, "diary", "--json", "--since", "2026-11-01")
