@@ -129,6 +129,9 @@ def _parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="an HTML report to take to a doctor")
     report.add_argument("--out", type=Path, required=True, help="the HTML file to write")
     report.add_argument("--since", type=_datetime, help="from this date (default: 12 weeks ago)")
+    report.add_argument(
+        "--force", action="store_true", help="write over a file that is not an earlier report"
+    )
     report.set_defaults(handler=_report)
 
     setup = commands.add_parser(
@@ -494,8 +497,13 @@ def _diary_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _report(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.report import write_report
+    from assistant.report import is_report, write_report
 
+    if args.out.exists() and not args.force and not is_report(args.out):
+        raise UserError(
+            f"{args.out} exists and is not a report written by cramp-assistant: not written "
+            "over (choose another name, or add --force)"
+        )
     since = args.since or datetime.now() - timedelta(weeks=12)
     episodes = _episodes_since(settings, since)
     write_report(args.out, episodes, since, datetime.now())

@@ -24,6 +24,8 @@ from assistant.settings import Settings
 from assistant.speech.vosk_engine import missing_files, supports_grammar
 
 CHUNK = 1 << 16
+UNPACK_LIMIT = 5
+"""A model zip may unpack to at most this many times its own size (a zip bomb fills no disk)."""
 CHECKOUT_MODELS = Path(__file__).resolve().parent.parent / "models"
 
 
@@ -204,6 +206,12 @@ def _unpack(info: ModelInfo, archive: Path, folder: Path, target: Path) -> None:
             with zipfile.ZipFile(archive) as zf:
                 for member in zf.infolist():
                     _refuse_escape(member.filename, info.name)
+                unpacked = sum(member.file_size for member in zf.infolist())
+                if unpacked > UNPACK_LIMIT * info.size:
+                    raise FetchError(
+                        f"{archive}: would unpack to {unpacked} bytes, more than "
+                        f"{UNPACK_LIMIT} times its size: refused (nothing installed)"
+                    )
                 zf.extractall(staging)
         except zipfile.BadZipFile:
             raise FetchError(f"{archive}: not a zip file") from None
@@ -243,7 +251,7 @@ def verify(folder: Path) -> dict[str, list[str]]:
 def remove(folder: Path, name: str) -> Path:
     """Delete an installed model."""
     target = folder / name
-    if "/" in name or name.startswith(".") or not target.is_dir():
+    if not name.strip() or "/" in name or name.startswith(".") or not target.is_dir():
         raise UserError(f"no model {name!r} installed in {folder}")
     shutil.rmtree(target)
     return target

@@ -183,3 +183,13 @@ def _what_helped(episode: Episode) -> str:
         if step in names and step != "extra_hold":
             return names[step]
     return "it passed" if episode.source == "voice" else "logged by hand"
+
+
+def is_report(path: Path) -> bool:
+    """True when `path` is a report this program wrote (safe to write over)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    return b"<title>Night leg cramp report</title>" in head

@@ -49,7 +49,10 @@ WantedBy=default.target
 
 
 def _quote(part: str) -> str:
-    return f'"{part}"' if any(c.isspace() for c in part) else part
+    """One word of ExecStart by systemd's own rules: double quotes with C-style escapes, `%%`
+    for a literal % (specifiers) and `$$` for a literal $ (variables)."""
+    escaped = part.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + escaped.replace("%", "%%").replace("$", "$$") + '"'
 
 
 def assistant_command(extra: list[str]) -> list[str]:

@@ -217,3 +217,28 @@ def test_from_a_mirror_url_with_the_same_checks(served, tmp_path: Path) -> None:
     info = info_for(body, "http://127.0.0.1:9/official-site-unreachable.zip")
     target = fetch(info, tmp_path, source=mirror.url)
     assert (target / "am" / "final.mdl").exists()
+
+
+def test_a_zip_that_unpacks_far_beyond_its_size_is_refused(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in {**MODEL_FILES, "am/padding": bytes(20_000_000)}.items():
+            zf.writestr(f"fixture-model/{name}", data)  # 20 MB of zeros: about 20 kB zipped
+    body = buffer.getvalue()
+    archive = tmp_path / "bomb.zip"
+    archive.write_bytes(body)
+    info = info_for(body, "http://127.0.0.1:9/unreachable.zip")
+    with pytest.raises(FetchError, match="more than 5 times its size"):
+        fetch(info, tmp_path / "models", source=str(archive))
+    assert not (tmp_path / "models" / "fixture-model").exists()
+
+
+def test_removing_an_empty_name_removes_nothing(tmp_path: Path) -> None:
+    from assistant.errors import UserError
+    from assistant.models import remove
+
+    (tmp_path / "models" / "kept").mkdir(parents=True)
+    for name in ("", " ", ".", ".."):
+        with pytest.raises(UserError, match="no model"):
+            remove(tmp_path / "models", name)
+    assert (tmp_path / "models" / "kept").is_dir()

@@ -34,9 +34,31 @@ def test_the_unit_is_accepted_by_systemd(tmp_path: Path) -> None:
     unit = tmp_path / "systemd" / "user" / "cramp-assistant.service"
     text = unit.read_text()
     assert "Type=notify" in text and "WatchdogSec=" in text and "Restart=on-failure" in text
-    assert f"--config {config}" in text and text.rstrip().endswith("WantedBy=default.target")
+    assert f'"--config" "{config}"' in text and text.rstrip().endswith("WantedBy=default.target")
     verify = subprocess.run(
         ["systemd-analyze", "verify", str(unit)], capture_output=True, text=True, timeout=60
+    )
+    assert verify.returncode == 0, verify.stderr
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze not installed")
+def test_a_data_path_with_systemd_specials_is_escaped(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}
+    odd = tmp_path / 'nights %h $HOME "x"'
+    odd.mkdir()
+    done = cli(env, "--data-dir", str(odd), "service", "install", "--no-enable")
+    assert done.returncode == 0, done.stderr
+    text = (tmp_path / "systemd" / "user" / "cramp-assistant.service").read_text()
+    assert 'nights %%h $$HOME \\"x\\"' in text  # no specifier, no variable, quotes kept
+    verify = subprocess.run(
+        [
+            "systemd-analyze",
+            "verify",
+            str(tmp_path / "systemd" / "user" / "cramp-assistant.service"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert verify.returncode == 0, verify.stderr
 
