@@ -9,10 +9,13 @@ from __future__ import annotations
 import ast
 import inspect
 import json
+import os
+import tempfile
 import textwrap
 from dataclasses import fields
 from pathlib import Path
 
+from assistant.errors import UserError
 from assistant.settings import CHOICES, RANGES, Settings
 
 
@@ -78,7 +81,23 @@ def document(settings: Settings) -> str:
 
 def write_new(path: Path, settings: Settings) -> None:
     """Write the documented file at `path`, readable by the user alone; never over an old one."""
+    if path.exists():
+        raise UserError(f"{path} already exists; edit it, or remove it first")
+    write_atomically(path, document(settings))
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write `text` to `path` (0600) so that a kill or a power cut at any moment leaves either
+    the old file or the whole new one: a temporary file, fsync, then one rename."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with path.open("x", encoding="utf-8") as out:
-        path.chmod(0o600)
-        out.write(document(settings))
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(name, 0o600)
+        os.replace(name, path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise

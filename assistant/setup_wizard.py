@@ -14,7 +14,7 @@ import numpy as np
 from assistant.audio.chunk import RATE
 from assistant.audio.sinks import SpeakerSink
 from assistant.audio.sources import MicrophoneSource
-from assistant.config_file import document
+from assistant.config_file import document, write_atomically
 from assistant.dialogue.routine import load_routine
 from assistant.hearing import Ears, Heard
 from assistant.settings import Settings
@@ -158,13 +158,11 @@ class Setup:
 
     def _write(self, settings: Settings) -> None:
         path = self.config_path
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if path.exists():
+        if path.exists():  # a copy: the old file stays in place until the new one replaces it
             backup = path.with_suffix(".toml.bak")
-            path.replace(backup)
+            write_atomically(backup, path.read_text(encoding="utf-8"))
             print(f"Your old settings are kept in {backup}.")
-        path.write_text(document(settings), encoding="utf-8")
-        path.chmod(0o600)
+        write_atomically(path, document(settings))
 
     def _summary(self, settings: Settings) -> None:
         print(

@@ -91,3 +91,23 @@ def test_the_tests_never_see_the_persons_own_settings() -> None:
     from assistant.settings import default_config_path
 
     assert "cramp-tests-home-" in str(default_config_path())
+
+
+def test_a_killed_write_leaves_the_old_settings_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The write dies half-way (as a kill or a power cut would): the file in place is still the
+    old one, whole, and no half-written file is left to be read as the defaults."""
+    from assistant import config_file
+
+    path = tmp_path / "config.toml"
+    path.write_text('[routine]\nemergency = "999"\n', encoding="utf-8")
+
+    def dies(fd: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(config_file.os, "fsync", dies)
+    with pytest.raises(OSError):
+        config_file.write_atomically(path, "[routine]\nemergency = ")
+    assert load_settings(path).routine.emergency == "999"
+    assert [p.name for p in tmp_path.iterdir()] == ["config.toml"]
