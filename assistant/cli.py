@@ -16,7 +16,7 @@ from assistant.audio.keep import UtteranceKeeper
 from assistant.audio.sinks import AudioSink, NullSink, SpeakerSink, WavSink, open_speaker
 from assistant.audio.sources import AudioSource, MicrophoneSource, WavSource, check_input_device
 from assistant.dialogue.routine import Routine, load_routine
-from assistant.diary import Diary, Episode
+from assistant.diary import Diary, Episode, local_time
 from assistant.errors import UserError
 from assistant.events import EventLog
 from assistant.preferences import Preferences
@@ -561,8 +561,10 @@ def diary_path(settings: Settings) -> Path:
 
 
 def _datetime(value: str) -> datetime:
+    """A date or time from the command line, as local wall-clock time (an offset such as
+    +05:00 is converted: the diary keeps one convention)."""
     try:
-        return datetime.fromisoformat(value)
+        return local_time(datetime.fromisoformat(value))
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"{value!r} is not a date or time; expected e.g. 2026-11-18 or 2026-11-18T03:00"

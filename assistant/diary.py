@@ -44,6 +44,11 @@ MIGRATIONS = [
     ALTER TABLE episodes ADD COLUMN source TEXT NOT NULL DEFAULT 'voice';
     CREATE TABLE advice (kind TEXT NOT NULL, given TEXT NOT NULL);
     """,
+    # version 3: every time is local wall-clock time, with no UTC offset (mended in Python,
+    # Diary._mend_times, for entries stored with one)
+    """
+    SELECT 1;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -116,6 +121,8 @@ class Diary:
 
     def _upgrade(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version < 3:
+            self._mend_times()
         for number in range(version, SCHEMA_VERSION):
             self._db.execute("BEGIN IMMEDIATE")
             for statement in filter(str.strip, MIGRATIONS[number].split(";")):
@@ -129,11 +136,27 @@ class Diary:
         )
         return cursor.rowcount
 
+    def _mend_times(self) -> None:
+        """Times stored with a UTC offset (before version 3) become local wall-clock times."""
+        tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master")}
+        columns = {"episodes": ("started", "ended", "updated"), "advice": ("given",)}
+        for table, names in columns.items():
+            if table not in tables:
+                continue
+            for name in names:
+                rows = self._db.execute(f"SELECT rowid, {name} FROM {table}").fetchall()
+                for rowid, text in rows:
+                    if text and _stamp(_read_time(text)) != text:
+                        self._db.execute(
+                            f"UPDATE {table} SET {name} = ? WHERE rowid = ?",
+                            (_stamp(_read_time(text)), rowid),
+                        )
+
     # ------------------------------------------------------------------ writing
 
     def start(self, when: datetime, source: str = "voice") -> int:
         """A new episode; returns its id."""
-        stamp = when.isoformat(timespec="seconds")
+        stamp = _stamp(when)
         cursor = self._write(
             "INSERT INTO episodes (started, updated, source) VALUES (?, ?, ?)",
             (stamp, stamp, source),
@@ -144,13 +167,13 @@ class Diary:
     def update(self, episode: int, when: datetime, **fields: object) -> None:
         """Record progress: lists are stored as JSON, other values as they are."""
         values = {k: json.dumps(v) if isinstance(v, list) else v for k, v in fields.items()}
-        values["updated"] = when.isoformat(timespec="seconds")
+        values["updated"] = _stamp(when)
         assignments = ", ".join(f"{k} = ?" for k in values)
         self._write(f"UPDATE episodes SET {assignments} WHERE id = ?", (*values.values(), episode))
 
     def finish(self, episode: int, when: datetime, outcome: str) -> None:
         """The episode ended with `outcome`."""
-        stamp = when.isoformat(timespec="seconds")
+        stamp = _stamp(when)
         self._write(
             "UPDATE episodes SET ended = ?, updated = ?, outcome = ? WHERE id = ?",
             (stamp, stamp, outcome, episode),
@@ -185,14 +208,14 @@ class Diary:
         """Remember that advice of this kind was given."""
         self._write(
             "INSERT INTO advice (kind, given) VALUES (?, ?)",
-            (kind, when.isoformat(timespec="seconds")),
+            (kind, _stamp(when)),
         )
 
     def advice_since(self, kind: str, since: datetime) -> bool:
         """Whether advice of this kind was given after `since`."""
         row = self._db.execute(
             "SELECT 1 FROM advice WHERE kind = ? AND given >= ?",
-            (kind, since.isoformat(timespec="seconds")),
+            (kind, _stamp(since)),
         ).fetchone()
         return row is not None
 
@@ -209,8 +232,8 @@ class Diary:
     ) -> list[Episode]:
         """Episodes that started in [since, until), oldest first."""
         sql = "SELECT * FROM episodes WHERE started >= ? AND started < ? ORDER BY started"
-        low = (since or datetime.min).isoformat(timespec="seconds")
-        high = (until or datetime.max).isoformat(timespec="seconds")
+        low = _stamp(since or datetime.min)
+        high = _stamp(until or datetime.max)
         self._db.row_factory = sqlite3.Row
         try:
             rows = self._db.execute(sql, (low, high)).fetchall()
@@ -219,11 +242,24 @@ class Diary:
         return [_episode(row) for row in rows]
 
 
+def local_time(when: datetime) -> datetime:
+    """`when` as local wall-clock time with no offset: the one convention of the diary."""
+    return when.astimezone().replace(tzinfo=None) if when.tzinfo is not None else when
+
+
+def _stamp(when: datetime) -> str:
+    return local_time(when).isoformat(timespec="seconds")
+
+
+def _read_time(text: str) -> datetime:
+    return local_time(datetime.fromisoformat(text))
+
+
 def _episode(row: sqlite3.Row) -> Episode:
     return Episode(
         id=row["id"],
-        started=datetime.fromisoformat(row["started"]),
-        ended=datetime.fromisoformat(row["ended"]) if row["ended"] else None,
+        started=_read_time(row["started"]),
+        ended=_read_time(row["ended"]) if row["ended"] else None,
         outcome=row["outcome"],
         leg=row["leg"],
         muscle=row["muscle"],

@@ -240,3 +240,32 @@ def test_a_read_only_diary_says_so_and_keeps_what_was_stored(tmp_path: Path) -> 
         diary.start(T0 + timedelta(days=1))
     diary.close()
     assert [e.minutes for e in Diary(tmp_path / "diary.sqlite3").episodes()] == [3.0]
+
+
+def test_times_with_a_utc_offset_become_local_time(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert cli(data, "diary", "add", "--start", "2026-11-20T03:10+05:00", "--minutes", "4")
+    assert cli(data, "diary", "add", "--start", "2026-11-21T02:00", "--minutes", "3")
+    report = cli(data, "report", "--out", str(tmp_path / "r.html"), "--since", "2026-11-01")
+    assert report.returncode == 0, report.stderr
+    listing = json.loads(cli(data, "diary", "--json", "--since", "2026-11-01").stdout)
+    expected = datetime.fromisoformat("2026-11-20T03:10+05:00").astimezone().replace(tzinfo=None)
+    assert [r["started"] for r in listing][0] == expected.isoformat(timespec="minutes")
+
+
+def test_an_older_diary_with_offsets_is_mended_on_upgrade(tmp_path: Path) -> None:
+    path = tmp_path / "diary.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.executescript(MIGRATIONS[0])
+        db.executescript(MIGRATIONS[1])
+        db.execute(
+            "INSERT INTO episodes (started, ended, updated, outcome) VALUES (?, ?, ?, 'relieved')",
+            ("2026-11-20T03:10:00+05:00", "2026-11-20T03:14:00+05:00", "2026-11-20T03:14:00+05:00"),
+        )
+        db.execute("INSERT INTO episodes (started, updated) VALUES ('2026-11-21T02:00:00', "
+                   "'2026-11-21T02:00:00')")  # fmt: skip
+        db.execute("PRAGMA user_version = 2")
+    diary = Diary(path)
+    first, second = diary.episodes()  # comparing them used to fail (naive against aware)
+    assert first.started.tzinfo is None and first.minutes == 4.0
+    assert second.started == datetime(2026, 11, 21, 2, 0)
