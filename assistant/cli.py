@@ -307,11 +307,25 @@ def _config_show(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _config_check(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.engines import build_recognizer
+
     path = args.config or default_config_path()
     routine = _routine(settings)
+    check_voice(settings)
+    _, engines = build_recognizer(settings)  # what `run` would load, checked the same way
     where = str(path) if path.exists() else f"defaults ({path} does not exist)"
     print(f"Settings OK: {where}. Routine OK: {routine.name}, {len(routine.steps)} steps.")
+    print(engines)
     return 0
+
+
+def check_voice(settings: Settings) -> None:
+    """Refuse a voice espeak-ng does not have: the assistant would be mute all night."""
+    from assistant.speech.synthesizer import unknown_voice
+
+    why = unknown_voice(settings.voice.voice)
+    if why:
+        raise UserError(f"voice.voice = {settings.voice.voice!r}: {why}")
 
 
 def _config_init(args: argparse.Namespace, settings: Settings) -> int:
@@ -427,6 +441,7 @@ def _listen(
 
     began = time.monotonic()
     InstanceLock(settings.data_dir).acquire()  # held until the process ends
+    check_voice(settings)
     routine = _routine(settings)
     recognizer, why = build_recognizer(settings)
     events = EventLog(events_path, echo=sys.stdout)
@@ -584,4 +599,11 @@ def _device(value: str | None) -> int | str | None:
     """A device given as a number or a name (empty: the default)."""
     if not value:
         return None
-    return int(value) if value.strip().isdigit() else value
+    if value.strip().isdecimal() and value.isascii():
+        number = int(value)
+        if number > 10_000:
+            raise UserError(
+                f"no audio device number {value}; list them with `cramp-assistant devices`"
+            )
+        return number
+    return value

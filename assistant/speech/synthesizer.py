@@ -199,3 +199,33 @@ def _is_audio(path: Path) -> bool:
         return soundfile.info(str(path)).frames > 0
     except (RuntimeError, soundfile.LibsndfileError):
         return False
+
+
+def unknown_voice(voice: str) -> str | None:
+    """Why espeak-ng has no voice `voice` (e.g. "en-us", "en+f3"), or None when it has it (or
+    cannot be asked: then pyttsx3's own error will tell)."""
+    espeak = shutil.which("espeak-ng") or shutil.which("espeak")
+    if not voice or espeak is None:
+        return None
+    base, _, variant = voice.partition("+")
+
+    def names(option: str) -> set[str]:
+        try:
+            listing = subprocess.run(
+                [espeak, option], capture_output=True, text=True, timeout=10, check=True
+            ).stdout
+        except (subprocess.SubprocessError, OSError):
+            return set()
+        found = set()
+        for line in listing.splitlines()[1:]:
+            parts = line.split()
+            if len(parts) >= 5:
+                found |= {parts[1].lower(), parts[3].lower(), parts[4].rsplit("/", 1)[-1].lower()}
+        return found
+
+    languages = names("--voices")
+    if languages and base.lower() not in languages:
+        return f"espeak-ng has no voice {base!r} (list them with: espeak-ng --voices)"
+    if variant and (variants := names("--voices=variant")) and variant.lower() not in variants:
+        return f"espeak-ng has no variant {variant!r} (list them with: espeak-ng --voices=variant)"
+    return None

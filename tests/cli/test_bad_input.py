@@ -150,6 +150,15 @@ TABLE: list[tuple[str, Setup, str]] = [
     ("audio no samples", audio_file("a.wav", converted(16000, 1, "PCM_16", lambda x: x[:0])),
      "holds no samples"),
     ("audio missing", args("run", "--input", "{tmp}/gone.wav"), "no such audio file"),
+    # settings that `run` could not start with are refused by `config check` too
+    ("settings unknown voice", settings('[voice]\nvoice = "zz-nonexistent"\n'),
+     "espeak-ng has no voice 'zz-nonexistent'"),
+    ("settings vosk with no model", settings('[listening]\nengine = "vosk"\n'),
+     "no Vosk model is installed"),
+    ("settings vosk_model not a model", settings('[listening]\nvosk_model = "/tmp"\n'),
+     "/tmp: not a usable Vosk model"),
+    ("args device number too big", args("run", "--device", "99999999999999999999999"),
+     "no audio device number 99999999999999999999999"),
     # numbers that are not finite, and tables of the wrong type, in a routine
     ("routine reply_timeout nan", routine_edit("reply_timeout = 8.0", "reply_timeout = nan"),
      "routine.reply_timeout: expected a number from 0 to 86400 seconds"),
