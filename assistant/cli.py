@@ -77,6 +77,9 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="listen for a trigger and guide through the routine")
     run.add_argument("--input", type=Path, help="a WAV file to use as the microphone")
+    run.add_argument(
+        "--diary", action="store_true", help="with --input: keep its episodes in the diary"
+    )
     run.add_argument("--output", type=Path, help="write the assistant's speech to this WAV file")
     run.add_argument("--realtime", action="store_true", help="pace --input at real speed")
     run.add_argument("--device", help="input device number or name (see `devices`)")
@@ -95,6 +98,9 @@ def _parser() -> argparse.ArgumentParser:
     sim.add_argument("--events", type=Path, help="write events as JSON lines to this file")
     sim.add_argument("--start", type=_datetime, help="the night's start (e.g. 2026-11-18T03:00)")
     sim.add_argument("--realtime", action="store_true", help="play the night at real speed")
+    sim.add_argument(
+        "--diary", action="store_true", help="keep its episodes in the diary (marked simulated)"
+    )
     sim.set_defaults(handler=_simulate)
 
     demo = commands.add_parser("demo", help="a sample night, printed (and played on a speaker)")
@@ -218,7 +224,14 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     now = datetime.now()
     keeper = UtteranceKeeper(args.record_dir, now) if args.record_dir else None
     message = f"Listening on {where}."
-    return _listen(settings, source, sink, args.events, message, now, keeper=keeper)
+    # A file is not tonight: its episodes reach the diary only when asked (or --data-dir).
+    mine = not args.input or args.diary or args.data_dir
+    diary = diary_path(settings) if mine else None
+    source_kind = "file" if args.input else "voice"
+    return _listen(
+        settings, source, sink, args.events, message, now, keeper=keeper, diary=diary,
+        kind=source_kind,
+    )  # fmt: skip
 
 
 def _simulate(args: argparse.Namespace, settings: Settings) -> int:
@@ -226,9 +239,12 @@ def _simulate(args: argparse.Namespace, settings: Settings) -> int:
     source = ScenarioSource(scenario, settings.cache_dir / "person", realtime=args.realtime)
     sink = RoomSink(WavSink(args.output) if args.output else NullSink(), source)
     origin = args.start or datetime.now()
+    diary = diary_path(settings) if args.diary or args.data_dir else None
+    message = f"Simulating {args.scenario}."
     return _listen(
-        settings, source, sink, args.events, f"Simulating {args.scenario}.", origin, replay=True
-    )
+        settings, source, sink, args.events, message, origin, replay=True, diary=diary,
+        kind="simulated",
+    )  # fmt: skip
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
@@ -240,9 +256,12 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     sink = RoomSink(sink, source)
     if not realtime:
         print("No speaker in use: the sample night is printed, not played.")
+    diary = diary_path(settings) if args.data_dir else None  # never the person's own
+    message = "A sample night (demo)."
     return _listen(
-        settings, source, sink, args.events, "A sample night (demo).", datetime.now(), replay=True
-    )
+        settings, source, sink, args.events, message, datetime.now(), replay=True, diary=diary,
+        kind="simulated",
+    )  # fmt: skip
 
 
 def _say(args: argparse.Namespace, settings: Settings) -> int:
@@ -434,7 +453,11 @@ def _listen(
     origin: datetime,
     replay: bool = False,
     keeper: UtteranceKeeper | None = None,
+    diary: Path | None = None,
+    kind: str = "voice",
 ) -> int:
+    """Run a night. `diary`: where episodes go (None: a throwaway diary); `kind`: how they are
+    marked in it (voice, file, simulated)."""
     from assistant.engines import build_recognizer
     from assistant.hearing import Ears
     from assistant.instance import InstanceLock
@@ -446,7 +469,7 @@ def _listen(
     recognizer, why = build_recognizer(settings)
     events = EventLog(events_path, echo=sys.stdout)
     source.attach_events(events)
-    recorder = EpisodeRecorder(diary_path(settings), origin)
+    recorder = EpisodeRecorder(diary, origin, kind)
     preferences = Preferences(settings.data_dir / "preferences.json")
     voice = preferences.apply(settings.voice)
     assistant = Assistant(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import tempfile
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,10 +22,18 @@ log = logging.getLogger(__name__)
 class EpisodeRecorder:
     """Listens to event records (`t` on the audio clock) and writes episodes to the diary."""
 
-    def __init__(self, path: Path, origin: datetime) -> None:
+    def __init__(self, path: Path | None, origin: datetime, source: str = "voice") -> None:
+        """`path`: the diary; None for a throwaway one (a sample or simulated night that must not
+        touch the person's record). `source`: how its episodes are marked (voice, simulated,
+        file)."""
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
+        if path is None:
+            self._scratch = tempfile.TemporaryDirectory(prefix="cramp-scratch-diary-")
+            path = Path(self._scratch.name) / "diary.sqlite3"
         self.path = path
         self.origin = origin
         """Wall-clock time of audio time 0."""
+        self.source = source
         self.problems: list[str] = []
         self._diary: Diary | None = None
         self._episode: int | None = None
@@ -60,7 +69,7 @@ class EpisodeRecorder:
 
             def start() -> None:
                 assert self._diary is not None
-                self._episode = self._diary.start(now)
+                self._episode = self._diary.start(now, self.source)
 
             self._guard(start)
             return
@@ -125,6 +134,8 @@ class EpisodeRecorder:
         """Close the diary."""
         if self._diary is not None:
             self._diary.close()
+        if self._scratch is not None:
+            self._scratch.cleanup()
 
 
 def _sentences(text: str) -> list[str]:

@@ -24,3 +24,35 @@ def test_a_report_is_never_written_over_the_diary(
     report = tmp_path / "report.html"
     assert main(["--data-dir", str(data), "report", "--out", str(report)]) == 0
     assert main(["--data-dir", str(data), "report", "--out", str(report)]) == 0  # its own: fine
+
+
+def test_a_sample_or_simulated_night_never_enters_the_persons_diary(tmp_path: Path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "home")}  # the person's own folder
+
+    def cli(*argv: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "assistant", *argv],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env=env,
+        )
+
+    assert cli("demo", "--fast").returncode == 0
+    night = tmp_path / "night.toml"
+    night.write_text(
+        '[scenario]\nvoice = "en-us"\n[[turn]]\nsay = "I have a cramp"\n'
+        '[[turn]]\nsay = "it\'s gone"\n',
+        encoding="utf-8",
+    )
+    assert cli("simulate", str(night)).returncode == 0
+    listing = cli("diary", "--json", "--since", "2000-01-01")
+    assert json.loads(listing.stdout) == []  # neither counted as the person's cramps
+    assert cli("simulate", str(night), "--diary").returncode == 0  # asked for: kept, marked
+    rows = json.loads(cli("diary", "--json", "--since", "2000-01-01").stdout)
+    assert [r["source"] for r in rows] == ["simulated"]
