@@ -17,14 +17,13 @@ import numpy as np
 
 from assistant.audio.chunk import FRAME, RATE
 from assistant.audio.convert import resample_int16
-from assistant.audio.echo import EchoCanceller, TalkOver
-from assistant.audio.echo import available as echo_available
-from assistant.audio.gate import SpeechContinues, SpeechEnded, SpeechStarted
+from assistant.audio.gate import SpeechEnded
 from assistant.audio.keep import UtteranceKeeper
 from assistant.audio.sinks import AudioSink
 from assistant.audio.sources import AudioSource
 from assistant.audio.tones import TONE_RATE, tone
-from assistant.dialogue.intents import UNKNOWN, Intent, IntentMatcher, barge_in_phrases
+from assistant.barge_in import BargeIn, Overheard
+from assistant.dialogue.intents import UNKNOWN, Intent, IntentMatcher
 from assistant.dialogue.routine import BARGE_IN_INTENTS, Routine
 from assistant.dialogue.sequencer import (
     CONFIRM_UNDERSTOOD,
@@ -43,7 +42,7 @@ from assistant.dialogue.sequencer import (
     reprompt_expected,
 )
 from assistant.events import EventLog
-from assistant.hearing import Began, Ears, Heard, build_gate
+from assistant.hearing import Began, Ears, Heard
 from assistant.preferences import Preferences, adjusted
 from assistant.recorder import EpisodeRecorder
 from assistant.service import Watchdog
@@ -55,12 +54,6 @@ log = logging.getLogger(__name__)
 
 GAP_BETWEEN_LINES = 0.35
 """Seconds of quiet between two lines said one after the other."""
-BARGE_END_SILENCE = 0.15
-"""Seconds of silence that end a command said over the assistant (it must stop at once)."""
-ECHO_LEARNING_SECONDS = 8.0
-"""Seconds of its own voice the echo canceller hears before commands are taken over it."""
-BARGE_AFTER = 0.4
-"""Seconds into a line before a command said over it can be noticed."""
 MAX_BARGE_SECONDS = 1.5
 """Commands said over the assistant are short: longer speech is not one."""
 MIN_SPEECH_SECONDS = 0.15
@@ -117,16 +110,8 @@ class Assistant:
         self.origin = origin
         self.sequencer = Sequencer(routine, self.sound.count_with)
         self.matcher = IntentMatcher(routine)
-        # While it speaks: its own voice taken out of the microphone, and a quicker gate, so a
-        # "stop" said over it ends the speech at once.
-        self.barge_gate = build_gate(self.listening, BARGE_END_SILENCE, ears.make_detector())
-        self.echo = EchoCanceller() if echo_available() else None
-        self.talk_over = TalkOver()
-        self._echo_heard = 0.0
-        """Seconds of its own voice the echo canceller has learnt from."""
-        self._playing: list[tuple[int, np.ndarray, list[str | Tone]]] = []
-        """What the speaker plays: (first sample on the audio clock, samples at RATE, lines)."""
-        self._barging = False
+        # While it speaks, it still hears "stop", "wait" and "repeat" said over it.
+        self.barge = BargeIn(routine.barge_in, ears)
         self._expected: tuple[list[str], str] = ([], "trigger")
         """The phrases and mode the recognizer expects when the assistant is not speaking."""
         self.episodes = 0
@@ -187,9 +172,11 @@ class Assistant:
             # heard, over its voice; quiet is counted from when it stops.
             self.ears.reset()
             self._previous_speech_end = self._quiet_from
-            self._barge_frame(frame, t)
+            overheard = self.barge.frame(frame, t)
+            if overheard is not None:
+                self._overheard(overheard)
             return
-        if self._barging:
+        if self.barge.active:
             self._barge_over()
         if self._deadline is not None and t >= self._deadline and not self.ears.in_speech:
             self._heard_at = time.monotonic()
@@ -202,59 +189,16 @@ class Assistant:
             else:
                 self._utterance_ended(event)
 
-    def _barge_frame(self, frame: np.ndarray, t: float) -> None:
-        first = round(t * RATE)
-        # What has been played out is forgotten, with or without an echo canceller.
-        self._playing = [p for p in self._playing if p[0] + len(p[1]) > first]
-        if self.echo is not None:
-            playing = self._playing_at(first, len(frame))
-            frame = self.echo.process(frame, playing)
-            person = self.talk_over.person_speaking(frame, playing)
-            if playing.any():
-                self._echo_heard += len(frame) / RATE
-            if self._echo_heard < ECHO_LEARNING_SECONDS:
-                return  # still learning the room: its own voice could pass for a command
-            if not person:
-                frame = np.zeros_like(frame)  # only its own voice: nothing to hear
-        for event in self.barge_gate.frame(frame, t):
-            if isinstance(event, SpeechStarted):
-                audible = [p for p in self._playing if p[0] <= first]
-                lines = [line for p in audible for line in p[2] if isinstance(line, str)]
-                phrases = barge_in_phrases(self.routine.barge_in, lines)
-                # Nobody talks over a line they have not heard yet; its first instants are
-                # also when the echo canceller knows least.
-                began = max((p[0] for p in audible), default=first) / RATE
-                if not phrases or t < began + BARGE_AFTER:
-                    return
-                self.recognizer.expect(phrases, "barge")
-                self.recognizer.begin()
-                self.recognizer.feed(event.audio)
-                self._barging = True
-            elif isinstance(event, SpeechContinues) and self._barging:
-                self.recognizer.feed(event.audio)
-            elif isinstance(event, SpeechEnded) and self._barging:
-                self._barge_ended(event)
-
-    def _playing_at(self, first: int, n: int) -> np.ndarray:
-        """What the speaker plays during samples [first, first + n) of the audio clock."""
-        out = np.zeros(n, dtype=np.int32)
-        for start, samples, _ in self._playing:
-            lo, hi = max(first, start), min(first + n, start + len(samples))
-            if lo < hi:
-                out[lo - first : hi - first] += samples[lo - start : hi - start]
-        return np.clip(out, -32768, 32767).astype(np.int16)
-
     def _barge_over(self) -> None:
         """The assistant stopped speaking in the middle of an utterance: it is not a command."""
-        self._barging = False
-        self.barge_gate.reset()
+        self.barge.cancel()
         self.recognizer.expect(*self._expected)
 
-    def _barge_ended(self, ended: SpeechEnded) -> None:
-        self._barging = False
+    def _overheard(self, overheard: Overheard) -> None:
+        """Something was said over the assistant: a command stops it at once."""
         self._heard_at = time.monotonic()
-        hypothesis = self.recognizer.end()
-        self.recognizer.expect(*self._expected)
+        hypothesis, ended = overheard.hypothesis, overheard.ended
+        self.recognizer.expect(*self._expected)  # the barge-in phrases were borrowed
         self._heard(hypothesis, ended, "barge")
         if not hypothesis.text or ended.capped or ended.seconds > MAX_BARGE_SECONDS:
             return
@@ -264,10 +208,8 @@ class Assistant:
         now = self._t
         self.sink.stop(now)
         self.events.emit(now, "barge_in", name=intent.name, text=intent.text, speech_end=ended.t)
-        cut: list[str | Tone] = [line for p in self._playing for line in p[2]]
+        cut = self.barge.cut()
         self._speech_end, self._quiet_from = now, now + self.listening.after_speech
-        self._playing = []
-        self.barge_gate.reset()
         if intent.name == "repeat":
             self._speak(cut)
         elif self.sequencer.in_episode:
@@ -411,7 +353,7 @@ class Assistant:
             factor = self.sound.factor(self.origin + timedelta(seconds=start))
             samples = (samples * factor).astype(np.int16)
         self.sink.play(samples, rate, start)
-        self._playing.append((round(start * RATE), resample_int16(samples, rate, RATE), said))
+        self.barge.played(round(start * RATE), resample_int16(samples, rate, RATE), said)
         self._speech_end = at - GAP_BETWEEN_LINES
         self._quiet_from = self._speech_end + self.listening.after_speech
         self._heard_at = time.monotonic()
