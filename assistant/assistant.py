@@ -21,7 +21,6 @@ from assistant.audio.gate import SpeechEnded
 from assistant.audio.keep import UtteranceKeeper
 from assistant.audio.sinks import AudioSink
 from assistant.audio.sources import AudioSource
-from assistant.audio.tones import TONE_RATE, tone
 from assistant.barge_in import BargeIn, Overheard
 from assistant.dialogue.intents import UNKNOWN, Intent, IntentMatcher
 from assistant.dialogue.routine import BARGE_IN_INTENTS, Routine
@@ -48,21 +47,15 @@ from assistant.recorder import EpisodeRecorder
 from assistant.service import Watchdog
 from assistant.settings import ListeningSettings, SoundSettings
 from assistant.speech.recognizer import Hypothesis
-from assistant.speech.synthesizer import Speech, SpeechUnavailable, Synthesizer
+from assistant.speech.synthesizer import Synthesizer
+from assistant.speech_player import compose
 
 log = logging.getLogger(__name__)
 
-GAP_BETWEEN_LINES = 0.35
-"""Seconds of quiet between two lines said one after the other."""
 MAX_BARGE_SECONDS = 1.5
 """Commands said over the assistant are short: longer speech is not one."""
 MIN_SPEECH_SECONDS = 0.15
 """Shorter sounds (a click, a creak) do not break the quiet a trigger must come out of."""
-
-
-def resampled(speech: Speech, rate: int) -> Speech:
-    """`speech` at `rate` (lines and tones are joined at one rate)."""
-    return Speech(resample_int16(speech.samples, speech.rate, rate), rate)
 
 
 class Assistant:
@@ -316,45 +309,29 @@ class Assistant:
             self._speak(lines)
 
     def _speak(self, lines: list[str | Tone]) -> None:
-        pieces: list[Speech] = []
-        said: list[str | Tone] = []
-        for line in lines:
-            if isinstance(line, Tone):
-                chime = tone(line.kind, pieces[0].rate if pieces else TONE_RATE)
-                volume = max(0.0, min(1.0, self.synthesizer.voice.volume))
-                pieces.append(Speech((chime.samples * volume).astype(np.int16), chime.rate))
-                said.append(line)
-                continue
-            try:
-                pieces.append(self.synthesizer.speech(line))
-                said.append(line)
-            except SpeechUnavailable:
-                # Never rendered and cannot be now: skip the line, keep listening.
-                self.events.emit(self._t, "say_failed", text=line)
-        if not pieces:
+        turn = compose(lines, self.synthesizer)
+        if turn is None:
             return
-        rate = pieces[0].rate
-        pieces = [p if p.rate == rate else resampled(p, rate) for p in pieces]
+        for failed in turn.failed:
+            self.events.emit(self._t, "say_failed", text=failed)
+        if not turn.parts:
+            return
         # The work since the person stopped talking is time they waited: put it on the clock.
         work = time.monotonic() - self._heard_at if self.count_work_time else 0.0
         start = max(self._t + work, self._quiet_from)
-        gap = np.zeros(int(GAP_BETWEEN_LINES * rate), dtype=np.int16)
-        audio: list[np.ndarray] = []
-        at = start
-        for line, piece in zip(said, pieces, strict=True):
+        for line, offset, seconds in turn.parts:
             if isinstance(line, Tone):
-                self.events.emit(at, "tone", kind=line.kind, seconds=round(piece.seconds, 2))
+                self.events.emit(start + offset, "tone", kind=line.kind, seconds=round(seconds, 2))
             else:
-                self.events.emit(at, "say", text=line, seconds=round(piece.seconds, 2))
-            audio += [piece.samples, gap]
-            at += piece.seconds + GAP_BETWEEN_LINES
-        samples = np.concatenate(audio[:-1])
+                self.events.emit(start + offset, "say", text=line, seconds=round(seconds, 2))
+        samples = turn.samples
         if self.origin is not None:  # quieter at night, so as not to wake the house
             factor = self.sound.factor(self.origin + timedelta(seconds=start))
             samples = (samples * factor).astype(np.int16)
-        self.sink.play(samples, rate, start)
-        self.barge.played(round(start * RATE), resample_int16(samples, rate, RATE), said)
-        self._speech_end = at - GAP_BETWEEN_LINES
+        self.sink.play(samples, turn.rate, start)
+        spoken = [line for line, _, _ in turn.parts]
+        self.barge.played(round(start * RATE), resample_int16(samples, turn.rate, RATE), spoken)
+        self._speech_end = start + turn.seconds
         self._quiet_from = self._speech_end + self.listening.after_speech
         self._heard_at = time.monotonic()
 

@@ -30,7 +30,6 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.assistant import GAP_BETWEEN_LINES  # noqa: E402,F401  (the same loop is measured)
 from assistant.audio.chunk import FRAME, RATE  # noqa: E402
 from assistant.audio.convert import read_audio, write_wav  # noqa: E402
 from assistant.dialogue.intents import IntentMatcher  # noqa: E402

@@ -5,7 +5,8 @@ it also accepts what only sounds like one. Whisper tiny.en knows English and can
 
 - asleep (`trigger`) and over its own voice (`barge`): Whisper is asked only when the first
   stage accepts or nearly accepts (idle cost stays near zero), and both must agree: the phrase
-  taken is Whisper's best, and only when its margin clears `trigger_margin`.
+  taken is Whisper's best, and only when its margin clears `trigger_margin` (asleep) or the
+  stricter `reply_margin` (over its own voice, where its echo must never pass for a command).
 - during an episode (`reply`, `hold`): Whisper is asked about every utterance of speech length.
   Its best phrase is taken when its margin clears `reply_margin`; the first stage's own phrase
   is taken when the first stage accepted it and Whisper finds it nearly as likely (within
@@ -82,7 +83,9 @@ class SecondOpinion:
         if strict and not (proposal.text or self._nearly(proposal)):
             return proposal  # the first stage heard nothing like a phrase: Whisper is not woken
         opinion = self.judge.opinion(audio, self._phrases, proposal.raw or proposal.text)
-        bar = self.trigger_margin if strict else self.reply_margin
+        # Over its own voice the bar is the replies' (stricter than a trigger's): a command
+        # taken from its own echo would cut it off mid-sentence.
+        bar = self.trigger_margin if self._mode == "trigger" else self.reply_margin
         text = opinion.phrase if opinion.margin >= bar else ""
         agreed = opinion.margins.get(proposal.text, -math.inf)
         if not text and not strict and proposal.text and agreed >= bar - AGREE:

@@ -28,6 +28,10 @@ log = logging.getLogger(__name__)
 MAX_SECONDS = 10.0
 """Seconds of audio encoded at most (1,000 feature frames)."""
 FRAMES_PER_SECOND = 100
+EXTRA_WORDS = 2
+"""A phrase is not what was said when the transcript has more than this many words beyond it:
+log-probabilities are not normalised by length, so a short phrase can outscore a long
+transcript ("Wait." against "I'm not going to be able to do that.")."""
 CANDIDATES = 8
 """Phrases scored per utterance at most: the closest in writing to the transcript, plus the
 first stage's proposal (scoring all 100-odd phrases of a question would take seconds)."""
@@ -131,7 +135,10 @@ class WhisperJudge:
         # "No better." was said, as the full stop is unlikely after "No".
         forms = [self._tokens(" " + phrase[:1].upper() + phrase[1:] + ".") for phrase in chosen]
         scores = self._log_probabilities(encoded, [*forms, transcript_ids or self._tokens(".")])
-        own = scores[-1]
-        best = int(np.argmax(scores[:-1]))
-        margins = {phrase: score - own for phrase, score in zip(chosen, scores, strict=False)}
-        return Opinion(transcript, chosen[best], scores[best] - own, margins)
+        own, spoken = scores[-1], len(said.split())
+        margins = {
+            phrase: score - own if spoken <= len(phrase.split()) + EXTRA_WORDS else -np.inf
+            for phrase, score in zip(chosen, scores, strict=False)
+        }
+        best = max(margins, key=lambda phrase: margins[phrase])
+        return Opinion(transcript, best, margins[best], margins)

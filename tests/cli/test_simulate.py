@@ -214,7 +214,7 @@ def test_foot_variant_and_other_leg(tmp_path: Path, data_dir: Path) -> None:
         tmp_path,
         data_dir,
         '[[turn]]\nsay = "I have a cramp"\n[[turn]]\nsay = "it\'s my foot"\n'
-        '[[turn]]\nsay = "the other leg"\n[[turn]]\nsay = "it\'s gone"\nduring = "hold"\n',
+        '[[turn]]\nsay = "now the other leg"\n[[turn]]\nsay = "it\'s gone"\nduring = "hold"\n',
     )
     assert kinds(events, "intent", "name") == ["foot", "other_leg", "gone"]
     steps = kinds(events, "step", "id")

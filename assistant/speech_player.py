@@ -1,0 +1,73 @@
+"""One turn of speech: the lines and tones said one after the other, joined into one piece of
+audio at one rate, with where each line starts (for the event log and for barge-in)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.audio.convert import resample_int16
+from assistant.audio.tones import TONE_RATE, tone
+from assistant.dialogue.sequencer import Tone
+from assistant.speech.synthesizer import Speech, SpeechUnavailable, Synthesizer
+
+GAP_BETWEEN_LINES = 0.35
+"""Seconds of quiet between two lines said one after the other."""
+
+Line = str | Tone
+
+
+@dataclass(frozen=True)
+class Turn:
+    """Audio for a turn, and what is in it."""
+
+    samples: np.ndarray
+    """int16 mono."""
+    rate: int
+    parts: list[tuple[Line, float, float]]
+    """(line, seconds from the start, seconds long) for each line or tone that is heard."""
+    failed: list[str]
+    """Lines that could not be rendered and are skipped."""
+
+    @property
+    def seconds(self) -> float:
+        """How long the turn lasts."""
+        return len(self.samples) / self.rate
+
+
+def compose(lines: list[Line], synthesizer: Synthesizer) -> Turn | None:
+    """The turn for `lines` (None when nothing at all can be said)."""
+    pieces: list[Speech] = []
+    said: list[Line] = []
+    failed: list[str] = []
+    for line in lines:
+        if isinstance(line, Tone):
+            chime = tone(line.kind, pieces[0].rate if pieces else TONE_RATE)
+            volume = max(0.0, min(1.0, synthesizer.voice.volume))
+            pieces.append(Speech((chime.samples * volume).astype(np.int16), chime.rate))
+            said.append(line)
+            continue
+        try:
+            pieces.append(synthesizer.speech(line))
+            said.append(line)
+        except SpeechUnavailable:
+            failed.append(line)  # never rendered and cannot be now: skipped
+    if not pieces:
+        return Turn(np.zeros(0, np.int16), TONE_RATE, [], failed) if failed else None
+    rate = pieces[0].rate
+    pieces = [p if p.rate == rate else resampled(p, rate) for p in pieces]
+    gap = np.zeros(int(GAP_BETWEEN_LINES * rate), dtype=np.int16)
+    audio: list[np.ndarray] = []
+    parts: list[tuple[Line, float, float]] = []
+    at = 0.0
+    for line, piece in zip(said, pieces, strict=True):
+        parts.append((line, at, piece.seconds))
+        audio += [piece.samples, gap]
+        at += piece.seconds + GAP_BETWEEN_LINES
+    return Turn(np.concatenate(audio[:-1]), rate, parts, failed)
+
+
+def resampled(speech: Speech, rate: int) -> Speech:
+    """`speech` at `rate` (lines and tones are joined at one rate)."""
+    return Speech(resample_int16(speech.samples, speech.rate, rate), rate)
