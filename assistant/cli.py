@@ -458,12 +458,34 @@ def _listen(
 ) -> int:
     """Run a night. `diary`: where episodes go (None: a throwaway diary); `kind`: how they are
     marked in it (voice, file, simulated)."""
-    from assistant.engines import build_recognizer
-    from assistant.hearing import Ears
     from assistant.instance import InstanceLock
 
     began = time.monotonic()
-    InstanceLock(settings.data_dir).acquire()  # held until the process ends
+    lock = InstanceLock(settings.data_dir).acquire()  # held until the night ends
+    try:
+        return _night(settings, source, sink, events_path, where, origin, replay, keeper, diary,
+                      kind, began)  # fmt: skip
+    finally:
+        lock.release()
+
+
+def _night(
+    settings: Settings,
+    source: AudioSource,
+    sink: AudioSink,
+    events_path: Path | None,
+    where: str,
+    origin: datetime,
+    replay: bool,
+    keeper: UtteranceKeeper | None,
+    diary: Path | None,
+    kind: str,
+    began: float,
+) -> int:
+    """Wire the engines and run the night (the data folder is ours)."""
+    from assistant.engines import build_recognizer
+    from assistant.hearing import Ears
+
     check_voice(settings)
     routine = _routine(settings)
     recognizer, why = build_recognizer(settings)
