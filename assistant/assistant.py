@@ -15,18 +15,15 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from assistant.audio.chunk import FRAME, RATE
+from assistant.audio.chunk import FRAME, RATE, frames
 from assistant.audio.convert import resample_int16
 from assistant.audio.gate import SpeechEnded
-from assistant.audio.keep import UtteranceKeeper
 from assistant.audio.sinks import AudioSink
 from assistant.audio.sources import AudioSource
 from assistant.barge_in import BargeIn, Overheard
 from assistant.dialogue.intents import UNKNOWN, Intent, IntentMatcher
 from assistant.dialogue.routine import BARGE_IN_INTENTS, Routine
 from assistant.dialogue.sequencer import (
-    CONFIRM_UNDERSTOOD,
-    WAITING_UNDERSTOOD,
     Action,
     Adjust,
     EndEpisode,
@@ -36,16 +33,14 @@ from assistant.dialogue.sequencer import (
     Say,
     Sequencer,
     Tone,
-    hold_expected,
-    replies_expected,
-    reprompt_expected,
+    every_expectation,
 )
 from assistant.events import EventLog
-from assistant.hearing import Began, Ears, Heard
-from assistant.preferences import Preferences, adjusted
+from assistant.hearing import Began, Ears, Heard, heard_fields
+from assistant.preferences import Preferences, adjust_voice
 from assistant.recorder import EpisodeRecorder
 from assistant.service import Watchdog
-from assistant.settings import ListeningSettings, SoundSettings
+from assistant.settings import SoundSettings
 from assistant.speech.recognizer import Hypothesis
 from assistant.speech.synthesizer import Synthesizer
 from assistant.speech_player import compose
@@ -69,18 +64,15 @@ class Assistant:
         source: AudioSource,
         sink: AudioSink,
         events: EventLog,
-        listening: ListeningSettings | None = None,
         recorder: EpisodeRecorder | None = None,
         watchdog: Watchdog | None = None,
         count_work_time: bool = True,
-        keeper: UtteranceKeeper | None = None,
         preferences: Preferences | None = None,
         sound: SoundSettings | None = None,
         origin: datetime | None = None,
     ) -> None:
         """`count_work_time`: put the time spent decoding and rendering on the audio clock, as a
         device lives it; off for scripted replays, which must come out the same every time.
-        `keeper`: write what was heard to disk (only when the person asked for it).
         `preferences`: where pace and volume asked for by voice are remembered.
         `sound`: tones, counting, night volume; `origin`: the local time at audio time 0 (the
         night volume needs it)."""
@@ -91,11 +83,10 @@ class Assistant:
         self.source = source
         self.sink = sink
         self.events = events
-        self.listening = listening or ears.listening
+        self.listening = ears.listening
         self.count_work_time = count_work_time
         self.recorder = recorder
         self.watchdog = watchdog
-        self.keeper = keeper
         self.preferences = preferences
         if recorder is not None:
             events.listeners.append(recorder.handle)
@@ -107,7 +98,6 @@ class Assistant:
         self.barge = BargeIn(routine.barge_in, ears)
         self._expected: tuple[list[str], str] = ([], "trigger")
         """The phrases and mode the recognizer expects when the assistant is not speaking."""
-        self.episodes = 0
         self._t = 0.0
         self._speech_end = 0.0
         """Audio time when the assistant's current speech ends."""
@@ -127,36 +117,23 @@ class Assistant:
         if failed:
             log.error("%d line(s) of the routine could not be rendered: %r", len(failed), failed)
         # Every grammar the night can need, built now rather than while someone waits.
-        for step in self.routine.steps.values():
-            if step.asks:
-                expect = replies_expected(self.routine, step)
-                self.recognizer.expect(self.matcher.phrases(expect), "reply")
-                narrowed = reprompt_expected(self.routine, step)
-                self.recognizer.expect(self.matcher.phrases(narrowed), "reply")
-        self.recognizer.expect(self.matcher.phrases(hold_expected(self.routine)), "hold")
-        self.recognizer.expect(self.matcher.phrases(WAITING_UNDERSTOOD), "reply")
-        self.recognizer.expect(self.matcher.phrases(CONFIRM_UNDERSTOOD), "reply")
+        for intents, mode in every_expectation(self.routine):
+            self.recognizer.expect(self.matcher.phrases(intents), mode)
 
     def run(self) -> None:
         """Listen until the source ends."""
         self._do(self.sequencer.start())
         if self.watchdog:
             self.watchdog.ready()
-        pending = np.zeros(0, dtype=np.int16)
-        for block in self.source.blocks():
-            if self.watchdog:
-                self.watchdog.tick()  # only while audio really flows: a stall stops the pings
-            pending = np.concatenate([pending, block]) if len(pending) else block
-            while len(pending) >= FRAME:
-                frame, pending = pending[:FRAME], pending[FRAME:]
-                self._frame(frame)
-                self._t += FRAME / RATE
+        # The watchdog is pinged only while audio really flows: a stall stops the pings.
+        tick = self.watchdog.tick if self.watchdog else None
+        for frame in frames(self.source.blocks(), tick):
+            self._frame(frame)
+            self._t += FRAME / RATE
         for event in self.ears.flush():
             if isinstance(event, Heard):
                 self._utterance_ended(event)
         self.sink.close()
-
-    # ------------------------------------------------------------------ the audio loop
 
     def _frame(self, frame: np.ndarray) -> None:
         t = self._t
@@ -169,8 +146,9 @@ class Assistant:
             if overheard is not None:
                 self._overheard(overheard)
             return
-        if self.barge.active:
-            self._barge_over()
+        if self.barge.active:  # it stopped speaking mid-utterance: that was not a command
+            self.barge.cancel()
+            self.recognizer.expect(*self._expected)
         if self._deadline is not None and t >= self._deadline and not self.ears.in_speech:
             self._heard_at = time.monotonic()
             deadline, self._deadline = self._deadline, None
@@ -181,11 +159,6 @@ class Assistant:
                 self._quiet_before = event.t - self._previous_speech_end
             else:
                 self._utterance_ended(event)
-
-    def _barge_over(self) -> None:
-        """The assistant stopped speaking in the middle of an utterance: it is not a command."""
-        self.barge.cancel()
-        self.recognizer.expect(*self._expected)
 
     def _overheard(self, overheard: Overheard) -> None:
         """Something was said over the assistant: a command stops it at once."""
@@ -210,25 +183,7 @@ class Assistant:
             self._do(self.sequencer.reply(intent, now))
 
     def _heard(self, hypothesis: Hypothesis, ended: SpeechEnded, mode: str) -> None:
-        extra = {}
-        if hypothesis.first_score is not None:  # a second opinion decided
-            extra = {
-                "transcript": hypothesis.transcript,
-                "first_score": round(hypothesis.first_score, 3)
-                if np.isfinite(hypothesis.first_score)
-                else None,
-            }
-        self.events.emit(
-            self._t,
-            "heard",
-            text=hypothesis.text,
-            raw=hypothesis.raw,
-            score=round(hypothesis.score, 3) if np.isfinite(hypothesis.score) else None,
-            seconds=round(ended.seconds, 2),
-            speech_end=round(ended.t, 3),
-            mode=mode,
-            **extra,
-        )
+        self.events.emit(self._t, "heard", **heard_fields(hypothesis, ended, mode))
 
     def _utterance_ended(self, heard: Heard) -> None:
         self._heard_at = time.monotonic()
@@ -237,12 +192,6 @@ class Assistant:
             self._previous_speech_end = ended.t
         mode = self._listen.mode if self._listen else "trigger"
         self._heard(hypothesis, ended, mode)
-        if self.keeper is not None and len(heard.audio):
-            try:
-                self.keeper.keep(heard.audio, ended.t, mode, hypothesis.text)
-            except OSError as err:  # a full disk: stop keeping, never stop listening
-                log.error("utterances are no longer kept (--record-dir): %s", err)
-                self.keeper = None
         if mode == "trigger":
             self._maybe_trigger(hypothesis.text, ended)
             return
@@ -272,7 +221,6 @@ class Assistant:
         if not self.matcher.is_trigger(text):
             return
         self.events.emit(self._t, "trigger", text=text, speech_end=round(ended.t, 3))
-        self.episodes += 1
         self._do(self.sequencer.trigger(self._t))
 
     # ------------------------------------------------------------------ carrying out actions
@@ -336,18 +284,10 @@ class Assistant:
         self._heard_at = time.monotonic()
 
     def _adjust(self, adjust: Adjust, now: float) -> None:
-        """A slower or faster pace, a quieter or louder voice: from the next line on, and
-        remembered for the next night."""
-        voice = adjusted(self.synthesizer.voice, adjust.setting, adjust.direction)
-        self.synthesizer.voice = voice
-        if adjust.setting == "pace":
-            self.synthesizer.render(self.routine.prompts())  # the whole routine, at the new pace
-        if self.preferences is not None:
-            try:
-                self.preferences.save(voice)
-            except OSError as err:  # a full or read-only disk never stops the routine
-                log.error("pace and volume not remembered for the next night: %s", err)
-        value = voice.rate if adjust.setting == "pace" else voice.volume
+        """A slower or faster pace, a quieter or louder voice: from the next line on."""
+        value = adjust_voice(
+            self.synthesizer, adjust.setting, adjust.direction, self.routine, self.preferences
+        )
         self.events.emit(now, "adjust", setting=adjust.setting, value=value)
 
     def _start_listening(self, listen: Listen) -> None:

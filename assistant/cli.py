@@ -496,16 +496,14 @@ def _night(
     voice = preferences.apply(settings.voice)
     assistant = Assistant(
         routine,
-        Ears(recognizer, settings.listening, keep_audio=keeper is not None),
+        Ears(recognizer, settings.listening, keeper=keeper),
         Synthesizer(settings.cache_dir / "speech", voice),
         source,
         sink,
         events,
-        settings.listening,
         recorder,
         Watchdog(),
         count_work_time=not replay,
-        keeper=keeper,
         preferences=preferences,
         sound=settings.sound,
         origin=origin,

@@ -9,18 +9,24 @@ the settings in force, so what is measured is what runs at night.
 
 from __future__ import annotations
 
+import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from assistant.audio.chunk import FRAME, RATE
+from assistant.audio.chunk import FRAME, RATE, frames
 from assistant.audio.frontend import FrontEnd
 from assistant.audio.frontend import available as front_end_available
 from assistant.audio.gate import SpeechContinues, SpeechEnded, SpeechStarted, VoiceGate
+from assistant.audio.keep import UtteranceKeeper
 from assistant.audio.vad import SpeechDetector, build_detector
 from assistant.settings import ListeningSettings
 from assistant.speech.recognizer import Hypothesis, Recognizer
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -37,7 +43,7 @@ class Heard:
     hypothesis: Hypothesis
     ended: SpeechEnded
     audio: np.ndarray
-    """What the recognizer heard (after the front end); empty unless audio is kept."""
+    """What the recognizer heard (after the front end); empty unless it is kept."""
 
 
 HearingEvent = Began | Heard
@@ -68,10 +74,11 @@ class Ears:
         self,
         recognizer: Recognizer,
         listening: ListeningSettings,
-        keep_audio: bool = False,
+        keeper: UtteranceKeeper | None = None,
         detector: Callable[[], SpeechDetector] | None = None,
     ) -> None:
-        """`detector`: makes the speech detector of each gate (default: as the settings say);
+        """`keeper`: writes each utterance to disk (only when the person asked for it);
+        `detector`: makes the speech detector of each gate (default: as the settings say);
         tests pass a simple one."""
         self.recognizer = recognizer
         self.listening = listening
@@ -80,7 +87,8 @@ class Ears:
             lambda: build_detector(listening.vad, listening.vad_aggressiveness)
         )
         self.gate = build_gate(listening, detector=self.make_detector())
-        self.keep_audio = keep_audio
+        self.keeper = keeper
+        self._mode = "trigger"
         self._audio: list[np.ndarray] = []
 
     @property
@@ -91,6 +99,7 @@ class Ears:
     def expect(self, phrases: list[str], mode: str) -> None:
         """What may be said now (see Recognizer.expect)."""
         self.recognizer.expect(phrases, mode)
+        self._mode = mode
 
     def reset(self) -> None:
         """Forget any open utterance (the assistant is speaking over it)."""
@@ -120,17 +129,43 @@ class Ears:
     def utterances(self, audio: np.ndarray, start: float = 0.0) -> list[HearingEvent]:
         """Everything heard in a whole clip (int16, 16 kHz), flushed at its end."""
         events: list[HearingEvent] = []
-        for i in range(0, len(audio) - FRAME + 1, FRAME):
-            events += self.hear(audio[i : i + FRAME], start + i / RATE)
+        for i, frame in enumerate(frames([audio])):
+            events += self.hear(frame, start + i * FRAME / RATE)
         return events + self.flush()
 
     def _feed(self, audio: np.ndarray) -> None:
         self.recognizer.feed(audio)
-        if self.keep_audio:
+        if self.keeper is not None:
             self._audio.append(audio)
 
     def _heard(self, ended: SpeechEnded) -> Heard:
         hypothesis = self.recognizer.end()
         audio = np.concatenate(self._audio) if self._audio else np.zeros(0, np.int16)
         self._audio = []
+        if self.keeper is not None and len(audio):
+            try:
+                self.keeper.keep(audio, ended.t, self._mode, hypothesis.text)
+            except OSError as err:  # a full disk: stop keeping, never stop listening
+                log.error("utterances are no longer kept (--record-dir): %s", err)
+                self.keeper = None
         return Heard(hypothesis, ended, audio)
+
+
+def heard_fields(hypothesis: Hypothesis, ended: SpeechEnded, mode: str) -> dict[str, Any]:
+    """The `heard` event's fields for one utterance (the second opinion's, when it decided)."""
+
+    def rounded(value: float | None, digits: int) -> float | None:
+        return round(value, digits) if value is not None and math.isfinite(value) else None
+
+    fields: dict[str, Any] = {
+        "text": hypothesis.text,
+        "raw": hypothesis.raw,
+        "score": rounded(hypothesis.score, 3),
+        "seconds": round(ended.seconds, 2),
+        "speech_end": round(ended.t, 3),
+        "mode": mode,
+    }
+    if hypothesis.first_score is not None:
+        fields["transcript"] = hypothesis.transcript
+        fields["first_score"] = rounded(hypothesis.first_score, 3)
+    return fields

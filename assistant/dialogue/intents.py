@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
 
 from assistant.dialogue.routine import Routine
+from assistant.dialogue.text import normalise
+
+__all__ = ["UNKNOWN", "Intent", "IntentMatcher", "barge_in_phrases", "normalise"]
 
 UNKNOWN = "unknown"
-_NOT_WORD = re.compile(r"[^a-z' ]+")
-
-
-def normalise(text: str) -> str:
-    """Lower-case, curly quotes straightened, punctuation dropped, spaces folded."""
-    text = text.lower().replace("\u2019", "'")
-    return " ".join(_NOT_WORD.sub(" ", text).split())
 
 
 @dataclass(frozen=True)

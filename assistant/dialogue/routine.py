@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from assistant.dialogue.text import normalise
 from assistant.errors import ConfigError, number_in, read_toml
 
 INTENTS = (
@@ -254,8 +255,6 @@ def _check_intent(intent: str, where: str, key: str) -> None:
 
 
 def _normalise(text: str) -> str:
-    from assistant.dialogue.intents import normalise
-
     return normalise(text)
 
 

@@ -107,6 +107,19 @@ def hold_expected(routine: Routine) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*routine.hold_replies, "wait", *CONTROLS]))
 
 
+def every_expectation(routine: Routine) -> list[tuple[tuple[str, ...], str]]:
+    """Every (intents, mode) the routine can listen for, so grammars are built ahead."""
+    found: list[tuple[tuple[str, ...], str]] = []
+    for step in routine.steps.values():
+        if step.asks:
+            found.append((replies_expected(routine, step), "reply"))
+            found.append((reprompt_expected(routine, step), "reply"))
+    found.append((hold_expected(routine), "hold"))
+    found.append((WAITING_UNDERSTOOD, "reply"))
+    found.append((CONFIRM_UNDERSTOOD, "reply"))
+    return found
+
+
 # ----------------------------------------------------------------------------- the sequencer
 
 
