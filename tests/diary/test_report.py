@@ -73,7 +73,7 @@ def test_the_diary_holds_every_night(fortnight) -> None:
     rows = json.loads(cli(data, "diary", "--json", "--since", "2026-10-30").stdout)
     assert len(rows) == 8
     assert [r["source"] for r in rows].count("manual") == 1
-    voice = [r for r in rows if r["source"] == "voice"]
+    voice = [r for r in rows if r["source"] == "simulated"]  # simulate marks its own
     assert all(r["outcome"] == "relieved" for r in voice)
     # The optional answer is stored as said; a run where it was not understood keeps none.
     assert {r["severity"] for r in voice} <= {7, None}
