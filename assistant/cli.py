@@ -126,7 +126,7 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--minutes", type=float, required=True, help="how long it lasted")
     add.add_argument("--leg", choices=["left", "right", "both"])
     add.add_argument("--muscle", choices=["calf", "foot"])
-    add.add_argument("--severity", type=int, choices=range(11), metavar="0-10")
+    add.add_argument("--severity", type=int, choices=range(1, 11), metavar="1-10")
     add.add_argument(
         "--outcome", default="relieved", choices=["relieved", "stopped", "escalated", "no_response"]
     )
@@ -543,6 +543,10 @@ def _diary(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _diary_add(args: argparse.Namespace, settings: Settings) -> int:
+    if args.start > datetime.now() + timedelta(minutes=5):
+        raise UserError(
+            f"--start {args.start:%Y-%m-%dT%H:%M} is in the future; a cramp is logged after it"
+        )
     diary = _read_diary(settings)
     try:
         episode = diary.add(

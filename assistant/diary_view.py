@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import IO
 
 from assistant.diary import Episode
+from assistant.diary import nights as group_by_night
 
 COLUMNS = ["started", "minutes", "leg", "muscle", "severity", "outcome", "red_flags", "source"]
 
@@ -40,8 +41,11 @@ def table(episodes: list[Episode], since: datetime) -> str:
             f"{ep.started:%a %d %b %Y %H:%M}  {minutes:>5}  {ep.leg or '-':<6}"
             f"{ep.muscle or '-':<7}{severity:>4}  {ep.outcome:<12}{', '.join(ep.red_flags) or '-'}"
         )
-    nights = len({(ep.started.date(), ep.started.hour < 12) for ep in episodes})
-    lines.append(f"{len(episodes)} episodes on {nights} nights since {since:%a %d %b %Y}.")
+    nights = len(group_by_night(episodes))  # noon to noon, as the report counts them
+    lines.append(
+        f"{plural(len(episodes), 'episode')} on {plural(nights, 'night')} "
+        f"since {since:%a %d %b %Y}."
+    )
     return "\n".join(lines)
 
 
@@ -56,3 +60,8 @@ def write_csv(episodes: list[Episode], out: IO[str]) -> None:
 def to_json(episodes: list[Episode]) -> str:
     """A JSON list of episodes."""
     return json.dumps([row(ep) for ep in episodes], indent=1)
+
+
+def plural(n: int, word: str) -> str:
+    """ "1 night", "2 nights"."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"

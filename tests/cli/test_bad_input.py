@@ -199,6 +199,10 @@ TABLE: list[tuple[str, Setup, str]] = [
     ("args bad date", args("diary", "--since", "tomorrow"), "'tomorrow' is not a date"),
     ("args severity out of range", args("diary", "add", "--start", "2026-11-01T03:00",
      "--minutes", "3", "--severity", "11"), "argument --severity: invalid choice"),
+    ("args severity zero", args("diary", "add", "--start", "2026-11-01T03:00",
+     "--minutes", "3", "--severity", "0"), "argument --severity: invalid choice"),
+    ("args cramp in the future", args("diary", "add", "--start", "2099-11-01T03:00",
+     "--minutes", "3"), "is in the future"),
 ]  # fmt: skip
 
 

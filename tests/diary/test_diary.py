@@ -269,3 +269,12 @@ def test_an_older_diary_with_offsets_is_mended_on_upgrade(tmp_path: Path) -> Non
     first, second = diary.episodes()  # comparing them used to fail (naive against aware)
     assert first.started.tzinfo is None and first.minutes == 4.0
     assert second.started == datetime(2026, 11, 21, 2, 0)
+
+
+def test_diary_and_report_count_nights_alike(tmp_path: Path) -> None:
+    # 23:00 and 02:00 the next day are one night (noon to noon) in both.
+    data = tmp_path / "data"
+    for start in ("2026-11-20T23:00", "2026-11-21T02:00"):
+        assert cli(data, "diary", "add", "--start", start, "--minutes", "3").returncode == 0
+    table = cli(data, "diary", "--since", "2026-11-01").stdout
+    assert "2 episodes on 1 night since" in table
