@@ -282,3 +282,22 @@ def test_a_full_disk_never_ends_the_night(tmp_path: Path, data_dir: Path) -> Non
     assert "Traceback" not in done.stderr
     assert "No space left on device" in done.stderr  # said once, in the log
     assert "episode ended: relieved" in done.stdout
+
+
+def test_the_demo_never_hears_itself(tmp_path: Path) -> None:
+    """The sample night with the emergency number 911 (its echo was once taken for "wait")."""
+    config = tmp_path / "config.toml"
+    config.write_text('[routine]\nemergency = "911"\n', encoding="utf-8")
+    events = tmp_path / "events.jsonl"
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant", "--config", str(config), "--data-dir"]
+        + [str(tmp_path / "data"), "demo", "--fast", "--events", str(events)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    records = [json.loads(line) for line in events.read_text().splitlines()]
+    assert kinds(records, "barge_in", "name") == []
+    assert kinds(records, "intent", "name") == ["still_hurts", "better"]
+    assert kinds(records, "episode_end", "outcome") == ["relieved"]
