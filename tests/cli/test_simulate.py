@@ -209,10 +209,13 @@ def test_wait_then_go_on(tmp_path: Path, data_dir: Path) -> None:
     assert kinds(events, "episode_end", "outcome") == ["relieved"]
 
 
-def test_foot_variant_and_other_leg(tmp_path: Path, data_dir: Path) -> None:
+def test_foot_variant_and_other_leg(tmp_path: Path) -> None:
+    # Its own data folder: the shared one's cached renderings (some made by the espeak-ng
+    # fallback in the fault tests) change the echo in the microphone, and this reply is close
+    # to the second opinion's bar on espeak's voice.
     events = simulate(
         tmp_path,
-        data_dir,
+        tmp_path / "data",
         '[[turn]]\nsay = "I have a cramp"\n[[turn]]\nsay = "it\'s my foot"\n'
         '[[turn]]\nsay = "now the other leg"\n[[turn]]\nsay = "it\'s gone"\nduring = "hold"\n',
     )
