@@ -457,74 +457,52 @@ def _listen(
     kind: str = "voice",
 ) -> int:
     """Run a night. `diary`: where episodes go (None: a throwaway diary); `kind`: how they are
-    marked in it (voice, file, simulated)."""
+    marked in it (voice, file, simulated). The data folder is this night's alone."""
+    from assistant.engines import build_recognizer
+    from assistant.hearing import Ears
     from assistant.instance import InstanceLock
 
     began = time.monotonic()
-    lock = InstanceLock(settings.data_dir).acquire()  # held until the night ends
-    try:
-        return _night(settings, source, sink, events_path, where, origin, replay, keeper, diary,
-                      kind, began)  # fmt: skip
-    finally:
-        lock.release()
-
-
-def _night(
-    settings: Settings,
-    source: AudioSource,
-    sink: AudioSink,
-    events_path: Path | None,
-    where: str,
-    origin: datetime,
-    replay: bool,
-    keeper: UtteranceKeeper | None,
-    diary: Path | None,
-    kind: str,
-    began: float,
-) -> int:
-    """Wire the engines and run the night (the data folder is ours)."""
-    from assistant.engines import build_recognizer
-    from assistant.hearing import Ears
-
-    check_voice(settings)
-    routine = _routine(settings)
-    recognizer, why = build_recognizer(settings)
-    events = EventLog(events_path, echo=sys.stdout)
-    source.attach_events(events)
-    recorder = EpisodeRecorder(diary, origin, kind)
-    preferences = Preferences(settings.data_dir / "preferences.json")
-    voice = preferences.apply(settings.voice)
-    assistant = Assistant(
-        routine,
-        Ears(recognizer, settings.listening, keeper=keeper),
-        Synthesizer(settings.cache_dir / "speech", voice),
-        source,
-        sink,
-        events,
-        recorder,
-        Watchdog(),
-        count_work_time=not replay,
-        preferences=preferences,
-        sound=settings.sound,
-        origin=origin,
-    )
-    assistant.prepare()
-    ready = time.monotonic() - began
-    events.emit(
-        0.0,
-        "start",
-        message=f"{why} {where}",
-        engine=recognizer.name,
-        ready_seconds=round(ready, 3),
-        pace=voice.rate,
-        volume=voice.volume,
-    )
-    try:
-        assistant.run()
-    finally:
-        source.close()
-        events.close()
-        recorder.close()
+    with InstanceLock(settings.data_dir):
+        check_voice(settings)
+        routine = _routine(settings)
+        recognizer, why = build_recognizer(settings)
+        events = EventLog(events_path, echo=sys.stdout)
+        source.attach_events(events)
+        recorder = EpisodeRecorder(diary, origin, kind)
+        preferences = Preferences(settings.data_dir / "preferences.json")
+        voice = preferences.apply(settings.voice)
+        assistant = Assistant(
+            routine,
+            Ears(recognizer, settings.listening, keeper=keeper),
+            Synthesizer(settings.cache_dir / "speech", voice),
+            source,
+            sink,
+            events,
+            recorder,
+            Watchdog(),
+            count_work_time=not replay,
+            preferences=preferences,
+            sound=settings.sound,
+            origin=origin,
+        )
+        assistant.prepare()
+        ready = time.monotonic() - began
+        events.emit(
+            0.0,
+            "start",
+            message=f"{why} {where}",
+            engine=recognizer.name,
+            ready_seconds=round(ready, 3),
+            pace=voice.rate,
+            volume=voice.volume,
+        )
+        try:
+            assistant.run()
+        finally:
+            source.close()
+            events.close()
+            recorder.close()
     return 0
 
 

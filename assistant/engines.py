@@ -63,13 +63,13 @@ def build_recognizer(settings: Settings) -> tuple[Recognizer, str]:
 
 
 def _whisper_alone(settings: Settings) -> tuple[Recognizer, str]:
-    from assistant.speech.second_opinion import WhisperAlone
+    from assistant.speech.second_opinion import SecondOpinion
 
     judge, because = build_judge(settings)
     if judge is None:
         raise UserError(f"engine = whisper, but {because}")
     listening = settings.listening
-    recognizer = WhisperAlone(judge, listening.trigger_margin, listening.reply_margin)
+    recognizer = SecondOpinion(None, judge, listening.trigger_margin, listening.reply_margin)
     return recognizer, f"Using Whisper tiny.en alone (configured; {because})."
 
 

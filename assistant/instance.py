@@ -49,6 +49,12 @@ class InstanceLock:
             os.close(fd)
         return False
 
+    def __enter__(self) -> InstanceLock:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
     def release(self) -> None:
         """Let another assistant use the folder."""
         if self._fd is not None:

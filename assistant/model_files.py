@@ -186,7 +186,7 @@ def _copy_from(info: FilesModel, source: Path, staging: Path) -> None:
             for member in archive.infolist():
                 name = PurePosixPath(member.filename).name
                 if name in wanted and not member.is_dir():
-                    if member.file_size > 4 * info.size:
+                    if member.file_size > models.UNPACK_LIMIT * info.size:
                         raise models.FetchError(f"{source}: {member.filename} is too large")
                     with archive.open(member) as src, (staging / name).open("wb") as dst:
                         shutil.copyfileobj(src, dst)

@@ -47,18 +47,19 @@ MIN_SECONDS = 0.15
 
 
 class SecondOpinion:
-    """Wraps a first-stage Recognizer with a WhisperJudge."""
+    """Wraps a first-stage Recognizer with a WhisperJudge; with no first stage (`first` None,
+    `engine = "whisper"`, for comparison in the benchmark) Whisper hears every utterance."""
 
     def __init__(
         self,
-        first: Recognizer,
+        first: Recognizer | None,
         judge: WhisperJudge,
         trigger_margin: float = -9.0,
         reply_margin: float = -3.0,
     ) -> None:
         self.first = first
         self.judge = judge
-        self.name = f"{first.name}+whisper"
+        self.name = f"{first.name}+whisper" if first is not None else "whisper"
         self.trigger_margin = trigger_margin
         self.reply_margin = reply_margin
         self._phrases: list[str] = []
@@ -66,29 +67,31 @@ class SecondOpinion:
         self._audio: list[np.ndarray] = []
 
     def expect(self, phrases: list[str], mode: str = "reply") -> None:
-        self.first.expect(phrases, mode)
+        if self.first is not None:
+            self.first.expect(phrases, mode)
         self._phrases = list(dict.fromkeys(phrases))
         self._mode = mode
 
     def begin(self) -> None:
-        self.first.begin()
+        if self.first is not None:
+            self.first.begin()
         self._audio = []
 
     def feed(self, samples: np.ndarray) -> None:
-        self.first.feed(samples)
+        if self.first is not None:
+            self.first.feed(samples)
         self._audio.append(samples)
 
     def end(self) -> Hypothesis:
-        proposal = self.first.end()
+        proposal = self.first.end() if self.first is not None else Hypothesis("", -math.inf)
         audio = np.concatenate(self._audio) if self._audio else np.zeros(0, np.int16)
         self._audio = []
         if len(audio) < MIN_SECONDS * RATE:
             return Hypothesis("", proposal.score, proposal.raw)
         strict = self._mode in ("trigger", "barge")
         short = len(audio) <= ALWAYS_ASKED_SECONDS * RATE
-        if strict and not (
-            proposal.text or self._nearly(proposal) or short and self._mode == "trigger"
-        ):
+        asked = proposal.text or self._nearly(proposal) or short and self._mode == "trigger"
+        if strict and self.first is not None and not asked:
             return proposal  # nothing like a phrase, in long talk: Whisper is not woken
         opinion = self.judge.opinion(audio, self._phrases, proposal.raw or proposal.text)
         # Over its own voice the bar is the replies' (stricter than a trigger's): a command
@@ -119,39 +122,3 @@ class SecondOpinion:
             and math.isfinite(proposal.score)
             and proposal.score >= bar - NEARLY
         )
-
-
-class WhisperAlone:
-    """Whisper with no first stage (for comparison in the benchmark, `engine = "whisper"`):
-    every utterance is scored against the expected phrases closest to its transcript."""
-
-    def __init__(self, judge: WhisperJudge, trigger_margin: float, reply_margin: float) -> None:
-        self.judge = judge
-        self.name = "whisper"
-        self.trigger_margin = trigger_margin
-        self.reply_margin = reply_margin
-        self._phrases: list[str] = []
-        self._mode = "reply"
-        self._audio: list[np.ndarray] = []
-
-    def expect(self, phrases: list[str], mode: str = "reply") -> None:
-        self._phrases = list(dict.fromkeys(phrases))
-        self._mode = mode
-
-    def begin(self) -> None:
-        self._audio = []
-
-    def feed(self, samples: np.ndarray) -> None:
-        self._audio.append(samples)
-
-    def end(self) -> Hypothesis:
-        audio = np.concatenate(self._audio) if self._audio else np.zeros(0, np.int16)
-        self._audio = []
-        if len(audio) < MIN_SECONDS * RATE:
-            return Hypothesis("", -math.inf)
-        opinion = self.judge.opinion(audio, self._phrases)
-        strict = self._mode in ("trigger", "barge")
-        bar = self.trigger_margin if strict else self.reply_margin
-        text = opinion.phrase if opinion.margin >= bar else ""
-        sure = opinion.margin >= SURE_MARGIN
-        return Hypothesis(text, opinion.margin, opinion.phrase, opinion.transcript, 0.0, sure)

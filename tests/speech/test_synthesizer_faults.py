@@ -97,6 +97,13 @@ def test_with_no_engine_working_an_earlier_rendering_is_used(
     assert np.array_equal(now.samples, before.samples)
 
 
+def clean_run(done: subprocess.CompletedProcess, events: Path) -> list[dict]:
+    """The event records of a run that ended cleanly (exit 0, no traceback)."""
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    return [json.loads(line) for line in events.read_text().splitlines()]
+
+
 def night(path: Path) -> Path:
     rng = np.random.default_rng(7)
     audio = mix(speak("I have a cramp"), snr_db=20, rng=rng, lead=2.0, tail=8.0)
@@ -129,9 +136,7 @@ def test_the_assistant_still_answers_a_trigger_when_no_engine_can_render(
             text=True,
             timeout=300,
         )
-    assert done.returncode == 0, done.stderr
-    assert "Traceback" not in done.stderr
-    records = [json.loads(line) for line in events.read_text().splitlines()]
+    records = clean_run(done, events)
     said = [r["text"] for r in records if r["event"] == "say"]
     assert [r["text"] for r in records if r["event"] == "trigger"] == ["i have a cramp"]
     assert said[0] == "I'm here. Straighten your leg."
@@ -158,12 +163,9 @@ def test_a_damaged_file_in_the_speech_cache_is_rendered_again(tmp_path: Path) ->
         text=True,
         timeout=300,
     )
-    assert done.returncode == 0, done.stderr
-    assert "Traceback" not in done.stderr
-    records = [json.loads(line) for line in events.read_text().splitlines()]
-    assert [r["text"] for r in records if r["event"] == "say"][
-        0
-    ] == "I'm here. Straighten your leg."
+    records = clean_run(done, events)
+    said = [r["text"] for r in records if r["event"] == "say"]
+    assert said[0] == "I'm here. Straighten your leg."
     assert all(soundfile.info(str(p)).frames > 0 for p in cached)
 
 

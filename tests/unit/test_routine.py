@@ -57,29 +57,29 @@ def test_every_sentence_is_short(routine: Routine) -> None:
             assert len(sentence.split()) <= 12, sentence
 
 
+def assert_only_reached_by(routine: Routine, word: str, replies: set[str], asked: str) -> None:
+    """Every way into every instruction step whose lines hold `word` is one of `replies` to a
+    question holding `asked` (questions and end steps that merely mention the word are not
+    instructions: "before you rub it", "do not rub")."""
+    steps = [s for s in routine.steps.values() if any(word in x.lower() for x in s.say)]
+    steps = [s for s in steps if not s.end and not s.asks]
+    assert steps
+    for step in steps:
+        for source, how in referrers(routine, step.id):
+            question = " ".join(routine.steps[source].say).lower()
+            assert how in replies and asked in question, (step.id, source, how)
+
+
 def test_rubbing_is_only_reached_by_answering_no_to_the_swelling_question(
     routine: Routine,
 ) -> None:
-    rubbing = [s.id for s in routine.steps.values() if any("rub" in x.lower() for x in s.say)]
-    # Red-flag steps say "do not rub"; the swelling question says "before you rub it".
-    rubbing = [s for s in rubbing if not routine.steps[s].end and not routine.steps[s].asks]
-    assert rubbing
-    for step_id in rubbing:
-        for source, how in referrers(routine, step_id):
-            asked = " ".join(routine.steps[source].say).lower()
-            assert how == "no" and "swollen, red or hot" in asked, (step_id, source, how)
+    assert_only_reached_by(routine, "rub", {"no"}, "swollen, red or hot")
 
 
 def test_standing_is_only_reached_by_a_reply_that_confirms_sitting(routine: Routine) -> None:
     # Every way into every step that tells the person to stand, over the whole routine file:
     # only "ready"/"yes" to a question about sitting leads there ("still hurts" does not).
-    standing = [s.id for s in routine.steps.values() if any("stand" in x.lower() for x in s.say)]
-    standing = [s for s in standing if not routine.steps[s].asks and not routine.steps[s].end]
-    assert standing
-    for step_id in standing:
-        for source, how in referrers(routine, step_id):
-            asked = " ".join(routine.steps[source].say).lower()
-            assert how in ("done", "yes") and "sitting" in asked, (step_id, source, how)
+    assert_only_reached_by(routine, "stand", {"done", "yes"}, "sitting")
     assert "Sit on the edge of the bed first." in routine.steps["sit_up"].say
 
 
