@@ -32,12 +32,12 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.audio.chunk import FRAME, RATE  # noqa: E402
 from assistant.audio.convert import read_audio, write_wav  # noqa: E402
+from assistant.config.settings import ListeningSettings, Settings  # noqa: E402
 from assistant.dialogue.intents import IntentMatcher  # noqa: E402
 from assistant.dialogue.routine import default_routine_path, load_routine  # noqa: E402
 from assistant.dialogue.sequencer import replies_expected  # noqa: E402
-from assistant.engines import build_recognizer, find_vosk_model  # noqa: E402
-from assistant.hearing import Ears, Heard  # noqa: E402
-from assistant.settings import ListeningSettings, Settings  # noqa: E402
+from assistant.night.hearing import Ears, Heard  # noqa: E402
+from assistant.speech.choose import build_recognizer, find_vosk_model  # noqa: E402
 
 GOALS = {
     "trigger_recall_clean": 0.98,

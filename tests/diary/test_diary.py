@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.diary import MIGRATIONS, Diary, DiaryError, frequency_advice
+from assistant.diary.store import MIGRATIONS, Diary, DiaryError, frequency_advice
 
 T0 = datetime(2026, 11, 10, 3, 0)
 
@@ -54,7 +54,7 @@ def test_an_open_episode_is_closed_as_interrupted_at_the_next_start(tmp_path: Pa
             sys.executable,
             "-c",
             "import os, signal, datetime as d; from pathlib import Path; "
-            f"from assistant.diary import Diary; x = Diary(Path(r'{path}')); "
+            f"from assistant.diary.store import Diary; x = Diary(Path(r'{path}')); "
             "e = x.add(d.datetime(2026, 11, 9, 2), 3); "
             "n = x.start(d.datetime(2026, 11, 10, 3)); "
             "x.update(n, d.datetime(2026, 11, 10, 3, 2), steps=['greet', 'stretch']); "
@@ -209,7 +209,7 @@ def test_the_routine_goes_on_when_the_diary_is_broken(tmp_path: Path) -> None:
 
 
 def test_frequency_advice() -> None:
-    from assistant.diary import Episode
+    from assistant.diary.store import Episode
 
     def ep(day: int, hour: int = 3) -> Episode:
         start = datetime(2026, 11, day, hour)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from assistant.diary import Diary
-from assistant.recorder import EpisodeRecorder
+from assistant.diary.recorder import EpisodeRecorder
+from assistant.diary.store import Diary
 
 NIGHT = datetime(2026, 11, 20, 3, 0)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.models import FetchError, ModelInfo, fetch, verify
+from assistant.speech.models import FetchError, ModelInfo, fetch, verify
 
 MODEL_FILES = {
     "am/final.mdl": b"acoustic model" * 100,
@@ -203,9 +203,9 @@ def test_the_command_line_fetch_and_verify(served, tmp_path: Path) -> None:
 
 
 def test_the_shipped_manifest_names_the_small_english_model() -> None:
-    from assistant.models import CHECKOUT_MODELS, load_manifest
+    from assistant.speech.models import SHIPPED_MANIFEST, load_manifest
 
-    entry = load_manifest(CHECKOUT_MODELS / "manifest.toml")["vosk-model-small-en-us-0.15"]
+    entry = load_manifest(SHIPPED_MANIFEST)["vosk-model-small-en-us-0.15"]
     assert entry.size == 41_205_931
     assert entry.sha256 == "30f26242c4eb449f948e42cb302dd7a686cb29a3423a8367f99ff41780942498"
     assert entry.grammar and entry.language == "en-us"
@@ -235,7 +235,7 @@ def test_a_zip_that_unpacks_far_beyond_its_size_is_refused(tmp_path: Path) -> No
 
 def test_removing_an_empty_name_removes_nothing(tmp_path: Path) -> None:
     from assistant.errors import UserError
-    from assistant.models import remove
+    from assistant.speech.models import remove
 
     (tmp_path / "models" / "kept").mkdir(parents=True)
     for name in ("", " ", ".", ".."):

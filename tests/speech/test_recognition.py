@@ -12,16 +12,16 @@ import numpy as np
 import pytest
 from speechgen import mix, speak
 
-from assistant.assistant import Assistant
 from assistant.audio.convert import write_wav
 from assistant.audio.sinks import NullSink
 from assistant.audio.sources import WavSource
+from assistant.config.settings import ListeningSettings
 from assistant.dialogue.intents import IntentMatcher
 from assistant.dialogue.routine import Routine
 from assistant.dialogue.sequencer import replies_expected
 from assistant.events import EventLog
-from assistant.hearing import Ears
-from assistant.settings import ListeningSettings
+from assistant.night.assistant import Assistant
+from assistant.night.hearing import Ears
 from assistant.speech.pocketsphinx_engine import PocketSphinxRecognizer
 from assistant.speech.synthesizer import Synthesizer
 

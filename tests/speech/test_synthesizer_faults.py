@@ -23,7 +23,8 @@ import pytest
 import soundfile
 from speechgen import RATE, mix, speak
 
-from assistant.speech.synthesizer import SpeechUnavailable, Synthesizer, Voice
+from assistant.config.settings import Voice
+from assistant.speech.synthesizer import SpeechUnavailable, Synthesizer
 
 pytestmark = pytest.mark.speech
 

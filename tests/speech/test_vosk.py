@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 from speechgen import mix, speak
 
-from assistant.engines import build_first_stage
-from assistant.models import CHECKOUT_MODELS
-from assistant.settings import ListeningSettings, ModelSettings, Settings
+from assistant.config.settings import ListeningSettings, ModelSettings, Settings
+from assistant.speech.choose import build_first_stage
+from assistant.speech.models import CHECKOUT_MODELS
 from assistant.speech.vosk_engine import VoskRecognizer, missing_files, supports_grammar
 
 pytestmark = pytest.mark.speech

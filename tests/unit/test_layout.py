@@ -63,4 +63,35 @@ def test_the_voice_gate_is_built_in_one_place() -> None:
         for node in ast.walk(tree)
         if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "VoiceGate"
     ]
-    assert builders == ["assistant.hearing"]
+    assert builders == ["assistant.night.hearing"]
+
+
+LAYERS = [
+    {"errors", "events"},
+    {"config", "system"},
+    {"audio", "dialogue"},
+    {"speech"},
+    {"diary", "simulation"},
+    {"night"},
+    {"cli", "__main__"},
+]
+"""The folders from the bottom up: a module imports from its own folder or from folders below."""
+
+
+def test_each_folder_imports_only_from_folders_below_it() -> None:
+    rank = {folder: level for level, folders in enumerate(LAYERS) for folder in folders}
+    trees = modules()
+
+    def folder(name: str) -> str:
+        return name.split(".")[1] if "." in name else name
+
+    found = {folder(name) for name in trees} - {"assistant"}
+    assert found == set(rank), f"folders without a layer: {found - set(rank)}"
+    upward = [
+        f"{name} -> {other}"
+        for name, tree in trees.items()
+        if name != "assistant"
+        for other in imports(tree, set(trees))
+        if folder(other) != folder(name) and rank[folder(other)] > rank[folder(name)]
+    ]
+    assert not upward, "imports from a higher folder: " + ", ".join(upward)

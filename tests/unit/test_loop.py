@@ -16,11 +16,11 @@ from fakes import (
     Timeline,
 )
 
-from assistant.assistant import Assistant
+from assistant.config.settings import ListeningSettings
 from assistant.dialogue.routine import Routine
 from assistant.events import EventLog
-from assistant.hearing import Ears
-from assistant.settings import ListeningSettings
+from assistant.night.assistant import Assistant
+from assistant.night.hearing import Ears
 
 LISTENING = ListeningSettings(noise_suppression=0)
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.config.settings import load_settings
 from assistant.errors import ConfigError
-from assistant.settings import load_settings
 
 
 def write(tmp_path: Path, text: str) -> Path:

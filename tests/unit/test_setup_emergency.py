@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.settings import RoutineSettings, Settings
-from assistant.setup_wizard import Setup
+from assistant.cli.setup_wizard import Setup
+from assistant.config.settings import RoutineSettings, Settings
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.config.settings import Settings
 from assistant.errors import UserError
-from assistant.settings import Settings
 from assistant.speech.recognizer import Recognizer
 from assistant.speech.vosk_engine import missing_files
 
@@ -26,7 +26,7 @@ def _is_english(folder: Path, manifest: dict) -> bool:
 
 def find_vosk_model(settings: Settings) -> Path | None:
     """The configured Vosk model, or the first complete English one installed."""
-    from assistant import models
+    from assistant.speech import models
 
     if settings.listening.vosk_model:
         return Path(settings.listening.vosk_model).expanduser()
@@ -76,7 +76,7 @@ def _whisper_alone(settings: Settings) -> tuple[Recognizer, str]:
 def build_judge(settings: Settings) -> tuple[WhisperJudge | None, str]:
     """Whisper tiny.en from a folder whose every file matches its pinned digest, or None and
     why not. A folder that is present but wrong is refused with one line."""
-    from assistant import model_files
+    from assistant.speech import model_files
 
     info = model_files.whisper_entry(settings)
     if info is None:

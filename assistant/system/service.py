@@ -1,24 +1,21 @@
 """Running all night, every night: a systemd *user* service, and its watchdog pings.
 
 The unit restarts the assistant when it fails, and systemd's watchdog restarts it when the audio
-loop stops moving: the assistant pings only from inside that loop (`Watchdog.tick`).
+loop stops moving: the assistant pings only from inside that loop (assistant.system.watchdog).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from assistant.errors import UserError
+from assistant.system.watchdog import WATCHDOG_SECONDS
 
 UNIT_NAME = "cramp-assistant.service"
-WATCHDOG_SECONDS = 30
 
 
 def unit_dir() -> Path:
@@ -104,32 +101,3 @@ def _systemctl(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         ["systemctl", "--user", *args], capture_output=True, text=True, timeout=60
     )
-
-
-class Watchdog:
-    """sd_notify over the socket systemd passes in NOTIFY_SOCKET; does nothing without one."""
-
-    def __init__(self, interval: float = WATCHDOG_SECONDS / 3) -> None:
-        address = os.environ.get("NOTIFY_SOCKET", "")
-        self._address = "\0" + address[1:] if address.startswith("@") else address
-        self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) if address else None
-        self._interval = interval
-        self._last = 0.0
-
-    def notify(self, message: str) -> None:
-        """Send one sd_notify message (e.g. READY=1)."""
-        if self._socket is None:
-            return
-        with contextlib.suppress(OSError):  # systemd gone or restarting: nothing to tell
-            self._socket.sendto(message.encode(), self._address)
-
-    def ready(self) -> None:
-        """The assistant is listening."""
-        self.notify("READY=1")
-
-    def tick(self) -> None:
-        """Called from the audio loop: pings at most every `interval` seconds."""
-        now = time.monotonic()
-        if now - self._last >= self._interval:
-            self._last = now
-            self.notify("WATCHDOG=1")

@@ -12,8 +12,7 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from assistant.dialogue.routine import Routine
-from assistant.speech.synthesizer import Synthesizer, Voice
+from assistant.config.settings import Voice
 
 log = logging.getLogger(__name__)
 
@@ -60,25 +59,3 @@ class Preferences:
         partial = self.path.with_suffix(".part")
         partial.write_text(json.dumps({"rate": voice.rate, "volume": voice.volume}) + "\n")
         os.replace(partial, self.path)
-
-
-def adjust_voice(
-    synthesizer: Synthesizer,
-    setting: str,
-    direction: int,
-    routine: Routine,
-    preferences: Preferences | None,
-) -> float:
-    """Change the synthesizer's pace or volume one step (the whole routine is rendered again at
-    a new pace) and remember it for the next night; the new value. A disk that cannot take the
-    preference never stops the routine."""
-    voice = adjusted(synthesizer.voice, setting, direction)
-    synthesizer.voice = voice
-    if setting == "pace":
-        synthesizer.render(routine.prompts())
-    if preferences is not None:
-        try:
-            preferences.save(voice)
-        except OSError as err:
-            log.error("pace and volume not remembered for the next night: %s", err)
-    return voice.rate if setting == "pace" else voice.volume

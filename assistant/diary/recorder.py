@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from assistant.diary import Diary, DiaryError, frequency_advice
+from assistant.diary.store import Diary, DiaryError, frequency_advice
 
 log = logging.getLogger(__name__)
 

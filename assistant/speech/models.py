@@ -19,14 +19,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from assistant.config.settings import Settings
 from assistant.errors import ConfigError, UserError, read_toml
-from assistant.settings import Settings
 from assistant.speech.vosk_engine import missing_files, supports_grammar
 
 CHUNK = 1 << 16
 UNPACK_LIMIT = 5
 """A model zip may unpack to at most this many times its own size (a zip bomb fills no disk)."""
-CHECKOUT_MODELS = Path(__file__).resolve().parent.parent / "models"
+CHECKOUT_MODELS = Path(__file__).resolve().parents[2] / "models"
+"""Where models are unpacked when the assistant runs from a git checkout."""
+SHIPPED_MANIFEST = Path(__file__).resolve().parent / "manifest.toml"
+"""The model list that comes with the package (package data, so a plain `pip install .` has it)."""
 
 
 class FetchError(UserError):
@@ -65,13 +68,13 @@ def manifest_path(settings: Settings) -> Path:
     """The model list in use."""
     if settings.models.manifest:
         return Path(settings.models.manifest).expanduser()
-    return CHECKOUT_MODELS / "manifest.toml"
+    return SHIPPED_MANIFEST
 
 
 def load_manifest(path: Path) -> dict[str, ModelInfo]:
     """Manifest entries by name, each field checked."""
     where = str(path)
-    data = read_toml(path, "model manifest (models/manifest.toml)")
+    data = read_toml(path, "model manifest")
     entries: dict[str, ModelInfo] = {}
     for i, raw in enumerate(data.get("model", []), 1):
         key = f"model[{i}]"

@@ -11,9 +11,20 @@ from typing import Any, cast
 import platformdirs
 
 from assistant.errors import ConfigError, read_toml
-from assistant.speech.synthesizer import Voice
 
 APP = "cramp-assistant"
+
+
+@dataclass(frozen=True)
+class Voice:
+    """How the assistant sounds."""
+
+    rate: int = 140
+    """Words per minute, 80 to 260: slow and calm at night (espeak's own default is 175)."""
+    volume: float = 0.6
+    """0.05 to 1: moderate, so as not to wake the house; applied at playback (no re-rendering)."""
+    voice: str = ""
+    """An espeak-ng voice name (e.g. `en-us`, `en+f3`); empty for the default."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +105,7 @@ class ModelSettings:
     dir: str = ""
     """Folder for installed models; empty: `models/` in a checkout, else the user's data folder."""
     manifest: str = ""
-    """The model list (TOML); empty: `models/manifest.toml` shipped with the assistant."""
+    """The model list (TOML); empty: the one shipped in the package (speech/manifest.toml)."""
 
 
 @dataclass(frozen=True)
@@ -125,6 +136,26 @@ class Settings:
     def cache_dir(self) -> Path:
         """Rendered speech and other things that can be made again."""
         return self.data_dir / "cache"
+
+    @property
+    def diary_path(self) -> Path:
+        """The cramp diary (SQLite)."""
+        return self.data_dir / "diary.sqlite3"
+
+    @property
+    def preferences_path(self) -> Path:
+        """Pace and volume as the person last asked for them."""
+        return self.data_dir / "preferences.json"
+
+    @property
+    def speech_cache(self) -> Path:
+        """The assistant's lines, rendered once."""
+        return self.cache_dir / "speech"
+
+    @property
+    def person_cache(self) -> Path:
+        """A simulated person's turns, rendered once."""
+        return self.cache_dir / "person"
 
 
 RANGES = {

@@ -20,7 +20,8 @@ from assistant.audio.convert import resample_int16
 from assistant.audio.gate import SpeechEnded
 from assistant.audio.sinks import AudioSink
 from assistant.audio.sources import AudioSource
-from assistant.barge_in import BargeIn, Overheard
+from assistant.config.preferences import Preferences
+from assistant.config.settings import SoundSettings
 from assistant.dialogue.intents import UNKNOWN, Intent, IntentMatcher
 from assistant.dialogue.routine import BARGE_IN_INTENTS, Routine
 from assistant.dialogue.sequencer import (
@@ -35,15 +36,14 @@ from assistant.dialogue.sequencer import (
     Tone,
     every_expectation,
 )
+from assistant.diary.recorder import EpisodeRecorder
 from assistant.events import EventLog
-from assistant.hearing import Began, Ears, Heard, heard_fields
-from assistant.preferences import Preferences, adjust_voice
-from assistant.recorder import EpisodeRecorder
-from assistant.service import Watchdog
-from assistant.settings import SoundSettings
+from assistant.night.barge_in import BargeIn, Overheard
+from assistant.night.hearing import Began, Ears, Heard, heard_fields
+from assistant.night.speech_player import adjust_voice, compose
 from assistant.speech.recognizer import Hypothesis
 from assistant.speech.synthesizer import Synthesizer
-from assistant.speech_player import compose
+from assistant.system.watchdog import Watchdog
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from assistant.audio.frontend import available as front_end_available
 from assistant.audio.gate import SpeechContinues, SpeechEnded, SpeechStarted, VoiceGate
 from assistant.audio.keep import UtteranceKeeper
 from assistant.audio.vad import SpeechDetector, build_detector
-from assistant.settings import ListeningSettings
+from assistant.config.settings import ListeningSettings
 from assistant.speech.recognizer import Hypothesis, Recognizer
 
 log = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ from assistant.audio.echo import available as echo_available
 from assistant.audio.gate import SpeechContinues, SpeechEnded, SpeechStarted
 from assistant.dialogue.intents import barge_in_phrases
 from assistant.dialogue.sequencer import Tone
-from assistant.hearing import Ears, build_gate
+from assistant.night.hearing import Ears, build_gate
 from assistant.speech.recognizer import Hypothesis
 
 BARGE_END_SILENCE = 0.15

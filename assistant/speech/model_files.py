@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path, PurePosixPath
 
-from assistant import models
+from assistant.config.settings import Settings
 from assistant.errors import ConfigError, read_toml
-from assistant.settings import Settings
+from assistant.speech import models
 
 WHISPER = "whisper-tiny.en"
 
@@ -54,7 +54,7 @@ class FilesModel:
 
 def load(path: Path) -> dict[str, FilesModel]:
     """The manifest's `[[files]]` entries by name, each field checked."""
-    data = read_toml(path, "model manifest (models/manifest.toml)")
+    data = read_toml(path, "model manifest")
     entries: dict[str, FilesModel] = {}
     for i, raw in enumerate(data.get("files", []), 1):
         key = f"files[{i}]"

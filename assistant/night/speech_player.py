@@ -1,16 +1,22 @@
-"""One turn of speech: the lines and tones said one after the other, joined into one piece of
-audio at one rate, with where each line starts (for the event log and for barge-in)."""
+"""The assistant's speaking: one turn's lines and tones joined into one piece of audio at one rate,
+with where each line starts (for the event log and for barge-in); and "slower", "louder" and the
+like, applied to the voice and remembered for the next night."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import numpy as np
 
 from assistant.audio.convert import resample_int16
-from assistant.audio.tones import TONE_RATE, tone
+from assistant.config.preferences import Preferences, adjusted
+from assistant.dialogue.routine import Routine
 from assistant.dialogue.sequencer import Tone
+from assistant.night.tones import TONE_RATE, tone
 from assistant.speech.synthesizer import Speech, SpeechUnavailable, Synthesizer
+
+log = logging.getLogger(__name__)
 
 GAP_BETWEEN_LINES = 0.35
 """Seconds of quiet between two lines said one after the other."""
@@ -71,3 +77,25 @@ def compose(lines: list[Line], synthesizer: Synthesizer) -> Turn | None:
 def resampled(speech: Speech, rate: int) -> Speech:
     """`speech` at `rate` (lines and tones are joined at one rate)."""
     return Speech(resample_int16(speech.samples, speech.rate, rate), rate)
+
+
+def adjust_voice(
+    synthesizer: Synthesizer,
+    setting: str,
+    direction: int,
+    routine: Routine,
+    preferences: Preferences | None,
+) -> float:
+    """Change the synthesizer's pace or volume one step (the whole routine is rendered again at
+    a new pace) and remember it for the next night; the new value. A disk that cannot take the
+    preference never stops the routine."""
+    voice = adjusted(synthesizer.voice, setting, direction)
+    synthesizer.voice = voice
+    if setting == "pace":
+        synthesizer.render(routine.prompts())
+    if preferences is not None:
+        try:
+            preferences.save(voice)
+        except OSError as err:
+            log.error("pace and volume not remembered for the next night: %s", err)
+    return voice.rate if setting == "pace" else voice.volume

@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from assistant.diary import Episode, frequency_advice, median_minutes, nights
+from assistant.diary.store import Episode, frequency_advice, median_minutes, nights
 
 DOCTOR_NOTE = (
     "Most night cramps are harmless and stop by themselves, but frequent cramps are worth a "

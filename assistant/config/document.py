@@ -15,8 +15,8 @@ import textwrap
 from dataclasses import fields
 from pathlib import Path
 
+from assistant.config.settings import CHOICES, RANGES, Settings
 from assistant.errors import UserError
-from assistant.settings import CHOICES, RANGES, Settings
 
 
 def field_docs(cls: type) -> dict[str, str]:

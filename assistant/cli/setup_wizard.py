@@ -14,10 +14,10 @@ import numpy as np
 from assistant.audio.chunk import RATE
 from assistant.audio.sinks import SpeakerSink
 from assistant.audio.sources import MicrophoneSource
-from assistant.config_file import document, write_atomically
+from assistant.config.document import document, write_atomically
+from assistant.config.settings import Settings
 from assistant.dialogue.routine import load_routine
-from assistant.hearing import Ears, Heard
-from assistant.settings import Settings
+from assistant.night.hearing import Ears, Heard
 from assistant.speech.synthesizer import Synthesizer
 
 EMERGENCY = {
@@ -46,7 +46,7 @@ class Setup:
         self.ask = ask
         self.voice = settings.voice
         self.speaker: SpeakerSink | None = None
-        self.synthesizer = Synthesizer(settings.cache_dir / "speech", settings.voice)
+        self.synthesizer = Synthesizer(settings.speech_cache, settings.voice)
 
     def say(self, line: str) -> None:
         """Print the line, and speak it when there is a speaker."""
@@ -108,8 +108,8 @@ class Setup:
 
     def _microphone_check(self, device: int | str | None) -> None:
         from assistant.audio.sources import check_input_device
-        from assistant.engines import build_recognizer
         from assistant.errors import AudioInputError
+        from assistant.speech.choose import build_recognizer
 
         recognizer, _ = build_recognizer(self.settings)
         recognizer.expect([*load_routine().triggers], "trigger")
@@ -168,8 +168,8 @@ class Setup:
         print(
             "\nWhat is stored, and where (readable by you alone):\n"
             f"  settings:     {self.config_path}\n"
-            f"  cramp diary:  {settings.data_dir / 'diary.sqlite3'}\n"
-            f"  pace/volume:  {settings.data_dir / 'preferences.json'}\n"
+            f"  cramp diary:  {settings.diary_path}\n"
+            f"  pace/volume:  {settings.preferences_path}\n"
             f"  speech cache: {settings.cache_dir}\n"
             "  No audio is kept unless you run with --record-dir. Nothing is sent anywhere.\n"
             "Start listening with: cramp-assistant run   (or: cramp-assistant service install)"

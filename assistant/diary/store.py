@@ -84,7 +84,7 @@ class Diary:
 
     def __init__(self, path: Path, recover: bool = False) -> None:
         """`recover`: close episodes left open as interrupted; only the assistant that holds the
-        data folder (assistant.instance) may, never a reader such as `diary` or `report`."""
+        data folder (assistant.system.instance) may, never a reader such as `diary` or `report`."""
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

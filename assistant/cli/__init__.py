@@ -1,0 +1,70 @@
+"""The command line: builds settings once, then runs one command.
+
+Each group of commands is a module here (night, diary, config, models, system) with its own
+`add_commands`; heavy imports (audio, engines) stay inside the handlers that need them, so
+`diary` or `config path` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from assistant.cli import config, diary, models, night, system
+from assistant.config.settings import load_settings
+from assistant.errors import UserError
+
+log = logging.getLogger("assistant")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of `cramp-assistant` and `python -m assistant`."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    if not args.command:
+        parser.print_help()
+        return 2
+    os.umask(0o077)  # every file the assistant writes (diary, caches, reports) is the user's alone
+    try:
+        config = args.config
+        if getattr(args, "config_optional", False) and config and not config.exists():
+            config = None  # `config path` and `config init` work before the file exists
+        settings = load_settings(config, args.data_dir)
+        # Diary, caches and settings are the user's alone.
+        settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return args.handler(args, settings)
+    except UserError as err:
+        print(f"cramp-assistant: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:
+        # A folder or file the person named that cannot be made, read or written.
+        log.debug("file error", exc_info=True)
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"cramp-assistant: {where}{err.strerror or err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cramp-assistant",
+        description="An offline bedside voice assistant for night leg cramps.",
+    )
+    parser.add_argument("--config", type=Path, help="settings file (TOML)")
+    parser.add_argument("--data-dir", type=Path, help="where caches and state live")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for group in (night, diary, system, config, models):
+        group.add_commands(commands)
+    return parser

@@ -1,0 +1,64 @@
+"""What several commands share: devices and dates as typed, the voice, the diary opened to read."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from assistant.config.settings import Settings
+from assistant.diary.store import Diary, Episode, local_time
+from assistant.errors import UserError
+
+if TYPE_CHECKING:
+    from assistant.speech.synthesizer import Synthesizer
+
+
+def device(value: str | None) -> int | str | None:
+    """A device given as a number or a name (empty: the default)."""
+    if not value:
+        return None
+    if value.strip().isdecimal() and value.isascii():
+        number = int(value)
+        if number > 10_000:
+            raise UserError(
+                f"no audio device number {value}; list them with `cramp-assistant devices`"
+            )
+        return number
+    return value
+
+
+def date_time(value: str) -> datetime:
+    """A date or time from the command line, as local wall-clock time (an offset such as
+    +05:00 is converted: the diary keeps one convention)."""
+    try:
+        return local_time(datetime.fromisoformat(value))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a date or time; expected e.g. 2026-11-18 or 2026-11-18T03:00"
+        ) from None
+
+
+def synthesizer_of(settings: Settings) -> Synthesizer:
+    """The assistant's voice as the settings say."""
+    from assistant.speech.synthesizer import Synthesizer
+
+    return Synthesizer(settings.speech_cache, settings.voice)
+
+
+def read_diary(settings: Settings) -> Diary:
+    """The diary opened for reading: an episode left open is closed as interrupted only when no
+    live assistant holds the data folder (a running night's episode is not touched)."""
+    from assistant.system.instance import InstanceLock
+
+    live = InstanceLock(settings.data_dir).held()
+    return Diary(settings.diary_path, recover=not live)
+
+
+def episodes_since(settings: Settings, since: datetime) -> list[Episode]:
+    """The diary's episodes from `since` on."""
+    diary = read_diary(settings)
+    try:
+        return diary.episodes(since)
+    finally:
+        diary.close()

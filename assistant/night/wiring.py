@@ -1,0 +1,99 @@
+"""Builds a night from the settings: routine, hearing, voice, diary, events, and runs it.
+
+`run`, `simulate` and `demo` differ only in where the sound comes from and goes to, and in
+whether the episodes reach the person's diary; everything else is wired here, once.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+from assistant.audio.keep import UtteranceKeeper
+from assistant.audio.sinks import AudioSink
+from assistant.audio.sources import AudioSource
+from assistant.config.preferences import Preferences
+from assistant.config.settings import Settings
+from assistant.dialogue.routine import Routine, load_routine
+from assistant.diary.recorder import EpisodeRecorder
+from assistant.errors import UserError
+from assistant.events import EventLog
+from assistant.night.assistant import Assistant
+from assistant.night.hearing import Ears
+from assistant.speech.choose import build_recognizer
+from assistant.speech.synthesizer import Synthesizer, unknown_voice
+from assistant.system.instance import InstanceLock
+from assistant.system.watchdog import Watchdog
+
+
+def run_night(
+    settings: Settings,
+    source: AudioSource,
+    sink: AudioSink,
+    events_path: Path | None,
+    where: str,
+    origin: datetime,
+    replay: bool = False,
+    keeper: UtteranceKeeper | None = None,
+    diary: Path | None = None,
+    kind: str = "voice",
+) -> int:
+    """Run a night. `diary`: where episodes go (None: a throwaway diary); `kind`: how they are
+    marked in it (voice, file, simulated). The data folder is this night's alone."""
+    began = time.monotonic()
+    with InstanceLock(settings.data_dir):
+        check_voice(settings)
+        routine = routine_of(settings)
+        recognizer, why = build_recognizer(settings)
+        events = EventLog(events_path, echo=sys.stdout)
+        source.attach_events(events)
+        recorder = EpisodeRecorder(diary, origin, kind)
+        preferences = Preferences(settings.preferences_path)
+        voice = preferences.apply(settings.voice)
+        assistant = Assistant(
+            routine,
+            Ears(recognizer, settings.listening, keeper=keeper),
+            Synthesizer(settings.speech_cache, voice),
+            source,
+            sink,
+            events,
+            recorder,
+            Watchdog(),
+            count_work_time=not replay,
+            preferences=preferences,
+            sound=settings.sound,
+            origin=origin,
+        )
+        assistant.prepare()
+        ready = time.monotonic() - began
+        events.emit(
+            0.0,
+            "start",
+            message=f"{why} {where}",
+            engine=recognizer.name,
+            ready_seconds=round(ready, 3),
+            pace=voice.rate,
+            volume=voice.volume,
+        )
+        try:
+            assistant.run()
+        finally:
+            source.close()
+            events.close()
+            recorder.close()
+    return 0
+
+
+def routine_of(settings: Settings) -> Routine:
+    """The routine the settings name (the built-in one by default)."""
+    path = Path(settings.routine.path).expanduser() if settings.routine.path else None
+    return load_routine(path, emergency=settings.routine.emergency)
+
+
+def check_voice(settings: Settings) -> None:
+    """Refuse a voice espeak-ng does not have: the assistant would be mute all night."""
+    why = unknown_voice(settings.voice.voice)
+    if why:
+        raise UserError(f"voice.voice = {settings.voice.voice!r}: {why}")

@@ -1,0 +1,1 @@
+"""Nights without a person: scenario files, their turns synthesized and heard through the room."""
