@@ -1,6 +1,6 @@
 """Barge-in benchmark: commands heard over the assistant's voice, and its voice never taken for one.
 
-    .venv/bin/python scripts/barge_bench.py [--json out.json] [--quick]
+    .venv/bin/python -m scripts.barge_bench [--json out.json] [--quick]
 
 Both halves run the real `simulate` command, where the assistant's own voice comes back into the
 microphone through a simulated room (`echo` gain, a delay and a reverberation tail):

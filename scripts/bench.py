@@ -1,7 +1,7 @@
 """Benchmark listening on the corpus from scripts/make_corpus.py; prints a table, writes JSON.
 
-    .venv/bin/python scripts/make_corpus.py --out corpus
-    .venv/bin/python scripts/bench.py --corpus corpus --json bench.json
+    .venv/bin/python -m scripts.make_corpus --out corpus
+    .venv/bin/python -m scripts.bench --corpus corpus --json bench.json
 
 Triggers, negatives, answer latency, processing cost, memory and start-up time are measured by
 running the real command (`cramp-assistant run --input`) on the corpus files. The routine is
@@ -28,7 +28,6 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from assistant.audio.chunk import FRAME, RATE  # noqa: E402
 from assistant.audio.convert import read_audio, write_wav  # noqa: E402

@@ -1,7 +1,7 @@
 """Build the development corpus for scripts/bench.py from espeak-ng voices (16 kHz mono WAV).
 
-    .venv/bin/python scripts/make_corpus.py --out corpus            # the full corpus
-    .venv/bin/python scripts/make_corpus.py --out corpus --small    # a short one (CI)
+    .venv/bin/python -m scripts.make_corpus --out corpus            # the full corpus
+    .venv/bin/python -m scripts.make_corpus --out corpus --small    # a short one (CI)
 
 Positives: every trigger and reply phrasing the routine lists, plus paraphrases it does not, in
 several voices (male and female) and speeds, clean and with brown (fan) noise at 20, 10 and 5 dB.
@@ -14,16 +14,13 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
-from speechgen import RATE, add_room, continuous_brown_noise, mix, speak, speech_level
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.audio.convert import write_wav
 from assistant.dialogue.routine import load_routine
+from scripts.speechgen import RATE, add_room, continuous_brown_noise, mix, speak, speech_level
 
 VOICES = ["en-us", "en-us+f2", "en-us+m3", "en+f4", "en-gb", "en+m1"]
 RATES = [110, 150, 190]

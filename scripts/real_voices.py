@@ -1,7 +1,7 @@
 """A smoke test on real human voices: Debian's pocketsphinx-testdata (apt-get install
 pocketsphinx-testdata), 14 recordings: read sentences, card names, digits, short commands.
 
-    .venv/bin/python scripts/real_voices.py [--json real-voices.json]
+    .venv/bin/python -m scripts.real_voices [--json real-voices.json]
 
 For each recording: Whisper's own transcript against the reference (word error rate), and
 whether the trigger grammar would wake the assistant, per combination: PocketSphinx alone
@@ -20,7 +20,6 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from assistant.audio.convert import read_audio  # noqa: E402
 from assistant.config.settings import Settings  # noqa: E402

@@ -1,6 +1,6 @@
 """Tune the trigger rules and the second opinion's margins on the corpus (scripts/make_corpus.py).
 
-    .venv/bin/python scripts/tune.py --corpus corpus
+    .venv/bin/python -m scripts.tune --corpus corpus
 
 Each file is heard once, whole and continuous, through the assistant's own Ears in trigger
 mode with the second opinion asked about everything the first stage nearly accepts and no
@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from assistant.audio.convert import read_audio  # noqa: E402
 from assistant.config.settings import ListeningSettings, Settings  # noqa: E402

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from pulse import VirtualAudio
+
+from tests.audio.pulse import VirtualAudio
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from pulse import VirtualAudio
-from speechgen import mix, speak
+
+from scripts.speechgen import mix, speak
+from tests.audio.pulse import VirtualAudio
 
 Event = dict
 

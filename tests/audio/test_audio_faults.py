@@ -10,8 +10,9 @@ import time
 from pathlib import Path
 
 import pytest
-from live import LiveAssistant, loudness, said_after
-from pulse import VirtualAudio, pulse_available
+
+from tests.audio.live import LiveAssistant, loudness, said_after
+from tests.audio.pulse import VirtualAudio, pulse_available
 
 pytestmark = [
     pytest.mark.audio,

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from pulse import VirtualAudio, pulse_available
-from speechgen import mix, speak
+
+from scripts.speechgen import mix, speak
+from tests.audio.pulse import VirtualAudio, pulse_available
 
 pytestmark = [
     pytest.mark.audio,

@@ -29,8 +29,9 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict:
     work = tmp_path_factory.mktemp("bench")
     corpus = work / "corpus"
     subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "make_corpus.py"), "--out", str(corpus), "--small"],
+        [sys.executable, "-m", "scripts.make_corpus", "--out", str(corpus), "--small"],
         check=True,
+        cwd=ROOT,  # scripts run as modules from the repository's root
         capture_output=True,
         timeout=600,
     )
@@ -38,7 +39,8 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict:
     done = subprocess.run(
         [
             sys.executable,
-            str(ROOT / "scripts" / "bench.py"),
+            "-m",
+            "scripts.bench",
             "--corpus",
             str(corpus),
             "--json",
@@ -46,6 +48,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict:
             "--engine",
             "pocketsphinx+whisper",
         ],
+        cwd=ROOT,  # scripts run as modules from the repository's root
         capture_output=True,
         text=True,
         timeout=1200,

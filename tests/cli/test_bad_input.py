@@ -15,10 +15,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile
-from speechgen import RATE, mix, speak
 
 from assistant.cli import main
 from assistant.dialogue.routine import default_routine_path
+from scripts.speechgen import RATE, mix, speak
 
 pytestmark = pytest.mark.speech
 

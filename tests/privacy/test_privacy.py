@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile
-from speechgen import RATE, mix, speak
+
+from scripts.speechgen import RATE, mix, speak
 
 pytestmark = [
     pytest.mark.speech,

@@ -18,8 +18,9 @@ pytestmark = pytest.mark.speech
 def test_eight_hour_night(tmp_path: Path) -> None:
     report = tmp_path / "soak.json"
     done = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "soak.py"), "--hours", "8"]
+        [sys.executable, "-m", "scripts.soak", "--hours", "8"]
         + ["--work", str(tmp_path), "--json", str(report)],
+        cwd=ROOT,  # scripts run as modules from the repository's root
         capture_output=True,
         text=True,
         timeout=1800,

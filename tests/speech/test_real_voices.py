@@ -19,7 +19,8 @@ def result(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
     out = tmp_path_factory.mktemp("real") / "real.json"
     done = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "real_voices.py"), "--json", str(out)],
+        [sys.executable, "-m", "scripts.real_voices", "--json", str(out)],
+        cwd=ROOT,  # scripts run as modules from the repository's root
         capture_output=True,
         text=True,
         timeout=600,

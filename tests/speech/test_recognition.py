@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from speechgen import mix, speak
 
 from assistant.audio.convert import write_wav
 from assistant.audio.sinks import NullSink
@@ -24,6 +23,7 @@ from assistant.night.assistant import Assistant
 from assistant.night.hearing import Ears
 from assistant.speech.pocketsphinx_engine import PocketSphinxRecognizer
 from assistant.speech.synthesizer import Synthesizer
+from scripts.speechgen import mix, speak
 
 pytestmark = pytest.mark.speech
 

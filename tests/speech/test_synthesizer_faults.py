@@ -21,10 +21,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile
-from speechgen import RATE, mix, speak
 
 from assistant.config.settings import Voice
 from assistant.speech.synthesizer import SpeechUnavailable, Synthesizer
+from scripts.speechgen import RATE, mix, speak
 
 pytestmark = pytest.mark.speech
 

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from speechgen import mix, speak
 
 from assistant.config.settings import ListeningSettings, ModelSettings, Settings
 from assistant.speech.choose import build_first_stage
 from assistant.speech.models import CHECKOUT_MODELS
 from assistant.speech.vosk_engine import VoskRecognizer, missing_files, supports_grammar
+from scripts.speechgen import mix, speak
 
 pytestmark = pytest.mark.speech
 

@@ -7,7 +7,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from fakes import (
+from assistant.config.settings import ListeningSettings
+from assistant.dialogue.routine import Routine
+from assistant.events import EventLog
+from assistant.night.assistant import Assistant
+from assistant.night.hearing import Ears
+from tests.fakes import (
     ArraySource,
     FixedSynthesizer,
     LoudnessDetector,
@@ -15,12 +20,6 @@ from fakes import (
     ScriptedRecognizer,
     Timeline,
 )
-
-from assistant.config.settings import ListeningSettings
-from assistant.dialogue.routine import Routine
-from assistant.events import EventLog
-from assistant.night.assistant import Assistant
-from assistant.night.hearing import Ears
 
 LISTENING = ListeningSettings(noise_suppression=0)
 
