@@ -102,9 +102,10 @@ def _models_verify(args: argparse.Namespace, settings: Settings) -> int:
     found = [p for p in models.installed(folder) if p.name not in file_models]
     if not found:
         print(f"No Vosk models installed in {folder}.")
+    checked = models.verify(folder)
     for path in found:
-        print(models.describe(path))
-    vosk_bad = any(v for k, v in models.verify(folder).items() if k not in file_models)
+        print(models.describe(path, checked.get(path.name, [])))
+    vosk_bad = any(checked.get(path.name) for path in found)
     return 1 if bad or vosk_bad else 0
 
 

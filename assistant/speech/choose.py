@@ -3,6 +3,7 @@ Whisper tiny.en as a second opinion when its verified model is present."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,8 @@ from assistant.speech.vosk_engine import missing_files
 
 if TYPE_CHECKING:
     from assistant.speech.whisper_engine import WhisperJudge
+
+log = logging.getLogger(__name__)
 
 ENGLISH_MARKERS = ("-en-", "-en_", "en-us", "en-in", "en-gb")
 
@@ -114,13 +117,23 @@ def build_first_stage(settings: Settings) -> tuple[Recognizer, str]:
         missing = missing_files(model)
         if missing:
             raise UserError(f"{model}: not a usable Vosk model (missing {', '.join(missing)})")
-        from assistant.speech.vosk_engine import VoskRecognizer
+        from assistant.speech.vosk_engine import ModelNotLoadable, VoskRecognizer
 
         why = "configured" if choice == "vosk" else "an English Vosk model is installed"
-        return VoskRecognizer(model), f"Using Vosk with {model.name} ({why})."
+        try:
+            return VoskRecognizer(model), f"Using Vosk with {model.name} ({why})."
+        except ModelNotLoadable as error:
+            if choice == "vosk":
+                raise
+            # Chosen by `auto` only: a damaged model must not keep the assistant from starting.
+            log.error("%s; using PocketSphinx", error)
+            fallback = f"the Vosk model {model.name} is damaged: Vosk cannot load it"
     from assistant.speech.pocketsphinx_engine import PocketSphinxRecognizer
 
-    why = "configured" if choice == "pocketsphinx" else "no Vosk model is installed"
+    if choice == "pocketsphinx":
+        why = "configured"
+    else:
+        why = fallback if model is not None else "no Vosk model is installed"
     listening = settings.listening
     recognizer = PocketSphinxRecognizer(listening.threshold, listening.reply_threshold)
     return recognizer, f"Using PocketSphinx with its built-in English model ({why})."

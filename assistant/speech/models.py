@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 
 from assistant.config.settings import Settings
 from assistant.errors import ConfigError, UserError, read_toml
-from assistant.speech.vosk_engine import missing_files, supports_grammar
+from assistant.speech.vosk_engine import load_problem, missing_files, supports_grammar
 
 CHUNK = 1 << 16
 UNPACK_LIMIT = 5
@@ -247,8 +247,16 @@ def _model_root(staging: Path) -> Path:
 
 
 def verify(folder: Path) -> dict[str, list[str]]:
-    """Each installed model and what it lacks (an empty list: complete)."""
-    return {p.name: missing_files(p) for p in installed(folder)}
+    """Each installed model and what is wrong with it (an empty list: complete and it loads).
+    Every model is loaded by Vosk once: files can all be there and still be damaged."""
+    found = {}
+    for path in installed(folder):
+        wrong = missing_files(path)
+        if not wrong:
+            problem = load_problem(path)
+            wrong = [problem] if problem else []
+        found[path.name] = wrong
+    return found
 
 
 def remove(folder: Path, name: str) -> Path:
@@ -260,9 +268,14 @@ def remove(folder: Path, name: str) -> Path:
     return target
 
 
-def describe(path: Path) -> str:
-    """One line about an installed model folder."""
+def describe(path: Path, problems: list[str] | None = None) -> str:
+    """One line about an installed model folder (`problems`: what `verify` found)."""
     grammar = "runtime grammars" if supports_grammar(path) else "free decoding only"
     missing = missing_files(path)
-    state = "complete" if not missing else f"incomplete (missing {', '.join(missing)})"
+    if missing:
+        state = f"incomplete (missing {', '.join(missing)})"
+    elif problems:
+        state = f"damaged: {'; '.join(problems)}"
+    else:
+        state = "complete" + (", loads" if problems is not None else "")
     return f"{path.name}: {state}, {grammar}"

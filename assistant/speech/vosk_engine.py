@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.errors import UserError
 from assistant.speech.recognizer import Hypothesis
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,19 @@ def missing_files(model_dir: Path) -> list[str]:
     return missing
 
 
+class ModelNotLoadable(UserError):
+    """A model folder whose files are all there but that Vosk cannot load (damaged files)."""
+
+
+def load_problem(model_dir: Path) -> str | None:
+    """Why Vosk cannot load `model_dir`, or None when it loads (it is loaded, then let go)."""
+    try:
+        VoskRecognizer(model_dir)
+    except ModelNotLoadable as error:
+        return str(error).split(": ", 1)[1]
+    return None
+
+
 class VoskRecognizer:
     """A Vosk model, restricted to the expected phrases where the model allows it."""
 
@@ -50,7 +64,10 @@ class VoskRecognizer:
         self.model_dir = model_dir
         self.grammar = supports_grammar(model_dir) if use_grammar is None else use_grammar
         self.min_confidence = min_confidence
-        self._model = vosk.Model(str(model_dir))
+        try:
+            self._model = vosk.Model(str(model_dir))
+        except Exception as error:  # vosk raises a bare Exception("Failed to create a model")
+            raise ModelNotLoadable(f"{model_dir}: Vosk cannot load this model ({error})") from None
         self._vosk = vosk
         self._phrases: list[str] = []
         self._recognizer = self._new_recognizer()

