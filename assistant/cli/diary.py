@@ -9,6 +9,7 @@ from pathlib import Path
 
 from assistant.cli.common import date_time, episodes_since, read_diary
 from assistant.config.settings import Settings
+from assistant.dialogue.vocabulary import LEGS, MUSCLES, ROUTINE_OUTCOMES
 from assistant.errors import UserError
 
 
@@ -24,12 +25,10 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     add = diary_commands.add_parser("add", help="log an episode by hand")
     add.add_argument("--start", type=date_time, required=True, help="when it began")
     add.add_argument("--minutes", type=float, required=True, help="how long it lasted")
-    add.add_argument("--leg", choices=["left", "right", "both"])
-    add.add_argument("--muscle", choices=["calf", "foot"])
+    add.add_argument("--leg", choices=LEGS)
+    add.add_argument("--muscle", choices=MUSCLES)
     add.add_argument("--severity", type=int, choices=range(1, 11), metavar="1-10")
-    add.add_argument(
-        "--outcome", default="relieved", choices=["relieved", "stopped", "escalated", "no_response"]
-    )
+    add.add_argument("--outcome", default="relieved", choices=ROUTINE_OUTCOMES)
     add.set_defaults(handler=_diary_add)
 
     report = commands.add_parser("report", help="an HTML report to take to a doctor")

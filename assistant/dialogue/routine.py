@@ -7,6 +7,8 @@ from importlib import resources
 from pathlib import Path
 
 from assistant.dialogue.text import normalise
+from assistant.dialogue.vocabulary import LEGS, RED_FLAG_KINDS
+from assistant.dialogue.vocabulary import ROUTINE_OUTCOMES as OUTCOMES
 from assistant.errors import ConfigError, number_in, read_toml
 
 INTENTS = (
@@ -37,12 +39,10 @@ CONTROL_LINES = ("slower", "faster", "quieter", "louder", "wait", "wait_reminder
 """The lines a routine says when a voice control is heard ([controls])."""
 BARGE_IN_INTENTS = ("stop", "wait", "repeat")
 """What may be said over the assistant's own voice."""
-OUTCOMES = ("relieved", "stopped", "escalated", "no_response")
-RED_FLAG_KINDS = ("clot", "breathing", "injury", "weakness")
 KINDED_INTENTS = {
     "red_flag": RED_FLAG_KINDS,
     "severity": tuple(str(i) for i in range(11)),
-    "leg": ("left", "right", "both"),
+    "leg": LEGS,
 }
 """Intents whose phrases come in kinds: which red flag, how bad (0 to 10), which leg."""
 

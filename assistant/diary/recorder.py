@@ -38,6 +38,7 @@ class EpisodeRecorder:
         self._diary: Diary | None = None
         self._episode: int | None = None
         self._state: dict[str, Any] = {}
+        self._unspoken = False
         self._guard(self._open)
 
     def _open(self) -> None:
@@ -66,6 +67,7 @@ class EpisodeRecorder:
         if kind == "trigger":
             self._state = {"steps": [], "replies": [], "red_flags": [], "muscle": "calf"}
             self._episode = None
+            self._unspoken = False
 
             def start() -> None:
                 assert self._diary is not None
@@ -88,10 +90,17 @@ class EpisodeRecorder:
                 state["leg"] = record["kind"]
         elif kind == "red_flag":
             state["red_flags"].append(record["kind"])
+        elif kind == "say_failed":
+            self._unspoken = True
+            return
         elif kind == "episode_end":
             episode, self._episode = self._episode, None
+            outcome = record["outcome"]
+            if self._unspoken and outcome in ("relieved", "no_response"):
+                # The person never heard the routine: it cannot count as having helped.
+                outcome = "unspoken"
             self._guard(lambda: self._diary.update(episode, now, **state))  # type: ignore[union-attr]
-            self._guard(lambda: self._diary.finish(episode, now, record["outcome"]))  # type: ignore[union-attr]
+            self._guard(lambda: self._diary.finish(episode, now, outcome))  # type: ignore[union-attr]
             return
         else:
             return

@@ -15,11 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from assistant.dialogue.vocabulary import LEGS, MUSCLES, OUTCOMES
 from assistant.errors import UserError
-
-OUTCOMES = ("relieved", "stopped", "escalated", "no_response", "interrupted")
-LEGS = ("left", "right", "both")
-MUSCLES = ("calf", "foot")
 
 MIGRATIONS = [
     # version 1: the first diary

@@ -262,8 +262,6 @@ class Assistant:
             return
         for failed in turn.failed:
             self.events.emit(self._t, "say_failed", text=failed)
-        if not turn.parts:
-            return
         # The work since the person stopped talking is time they waited: put it on the clock.
         work = time.monotonic() - self._heard_at if self.count_work_time else 0.0
         start = max(self._t + work, self._quiet_from)

@@ -34,7 +34,7 @@ class Turn:
     parts: list[tuple[Line, float, float]]
     """(line, seconds from the start, seconds long) for each line or tone that is heard."""
     failed: list[str]
-    """Lines that could not be rendered and are skipped."""
+    """Lines that could not be rendered: a tone is played in the place of each."""
 
     @property
     def seconds(self) -> float:
@@ -47,20 +47,23 @@ def compose(lines: list[Line], synthesizer: Synthesizer) -> Turn | None:
     pieces: list[Speech] = []
     said: list[Line] = []
     failed: list[str] = []
+    volume = max(0.0, min(1.0, synthesizer.voice.volume))
     for line in lines:
-        if isinstance(line, Tone):
-            chime = tone(line.kind, pieces[0].rate if pieces else TONE_RATE)
-            volume = max(0.0, min(1.0, synthesizer.voice.volume))
-            pieces.append(Speech((chime.samples * volume).astype(np.int16), chime.rate))
-            said.append(line)
-            continue
-        try:
-            pieces.append(synthesizer.speech(line))
-            said.append(line)
-        except SpeechUnavailable:
-            failed.append(line)  # never rendered and cannot be now: skipped
+        if isinstance(line, str):
+            try:
+                pieces.append(synthesizer.speech(line))
+                said.append(line)
+                continue
+            except SpeechUnavailable:
+                # Never rendered and cannot be now: a tone in its place, so that the person
+                # still hears the assistant answer and keep time (tones need no synthesizer).
+                failed.append(line)
+                line = Tone("unspoken")
+        chime = tone(line.kind, pieces[0].rate if pieces else TONE_RATE)
+        pieces.append(Speech((chime.samples * volume).astype(np.int16), chime.rate))
+        said.append(line)
     if not pieces:
-        return Turn(np.zeros(0, np.int16), TONE_RATE, [], failed) if failed else None
+        return None
     rate = pieces[0].rate
     pieces = [p if p.rate == rate else resampled(p, rate) for p in pieces]
     gap = np.zeros(int(GAP_BETWEEN_LINES * rate), dtype=np.int16)

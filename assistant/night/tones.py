@@ -1,5 +1,6 @@
-"""Soft tones, generated (never downloaded): when a trigger is heard, when a hold ends, and as
-the count of a hold for those who prefer tones to numbers."""
+"""Soft tones, generated (never downloaded): when a trigger is heard, when a hold ends, as the
+count of a hold for those who prefer tones to numbers, and in place of a line that cannot be
+spoken (they need no synthesizer, so the assistant is never silent)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ NOTES = {
     "heard": [(660.0, 0.12), (880.0, 0.16)],  # a trigger was heard: two rising notes
     "count": [(587.0, 0.14)],  # ten seconds of a hold have passed
     "hold_end": [(880.0, 0.12), (660.0, 0.2)],  # the hold is over: two falling notes
+    "unspoken": [(523.0, 0.3)],  # in place of a line that could not be spoken: one low note
 }
 """(frequency in Hz, seconds) of each note of each tone."""
 LEVEL = 0.25

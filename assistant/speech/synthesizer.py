@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,9 @@ import soundfile
 from assistant.config.settings import Voice
 
 log = logging.getLogger(__name__)
+
+RETRY_AFTER = 60.0
+"""Seconds before rendering is tried again once both engines failed on everything asked."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,8 @@ class Synthesizer:
         self.cache_dir = cache_dir
         self.timeout = timeout
         self._memory: dict[str, _Cached] = {}
+        self._retry_at = 0.0
+        """When rendering may be tried again after both engines failed."""
         """Lines in use, by text: a disk fault later cannot take them away."""
 
     def speech(self, text: str) -> Speech:
@@ -77,7 +83,11 @@ class Synthesizer:
         # A cached file that cannot be read (a power cut mid-write, a full disk) is rendered again.
         todo = {line: path for line, path in todo.items() if not _is_audio(path)}
         failed: list[str] = []
-        if todo:
+        if todo and time.monotonic() < self._retry_at:
+            # Both engines failed moments ago: trying again now would only make the person
+            # wait a time-out per line. Earlier renderings and tones stand in meanwhile.
+            failed = list(todo)
+        elif todo:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
             with tempfile.TemporaryDirectory(dir=self.cache_dir) as tmp:
                 folder = Path(tmp)
@@ -90,6 +100,13 @@ class Synthesizer:
                         Path(job["path"]).replace(todo[job["text"]])
                     else:
                         failed.append(job["text"])
+            if len(failed) == len(todo):
+                self._retry_at = time.monotonic() + RETRY_AFTER
+                log.error(
+                    "the assistant cannot speak: neither pyttsx3 nor espeak-ng rendered %d "
+                    "line(s) (is espeak-ng installed?); earlier renderings or tones stand in",
+                    len(failed),
+                )
         for line in dict.fromkeys(lines):
             if line not in failed:
                 self._remember(line, self._path(line))

@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,7 @@ import pytest
 import soundfile
 
 from assistant.config.settings import Voice
+from assistant.diary.store import Diary
 from assistant.speech.synthesizer import SpeechUnavailable, Synthesizer
 from scripts.speechgen import RATE, mix, speak
 
@@ -189,3 +191,41 @@ def test_a_line_starting_with_a_dash_reaches_espeak_as_text_not_an_option(tmp_pa
     synthesizer._render_with_espeak([{"text": f"-w{evil} hello", "path": str(out)}])
     assert soundfile.info(str(out)).frames > 0  # the words were spoken into the right file
     assert not evil.exists()
+
+
+def test_with_nothing_ever_rendered_it_plays_tones_and_never_records_relieved(
+    tmp_path: Path, broken_espeak: Path
+) -> None:
+    """A first night with pyttsx3 frozen and espeak-ng broken: not one line exists. The trigger
+    is answered with tones in place of words, the failure is logged loudly, and the episode is
+    stored as one the person could not hear, never as relieved."""
+    data = tmp_path / "data"
+    events = tmp_path / "events.jsonl"
+    rng = np.random.default_rng(3)
+    audio = mix(speak("I have a cramp"), snr_db=20, rng=rng, lead=2.0, tail=4.0)
+    audio = np.concatenate([audio, mix(speak("it's gone"), snr_db=20, rng=rng, lead=8, tail=90)])
+    soundfile.write(str(tmp_path / "night.wav"), audio, RATE, subtype="PCM_16")
+    with frozen_pyttsx3():
+        done = subprocess.run(
+            [sys.executable, "-m", "assistant", "--data-dir", str(data), "run", "--input"]
+            + [str(tmp_path / "night.wav"), "--events", str(events)]
+            + ["--output", str(tmp_path / "said.wav")],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    records = clean_run(done, events)
+    assert [r["text"] for r in records if r["event"] == "trigger"] == ["i have a cramp"]
+    assert not [r for r in records if r["event"] == "say"]
+    assert [r for r in records if r["event"] == "tone" and r["kind"] == "unspoken"]
+    assert "the assistant cannot speak" in done.stderr
+    played, _ = soundfile.read(str(tmp_path / "said.wav"), dtype="int16")
+    assert np.abs(played).max() > 1000  # tones were heard
+    ends = [r["outcome"] for r in records if r["event"] == "episode_end"]
+    assert len(ends) == 1
+    diary = Diary(data / "diary.sqlite3")
+    try:
+        stored = [e.outcome for e in diary.episodes(datetime(2000, 1, 1))]
+    finally:
+        diary.close()
+    assert stored == ["unspoken"]
