@@ -1,8 +1,8 @@
 """Soak: a whole night (8 hours by default) through `cramp-assistant run --input`, faster than
 real time, watching the process's memory as it goes.
 
-    .venv/bin/python scripts/soak.py                 # 8 hours, report on stdout
-    .venv/bin/python scripts/soak.py --hours 2 --json soak.json
+    .venv/bin/python -m scripts.soak                 # 8 hours, report on stdout
+    .venv/bin/python -m scripts.soak --hours 2 --json soak.json
 
 The night is generated (never committed): a fan and microphone hiss all along, one hour with the
 fan off (near silence), a few sentences of sleep talk an hour, and one cramp an hour, answered in
@@ -10,7 +10,9 @@ one of four ways (stop, "it's gone", "better" after the stretch, or no answer at
 written in one-minute pieces, so building it costs little memory.
 
 Checks: the run ends cleanly; one episode per planned cramp, each one ended, and no other;
-resident memory after the first hour grows by less than 5%.
+resident memory after the first hour grows by less than 5% (each hour's level is the median of
+its samples: a leak raises the level hour after hour, while one utterance's working memory is a
+brief spike that is given back; the peak is reported beside it).
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ from pathlib import Path
 
 import numpy as np
 import soundfile
-from make_corpus import ORDINARY_SPEECH, sentences
-from speechgen import RATE, brown_noise, speak
+
+from scripts.make_corpus import ORDINARY_SPEECH, sentences
+from scripts.speechgen import RATE, brown_noise, speak
 
 HOUR = 3600
 FAN_RMS = 150.0
@@ -145,7 +148,14 @@ def judge(hours: int, cramps: list[float], records: list[dict], samples: list[di
     after_first_hour = [s["rss_mb"] for s in samples if s["audio_s"] >= HOUR]
     at_one_hour = after_first_hour[0] if after_first_hour else None
     peak = max(after_first_hour) if after_first_hour else None
-    growth = (peak - at_one_hour) / at_one_hour if at_one_hour else None
+    # A leak shows as a rising level, hour after hour; one utterance's working memory is a
+    # brief spike that is given back. So each hour's level is its median sample.
+    levels = [
+        float(np.median(hour))
+        for h in range(1, hours)
+        if (hour := [s["rss_mb"] for s in samples if h * HOUR <= s["audio_s"] < (h + 1) * HOUR])
+    ]
+    growth = (max(levels) - levels[0]) / levels[0] if levels else None
     outcomes: dict[str, int] = {}
     for r in ends:
         outcomes[r["outcome"]] = outcomes.get(r["outcome"], 0) + 1
@@ -158,6 +168,7 @@ def judge(hours: int, cramps: list[float], records: list[dict], samples: list[di
         "outcomes": outcomes,
         "rss_mb_at_1h": at_one_hour,
         "rss_mb_peak_after_1h": peak,
+        "rss_mb_hourly_level": [round(level, 1) for level in levels],
         "rss_growth_after_1h": round(growth, 4) if growth is not None else None,
         "checks": {
             "every cramp answered": len(answered) == len(cramps),
