@@ -41,7 +41,8 @@ def _config_show(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _config_check(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.night.wiring import check_voice, routine_of
+    from assistant.dialogue.routine import routine_of
+    from assistant.night.wiring import check_voice
     from assistant.speech.choose import build_recognizer
 
     path = args.config or default_config_path()

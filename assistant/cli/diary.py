@@ -71,6 +71,7 @@ def _diary_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _report(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.dialogue.routine import routine_of
     from assistant.diary.report import is_report, write_report
 
     if args.out.exists() and not args.force and not is_report(args.out):
@@ -80,6 +81,6 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
         )
     since = args.since or datetime.now() - timedelta(weeks=12)
     episodes = episodes_since(settings, since)
-    write_report(args.out, episodes, since, datetime.now())
+    write_report(args.out, episodes, since, datetime.now(), routine_of(settings))
     print(f"Wrote {args.out} ({len(episodes)} episodes since {since:%d %b %Y}).")
     return 0

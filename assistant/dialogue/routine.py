@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from assistant.config.settings import Settings
 from assistant.dialogue.text import normalise
-from assistant.dialogue.vocabulary import LEGS, RED_FLAG_KINDS
+from assistant.dialogue.vocabulary import LEGS, MUSCLES, RED_FLAG_KINDS
 from assistant.dialogue.vocabulary import ROUTINE_OUTCOMES as OUTCOMES
 from assistant.errors import ConfigError, number_in, read_toml
 
@@ -68,6 +69,11 @@ class Step:
     red_flag: str = ""
     escalate: bool = True
     """Whether the ten-minute escalation may interrupt this step."""
+    helps: str = ""
+    """What this step is, in words for the report ("stretching"), when relief after it counts
+    as this step having helped; empty for questions and repeats."""
+    muscle: str = ""
+    """The muscle this step is for (calf, foot) when it is for one only: the diary keeps it."""
 
     @property
     def asks(self) -> bool:
@@ -131,6 +137,12 @@ def load_routine(path: Path | None = None, emergency: str = "your emergency numb
     """Load and check a routine file; raise ConfigError naming the file, key and expectation."""
     path = path or default_routine_path()
     return parse_routine(read_toml(path, "routine file"), str(path), emergency)
+
+
+def routine_of(settings: Settings) -> Routine:
+    """The routine the settings name (the built-in one by default)."""
+    path = Path(settings.routine.path).expanduser() if settings.routine.path else None
+    return load_routine(path, emergency=settings.routine.emergency)
 
 
 def parse_routine(data: dict, where: str, emergency: str = "your emergency number") -> Routine:
@@ -273,6 +285,8 @@ class _Reader:
         "end",
         "red_flag",
         "escalate",
+        "helps",
+        "muscle",
     }
 
     def __init__(self, where: str, emergency: str) -> None:
@@ -355,6 +369,9 @@ class _Reader:
         count_every = self.number(body, "count_every", prefix, 10.0)
         if count_every <= 0:
             raise ConfigError(self.where, f"{prefix}.count_every", "a number of seconds above 0")
+        muscle = self.str_(body, "muscle", prefix)
+        if muscle and muscle not in MUSCLES:
+            raise ConfigError(self.where, f"{prefix}.muscle", f"one of {', '.join(MUSCLES)}")
         red_flag = self.str_(body, "red_flag", prefix)
         if red_flag and red_flag not in RED_FLAG_KINDS:
             raise ConfigError(self.where, f"{prefix}.red_flag", f"one of {RED_FLAG_KINDS}")
@@ -371,6 +388,8 @@ class _Reader:
             end=self.str_(body, "end", prefix),
             red_flag=red_flag,
             escalate=escalate,
+            helps=self.str_(body, "helps", prefix),
+            muscle=muscle,
         )
 
     def intents(self, table: dict) -> dict[str, tuple[str, ...]]:

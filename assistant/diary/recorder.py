@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from assistant.dialogue.routine import Routine
 from assistant.diary.store import Diary, DiaryError, frequency_advice
 
 log = logging.getLogger(__name__)
@@ -22,10 +23,16 @@ log = logging.getLogger(__name__)
 class EpisodeRecorder:
     """Listens to event records (`t` on the audio clock) and writes episodes to the diary."""
 
-    def __init__(self, path: Path | None, origin: datetime, source: str = "voice") -> None:
+    def __init__(
+        self,
+        path: Path | None,
+        origin: datetime,
+        source: str = "voice",
+        routine: Routine | None = None,
+    ) -> None:
         """`path`: the diary; None for a throwaway one (a sample or simulated night that must not
         touch the person's record). `source`: how its episodes are marked (voice, simulated,
-        file)."""
+        file). `routine`: says which steps are for which muscle."""
         self._scratch: tempfile.TemporaryDirectory[str] | None = None
         if path is None:
             self._scratch = tempfile.TemporaryDirectory(prefix="cramp-scratch-diary-")
@@ -34,6 +41,9 @@ class EpisodeRecorder:
         self.origin = origin
         """Wall-clock time of audio time 0."""
         self.source = source
+        self._muscles = (
+            {s.id: s.muscle for s in routine.steps.values() if s.muscle} if routine else {}
+        )
         self.problems: list[str] = []
         self._diary: Diary | None = None
         self._episode: int | None = None
@@ -80,8 +90,7 @@ class EpisodeRecorder:
         state = self._state
         if kind == "step":
             state["steps"].append(record["id"])
-            if record["id"].startswith("foot"):
-                state["muscle"] = "foot"
+            state["muscle"] = self._muscles.get(record["id"], state["muscle"])
         elif kind == "intent":
             state["replies"].append(record["name"])
             if record["name"] == "severity" and record.get("kind"):

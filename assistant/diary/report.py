@@ -12,17 +12,26 @@ from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from assistant.diary.store import Episode, frequency_advice, median_minutes, nights
+from assistant.dialogue.routine import Routine
+from assistant.dialogue.vocabulary import outcome_words
+from assistant.diary.store import ADVICE_WRITTEN, Episode, advice_reason, median_minutes, nights
 
 DOCTOR_NOTE = (
     "Most night cramps are harmless and stop by themselves, but frequent cramps are worth a "
-    "visit to your GP: cramps on 3 or more nights a week for 2 weeks, several in one night, "
-    "or sleep that is often disturbed by them. Some medicines can bring cramps on (for "
-    "example diuretics, statins and some inhalers): ask your doctor or pharmacist, and never "
-    "stop a medicine on your own. Get urgent medical advice the same day for a leg that is "
-    "swollen, red, hot or throbbing, or a cramp that has not eased after about ten minutes; "
-    "call your emergency number for breathlessness or chest pain."
+    "visit to a GP: cramps on 3 or more nights a week for 2 weeks, several in one night, or "
+    "sleep that is often disturbed by them. Some medicines can bring cramps on (for example "
+    "diuretics, statins and some inhalers): a doctor or pharmacist can review them, and no "
+    "medicine should be stopped without their advice. Urgent medical advice the same day is "
+    "needed for a leg that is swollen, red, hot or throbbing, or a cramp that has not eased "
+    "after about ten minutes; the emergency number for breathlessness or chest pain."
 )
+SOURCE_WORDS = {
+    "voice": "heard at night",
+    "file": "from a recording",
+    "simulated": "simulated",
+    "manual": "entered by hand",
+}
+"""Where each episode came from, as the report prints it."""
 
 
 def _chart(draw) -> str:
@@ -41,8 +50,15 @@ def _chart(draw) -> str:
     return base64.b64encode(buffer.getvalue()).decode()
 
 
+MAX_WEEKS = 156
+"""The weekly chart shows at most the last three years (one bar a week stays readable)."""
+
+
 def per_week(episodes: list[Episode], since: datetime, now: datetime) -> list[tuple[str, int]]:
-    """(week label, episodes) for each week from `since` to `now`."""
+    """(week label, episodes) for each week from `since` (or the first episode, if later; at
+    most MAX_WEEKS back) to `now`."""
+    first = min((e.started for e in episodes), default=now)
+    since = max(since, min(first, now - timedelta(weeks=12)), now - timedelta(weeks=MAX_WEEKS))
     start = (since - timedelta(days=since.weekday())).date()
     weeks = []
     day = start
@@ -54,14 +70,21 @@ def per_week(episodes: list[Episode], since: datetime, now: datetime) -> list[tu
 
 
 def per_hour(episodes: list[Episode]) -> list[tuple[int, int]]:
-    """(hour, episodes) for the night hours 18:00 to 11:00."""
+    """(hour, episodes) for every hour of the day, from 18:00 round to 17:00 (night in the
+    middle): every episode is counted, whenever it began."""
     counts = Counter(e.started.hour for e in episodes)
-    hours = [*range(18, 24), *range(0, 12)]
+    hours = [*range(18, 24), *range(0, 18)]
     return [(h, counts.get(h, 0)) for h in hours]
 
 
-def write_report(path: Path, episodes: list[Episode], since: datetime, now: datetime) -> None:
-    """Write the report."""
+def write_report(
+    path: Path,
+    episodes: list[Episode],
+    since: datetime,
+    now: datetime,
+    routine: Routine | None = None,
+) -> None:
+    """Write the report. `routine` names what each step is ("stretching") for "what helped"."""
     weeks = per_week(episodes, since, now)
     hours = per_hour(episodes)
 
@@ -69,20 +92,30 @@ def write_report(path: Path, episodes: list[Episode], since: datetime, now: date
         ax.bar([w for w, _ in weeks], [c for _, c in weeks], color="#4a6fa5")
         ax.set_title("Episodes per week (week starting)")
         ax.tick_params(axis="x", labelrotation=45, labelsize=7)
-        ax.yaxis.get_major_locator().set_params(integer=True)
+        _counts_axis(ax, [c for _, c in weeks])
 
     def hourly(ax) -> None:
         ax.bar([f"{h:02d}" for h, _ in hours], [c for _, c in hours], color="#7a5195")
-        ax.set_title("Episodes by hour of the night")
-        ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.set_title("Episodes by hour they began (18:00 to 17:00)")
+        ax.tick_params(axis="x", labelsize=7)
+        _counts_axis(ax, [c for _, c in hours])
 
     median = median_minutes(episodes)
     legs = Counter(e.leg or "not said" for e in episodes)
-    outcomes = Counter(e.outcome for e in episodes)
-    helped = Counter(_what_helped(e) for e in episodes if e.outcome == "relieved")
+    outcomes = Counter(outcome_words(e.outcome) for e in episodes)
+    helped = Counter(_what_helped(e, routine) for e in episodes if e.outcome == "relieved")
+    sources = Counter(e.source for e in episodes)
+    not_heard = sum(v for k, v in sources.items() if k != "voice")
     flags = [(e, f) for e in episodes for f in e.red_flags]
     severities = [e.severity for e in episodes if e.severity is not None]
     advice = advice_in_period(episodes)
+    origin_note = (
+        f" {not_heard} of the {len(episodes)} episodes were not heard at night: "
+        + ", ".join(f"{v} {SOURCE_WORDS.get(k, k)}" for k, v in sources.items() if k != "voice")
+        + " (marked in the table)."
+        if not_heard
+        else ""
+    )
     nights_count = len(nights(episodes))
 
     def items(counter: Counter) -> str:
@@ -95,8 +128,10 @@ def write_report(path: Path, episodes: list[Episode], since: datetime, now: date
         f"<tr><td>{e.started:%a %d %b %Y %H:%M}</td>"
         f"<td>{'' if e.minutes is None else f'{e.minutes:.1f}'}</td>"
         f"<td>{html.escape(e.leg or '-')}</td><td>{html.escape(e.muscle or '-')}</td>"
-        f"<td>{'' if e.severity is None else e.severity}</td><td>{html.escape(e.outcome)}</td>"
-        f"<td>{html.escape(', '.join(e.red_flags) or '-')}</td></tr>"
+        f"<td>{'' if e.severity is None else e.severity}</td>"
+        f"<td>{html.escape(outcome_words(e.outcome))}</td>"
+        f"<td>{html.escape(', '.join(e.red_flags) or '-')}</td>"
+        f"<td>{html.escape(SOURCE_WORDS.get(e.source, e.source))}</td></tr>"
         for e in episodes
     )
     flag_list = (
@@ -132,7 +167,8 @@ img {{ max-width: 100%; }}
 </style></head>
 <body>
 <h1>Night leg cramps: {since:%d %b %Y} to {now:%d %b %Y}</h1>
-<p>Recorded by an offline bedside assistant. Times are local.</p>
+<p id="origin">Recorded by an offline bedside assistant. Times are local.
+{html.escape(origin_note)}</p>
 <div class="figures">
  <div class="figure" id="episodes"><b>{len(episodes)}</b>episodes</div>
  <div class="figure" id="nights"><b>{nights_count}</b>nights with cramps</div>
@@ -151,38 +187,36 @@ img {{ max-width: 100%; }}
 <h2>Red flags raised</h2><ul id="red-flags">{flag_list}</ul>
 <h2>All episodes</h2>
 <table><tr><th>when</th><th>minutes</th><th>leg</th><th>muscle</th><th>severity</th>
-<th>outcome</th><th>red flags</th></tr>{rows}</table>
+<th>outcome</th><th>red flags</th><th>recorded</th></tr>{rows}</table>
 </body></html>
 """
     path.write_text(page, encoding="utf-8")
 
 
 def advice_in_period(episodes: list[Episode]) -> list[tuple[str, datetime]]:
-    """Each kind of frequency advice the diary called for in the period, with when it first did."""
+    """Each kind of frequency advice the diary called for in the period, with when it first did,
+    in the words of a report (no second person, no "tonight")."""
     found: dict[str, datetime] = {}
     for episode in episodes:
-        text = frequency_advice(episodes, episode.started)
-        if text and text not in found:
-            found[text] = episode.started
+        reason = advice_reason(episodes, episode.started)
+        if reason and ADVICE_WRITTEN[reason] not in found:
+            found[ADVICE_WRITTEN[reason]] = episode.started
     return list(found.items())
 
 
-def _what_helped(episode: Episode) -> str:
-    names = {
-        "stretch": "stretching",
-        "stretch_again": "stretching",
-        "extra_hold": "stretching",
-        "stand": "standing",
-        "massage": "gentle rubbing",
-        "seated_stretch": "seated stretch",
-        "foot_stretch": "foot stretch",
-        "foot_press": "pressing the foot flat",
-        "foot_rub": "rubbing the arch",
-    }
+def _counts_axis(ax, counts: list[int]) -> None:
+    """A count axis from 0 up, in whole numbers, even when every count is 0."""
+    ax.set_ylim(0, max(1, *counts) * 1.1 if counts else 1)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+
+
+def _what_helped(episode: Episode, routine: Routine | None) -> str:
+    """The last step before relief that the routine says helps ("stretching")."""
+    steps = routine.steps if routine else {}
     for step in reversed(episode.steps):
-        if step in names and step != "extra_hold":
-            return names[step]
-    return "it passed" if episode.source == "voice" else "logged by hand"
+        if step in steps and steps[step].helps:
+            return steps[step].helps
+    return "it passed" if episode.source != "manual" else "logged by hand"
 
 
 def is_report(path: Path) -> bool:

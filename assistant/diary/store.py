@@ -293,22 +293,41 @@ def nights(episodes: list[Episode]) -> dict:
     return grouped
 
 
+SEVERAL_TONIGHT = "several in one night"
+MANY_NIGHTS = "three nights a week for two weeks"
+ADVICE_SPOKEN = {
+    SEVERAL_TONIGHT: "You've had several cramps tonight. Please tell your doctor about them.",
+    MANY_NIGHTS: "Cramps came on three or more nights a week, for two weeks. "
+    "Please see your doctor about them.",
+}
+"""Frequency advice as the assistant says it, to the person, that night."""
+ADVICE_WRITTEN = {
+    SEVERAL_TONIGHT: "Several cramps (three or more) in one night: worth telling a doctor about.",
+    MANY_NIGHTS: "Cramps on three or more nights a week, for two weeks: worth a visit to a doctor.",
+}
+"""The same advice as the report prints it, for a doctor to read."""
+
+
 def frequency_advice(episodes: list[Episode], now: datetime) -> str | None:
-    """Why to see a doctor, when the diary shows it; None when it does not."""
+    """Why to see a doctor, as the assistant says it at `now`; None when the diary does not
+    show it."""
+    reason = advice_reason(episodes, now)
+    return ADVICE_SPOKEN[reason] if reason else None
+
+
+def advice_reason(episodes: list[Episode], now: datetime) -> str | None:
+    """Which frequency rule the diary meets at `now` (SEVERAL_TONIGHT, MANY_NIGHTS), if any."""
     by_night = nights([e for e in episodes if e.started <= now])
     this_night = (now - timedelta(hours=12)).date()
     if len(by_night.get(this_night, [])) >= 3:
-        return "You've had several cramps tonight. Please tell your doctor about them."
+        return SEVERAL_TONIGHT
     weeks = []
     for back in (0, 7):
         end = this_night - timedelta(days=back)
         count = sum(1 for n in by_night if end - timedelta(days=6) <= n <= end)
         weeks.append(count)
     if all(count >= 3 for count in weeks):
-        return (
-            "Cramps came on three or more nights a week, for two weeks. "
-            "Please see your doctor about them."
-        )
+        return MANY_NIGHTS
     return None
 
 

@@ -16,7 +16,7 @@ from assistant.audio.sinks import AudioSink
 from assistant.audio.sources import AudioSource
 from assistant.config.preferences import Preferences
 from assistant.config.settings import Settings
-from assistant.dialogue.routine import Routine, load_routine
+from assistant.dialogue.routine import routine_of
 from assistant.diary.recorder import EpisodeRecorder
 from assistant.errors import UserError
 from assistant.events import EventLog
@@ -49,7 +49,7 @@ def run_night(
         recognizer, why = build_recognizer(settings)
         events = EventLog(events_path, echo=sys.stdout)
         source.attach_events(events)
-        recorder = EpisodeRecorder(diary, origin, kind)
+        recorder = EpisodeRecorder(diary, origin, kind, routine)
         preferences = Preferences(settings.preferences_path)
         voice = preferences.apply(settings.voice)
         assistant = Assistant(
@@ -84,12 +84,6 @@ def run_night(
             events.close()
             recorder.close()
     return 0
-
-
-def routine_of(settings: Settings) -> Routine:
-    """The routine the settings name (the built-in one by default)."""
-    path = Path(settings.routine.path).expanduser() if settings.routine.path else None
-    return load_routine(path, emergency=settings.routine.emergency)
 
 
 def check_voice(settings: Settings) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from assistant.dialogue.routine import Routine
 from assistant.diary.recorder import EpisodeRecorder
 from assistant.diary.store import Diary
 
@@ -16,8 +17,9 @@ def play(recorder: EpisodeRecorder, records: list[tuple[float, str, dict]]) -> N
         recorder.handle({"t": t, "event": event, **fields})
 
 
-def test_an_episode_is_kept_with_what_was_said(tmp_path: Path) -> None:
-    recorder = EpisodeRecorder(tmp_path / "diary.sqlite3", NIGHT)
+def test_an_episode_is_kept_with_what_was_said(tmp_path: Path, routine: Routine) -> None:
+    # The muscle comes from the routine's data (foot_stretch: muscle = "foot").
+    recorder = EpisodeRecorder(tmp_path / "diary.sqlite3", NIGHT, routine=routine)
     play(
         recorder,
         [
