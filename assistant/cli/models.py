@@ -72,15 +72,22 @@ def _models_fetch(args: argparse.Namespace, settings: Settings) -> int:
         known = ", ".join([*manifest, *file_models]) or "none"
         raise UserError(f"unknown model {args.name!r}; known: {known}")
     folder = models.models_dir(settings)
-    with tqdm(total=info.size, unit="B", unit_scale=True, desc=info.name) as bar:
+    bars: list[tqdm] = []
 
-        def progress(done: int, total: int) -> None:
-            bar.update(done - bar.n)
+    def progress(done: int, total: int) -> None:
+        # A bar only when something is downloaded: a file on disk is checked without one.
+        if not bars:
+            bars.append(tqdm(total=total, unit="B", unit_scale=True, desc=info.name))
+        bars[0].update(done - bars[0].n)
 
+    try:
         if isinstance(info, model_files.FilesModel):
             target = model_files.fetch(info, folder, args.source, progress)
         else:
             target = models.fetch(info, folder, args.source, progress)
+    finally:
+        for bar in bars:
+            bar.close()
     print(f"Installed {info.name} in {target}")
     return 0
 

@@ -8,6 +8,7 @@ interrupted or failed fetch never leaves a half-installed model behind.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import shutil
@@ -122,26 +123,45 @@ def fetch(
     target = folder / info.name
     if target.exists():
         raise FetchError(f"{info.name} is already installed in {folder} (remove it first)")
-    folder.mkdir(parents=True, exist_ok=True)
     origin = source or info.url
-    local = Path(origin).expanduser()
-    if local.exists():
-        archive = local
+    if "://" not in origin:
+        archive = _local_archive(info, Path(origin).expanduser())
+        folder.mkdir(parents=True, exist_ok=True)
         _check_archive(info, archive)
-    else:
-        downloads = folder / ".downloads"
-        downloads.mkdir(exist_ok=True)
-        archive = downloads / f"{info.name}.zip.part"
+        _unpack(info, archive, folder, target)
+        return target
+    folder.mkdir(parents=True, exist_ok=True)
+    downloads = folder / ".downloads"
+    downloads.mkdir(exist_ok=True)
+    archive = downloads / f"{info.name}.zip.part"
+    try:
         download(origin, archive, info.size, progress, timeout)
         try:
             _check_archive(info, archive)
         except FetchError:
             archive.unlink(missing_ok=True)  # a wrong file is not worth resuming
             raise
-    _unpack(info, archive, folder, target)
-    if archive.name.endswith(".part"):
+        _unpack(info, archive, folder, target)
         archive.unlink(missing_ok=True)
+    finally:
+        with contextlib.suppress(OSError):  # kept only while a part is there to resume
+            downloads.rmdir()
     return target
+
+
+def _local_archive(info: ModelInfo, path: Path) -> Path:
+    """The zip named by --from: the file itself, or `NAME.zip` inside a folder (a USB stick)."""
+    if path.is_dir():
+        inside = path / f"{info.name}.zip"
+        if inside.is_file():
+            return inside
+        raise FetchError(f"{path} is a folder without {info.name}.zip in it; give the zip file")
+    if not path.is_file():
+        raise FetchError(
+            f"{path}: no such file (expected the zip {info.name}.zip, "
+            "downloaded elsewhere, or a mirror URL starting with https://)"
+        )
+    return path
 
 
 def download(url: str, part: Path, size: int, progress: Progress | None, timeout: float) -> None:

@@ -100,7 +100,7 @@ def test_fetch_installs_a_checked_model(served, tmp_path: Path) -> None:
     assert (target / "am" / "final.mdl").read_bytes() == MODEL_FILES["am/final.mdl"]
     assert missing_files(tmp_path / "fixture-model") == []
     assert seen[-1] == len(body)
-    assert not list((tmp_path / ".downloads").iterdir())  # the download is cleaned up
+    assert not (tmp_path / ".downloads").exists()  # the download is cleaned up, folder too
 
 
 def test_a_truncated_transfer_fails_then_resumes(served, tmp_path: Path) -> None:
@@ -125,8 +125,7 @@ def test_a_wrong_checksum_installs_nothing(served, tmp_path: Path) -> None:
     wrong = ModelInfo(info.name, info.language, info.url, info.size, "0" * 64, True)
     with pytest.raises(FetchError, match="does not match the manifest"):
         fetch(wrong, tmp_path)
-    assert [p.name for p in tmp_path.iterdir()] == [".downloads"]
-    assert not list((tmp_path / ".downloads").iterdir())
+    assert list(tmp_path.iterdir()) == []  # no empty .downloads left behind
 
 
 def test_entries_escaping_the_folder_are_refused(served, tmp_path: Path) -> None:
@@ -148,6 +147,21 @@ def test_from_a_zip_on_disk_with_the_same_checks(tmp_path: Path) -> None:
     archive.write_bytes(body[:-10] + b"0123456789")
     with pytest.raises(FetchError, match="does not match"):
         fetch(info, tmp_path / "other", source=str(archive))
+
+
+def test_a_mistyped_path_or_a_folder_gets_one_clear_line(tmp_path: Path) -> None:
+    body = make_zip()
+    info = info_for(body, "http://127.0.0.1:9/unreachable.zip")
+    models = tmp_path / "models"
+    with pytest.raises(FetchError, match="no such file .expected the zip fixture-model.zip"):
+        fetch(info, models, source=str(tmp_path / "does-not-exist.zip"))
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    with pytest.raises(FetchError, match="is a folder without fixture-model.zip in it"):
+        fetch(info, models, source=str(stick))
+    assert not models.exists()  # nothing made for nothing
+    (stick / "fixture-model.zip").write_bytes(body)  # the zip in the folder named: taken
+    assert (fetch(info, models, source=str(stick)) / "am" / "final.mdl").exists()
 
 
 def test_no_network_says_so(tmp_path: Path) -> None:
@@ -186,6 +200,9 @@ def test_the_command_line_fetch_and_verify(served, tmp_path: Path) -> None:
             timeout=120,
         )
 
+    mistyped = cli("fetch", "fixture-model", "--from", str(tmp_path / "nope.zip"))
+    assert mistyped.returncode == 2 and "Traceback" not in mistyped.stderr
+    assert mistyped.stderr.count("\n") == 1 and "no such file" in mistyped.stderr
     done = cli("fetch", "fixture-model")
     assert done.returncode == 0, done.stderr
     assert "Installed fixture-model" in done.stdout
