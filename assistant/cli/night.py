@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -106,10 +107,24 @@ def _simulate(args: argparse.Namespace, settings: Settings) -> int:
     origin = args.start or datetime.now()
     diary = settings.diary_path if args.diary or args.data_dir else None
     message = f"Simulating {args.scenario}."
-    return run_night(
+    code = run_night(
         settings, source, sink, args.events, message, origin, replay=True, diary=diary,
         kind="simulated",
     )  # fmt: skip
+    return _every_turn_played(args.scenario, source.unplayed) or code
+
+
+def _every_turn_played(scenario: Path, unplayed: list[str]) -> int:
+    """0 when every turn of the scenario was played; else say which were not, and why: 1."""
+    if not unplayed:
+        return 0
+    print(
+        f"cramp-assistant: {scenario}: the night ended before {unplayed[0]} could be played "
+        f"(the assistant never listened for it at that point){'; nor ' if unplayed[1:] else ''}"
+        + ", ".join(unplayed[1:]),
+        file=sys.stderr,
+    )
+    return 1
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
@@ -128,10 +143,11 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
         print("No speaker in use: the sample night is printed, not played.")
     diary = settings.diary_path if args.data_dir else None  # never the person's own
     message = "A sample night (demo)."
-    return run_night(
+    code = run_night(
         settings, source, sink, args.events, message, datetime.now(), replay=True, diary=diary,
         kind="simulated",
     )  # fmt: skip
+    return _every_turn_played(path, source.unplayed) or code
 
 
 def _say(args: argparse.Namespace, settings: Settings) -> int:

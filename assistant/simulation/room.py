@@ -38,7 +38,8 @@ class ScenarioSource(AudioSource):
         self._person = Synthesizer(
             cache_dir, Voice(rate=scenario.rate, volume=1.0, voice=scenario.voice)
         )
-        self._turns = deque(scenario.turns)
+        self._turns = deque(enumerate(scenario.turns, 1))
+        """(number in the file, turn) of the turns not yet played."""
         self._queue: deque[np.ndarray] = deque()
         self._queued_until = 0.0
         self._rng = np.random.default_rng(seed)
@@ -59,13 +60,13 @@ class ScenarioSource(AudioSource):
         if not self._turns or t < self._busy_until:
             return
         wanted = "hold" if mode == "hold" else "reply"
-        if self._turns[0].during == wanted:
+        if self._turns[0][1].during == wanted:
             self._speak_turn(t + self.scenario.pause)
 
     def heard_speaker(self, samples: np.ndarray, rate: int, t: float) -> None:
         """The assistant's voice, played from audio time `t`, reaches the microphone."""
-        if self._turns and self._turns[0].during == "speech" and t >= self._busy_until:
-            self._speak_turn(t + self._turns[0].at)
+        if self._turns and self._turns[0][1].during == "speech" and t >= self._busy_until:
+            self._speak_turn(t + self._turns[0][1].at)
         if self.scenario.echo <= 0:
             return
         voice = resample(samples.astype(np.float32), rate, RATE)
@@ -76,8 +77,16 @@ class ScenarioSource(AudioSource):
         cut = int(t * RATE) + len(self._room)
         self._echo = [(s, a[: max(0, cut - s)]) for s, a in self._echo if s < cut]
 
+    @property
+    def unplayed(self) -> list[str]:
+        """The turns the night ended without playing, each described for the person."""
+        return [
+            f"turn {number} ({turn.kind} {turn.value!r}, during = {turn.during!r})"
+            for number, turn in self._turns
+        ]
+
     def _speak_turn(self, at: float) -> None:
-        turn = self._turns.popleft()
+        _, turn = self._turns.popleft()
         lead = max(0.0, at - max(self._t, self._queued_until))
         self._queue.append(np.zeros(int(lead * RATE), dtype=np.int16))
         audio = self._turn_audio(turn)
@@ -118,8 +127,9 @@ class ScenarioSource(AudioSource):
                 block, pending = pending[:FRAME], pending[FRAME:]
             else:
                 if self._mode == "trigger" and self._t >= self._busy_until + SETTLE:
-                    # Asleep and the last turn long over: the next turn, or the end of the night.
-                    if not self._turns:
+                    # Asleep and the last turn long over: the next turn, or the end of the night
+                    # (a turn for a hold or for its speech cannot come while it sleeps).
+                    if not self._turns or self._turns[0][1].during != "reply":
                         return
                     self.listening("trigger", self._t)
                 block = np.zeros(FRAME, dtype=np.int16)

@@ -87,6 +87,11 @@ def parse_scenario(data: dict, where: str, base_dir: Path) -> Scenario:
             value = number_in(value, 0, 3600, where, f"{key}.silence", " seconds")
         elif not isinstance(value, str) or not value.strip():
             raise ConfigError(where, f"{key}.{kind}", "a non-empty string")
+        elif kind == "audio" and not (base_dir / value).is_file():
+            # Checked before the night starts, not when the turn comes (minutes in).
+            raise ConfigError(
+                where, f"{key}.audio", f"an audio file ({base_dir / value} does not exist)"
+            )
         during = raw.get("during", "reply")
         if during not in ("reply", "hold", "speech"):
             raise ConfigError(where, f"{key}.during", "reply, hold or speech")

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant.cli import main
+from tests.commands import run_cli
 
 
 def test_a_report_is_never_written_over_the_diary(
@@ -30,18 +31,11 @@ def test_a_sample_or_simulated_night_never_enters_the_persons_diary(tmp_path: Pa
     import json
     import os
     import subprocess
-    import sys
 
     env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "home")}  # the person's own folder
 
     def cli(*argv: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "assistant", *argv],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            env=env,
-        )
+        return run_cli(*argv, env=env)
 
     assert cli("demo", "--fast").returncode == 0
     night = tmp_path / "night.toml"

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.commands import ROOT, run_cli
+
 pytestmark = pytest.mark.speech
 
 
@@ -18,24 +20,16 @@ def simulate(tmp_path: Path, data_dir: Path, body: str, *extra: str) -> list[dic
     scenario = tmp_path / "night.toml"
     scenario.write_text('[scenario]\nvoice = "en-us"\n' + body, encoding="utf-8")
     events = tmp_path / "events.jsonl"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "assistant",
-            "--data-dir",
-            str(data_dir),
-            "simulate",
-            str(scenario),
-            "--events",
-            str(events),
-            "--output",
-            str(tmp_path / "night.wav"),
-            *extra,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
+    done = run_cli(
+        "--data-dir",
+        data_dir,
+        "simulate",
+        scenario,
+        "--events",
+        events,
+        "--output",
+        tmp_path / "night.wav",
+        *extra,
         env={**os.environ, "PYTHONWARNINGS": "error"},
     )
     assert done.returncode == 0, done.stderr
@@ -306,3 +300,43 @@ def test_the_demo_never_hears_itself(tmp_path: Path) -> None:
     assert kinds(records, "barge_in", "name") == []
     assert kinds(records, "intent", "name") == ["still_hurts", "better"]
     assert kinds(records, "episode_end", "outcome") == ["relieved"]
+
+
+# ------------------------------------------------------------------ the scenario file itself
+
+
+def test_a_missing_audio_file_is_refused_before_the_night_starts(tmp_path: Path) -> None:
+    scenario = tmp_path / "night.toml"
+    scenario.write_text('[[turn]]\nsay = "I have a cramp"\n[[turn]]\naudio = "better.wav"\n')
+    data = tmp_path / "data"
+    done = run_cli("--data-dir", data, "simulate", scenario, "--diary", timeout=60)
+    assert done.returncode == 2
+    assert f"turn[2].audio: expected an audio file ({tmp_path / 'better.wav'} does not exist)" in (
+        done.stderr
+    )
+    assert "Traceback" not in done.stderr
+    assert not (data / "diary.sqlite3").exists()  # no night, so no interrupted episode
+
+
+def test_a_turn_that_is_never_played_is_named_and_fails_the_run(tmp_path: Path) -> None:
+    """The night ends (stop) before the third turn, meant for a hold, could come."""
+    scenario = tmp_path / "night.toml"
+    scenario.write_text(
+        '[scenario]\nvoice = "en-us"\n[[turn]]\nsay = "I have a cramp"\n'
+        '[[turn]]\nsay = "stop"\nduring = "hold"\n[[turn]]\nsay = "slower"\nduring = "hold"\n'
+    )
+    done = run_cli("--data-dir", tmp_path / "data", "simulate", scenario, timeout=300)
+    assert done.returncode == 1
+    assert "before turn 3 (say 'slower', during = 'hold') could be played" in done.stderr
+
+
+def test_the_readme_scenario_runs_as_written(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("A scenario:\n\n```toml\n", 1)[1].split("```", 1)[0]
+    scenario = tmp_path / "night.toml"
+    scenario.write_text(example, encoding="utf-8")
+    events = tmp_path / "events.jsonl"
+    done = run_cli("--data-dir", tmp_path / "data", "simulate", scenario, "--events", events)
+    assert done.returncode == 0, done.stderr
+    records = [json.loads(line) for line in events.read_text().splitlines()]
+    assert [r["outcome"] for r in records if r["event"] == "episode_end"] == ["relieved"]

@@ -16,17 +16,9 @@ from pathlib import Path
 import pytest
 
 from assistant.diary.store import MIGRATIONS, Diary, DiaryError, frequency_advice
+from tests.commands import run_cli
 
 T0 = datetime(2026, 11, 10, 3, 0)
-
-
-def cli(data_dir: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "assistant", "--data-dir", str(data_dir), *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
 
 
 def test_episodes_are_kept_in_wal_mode_readable_by_the_user_alone(tmp_path: Path) -> None:
@@ -83,7 +75,7 @@ def test_sigkill_during_a_real_episode_loses_no_finished_episode(tmp_path: Path)
         '[scenario]\nvoice = "en-us"\n[[turn]]\nsay = "I have a cramp"\n'
         '[[turn]]\nsay = "it\'s gone"\n'
     )
-    done = cli(data, "simulate", str(night), "--start", "2026-11-09T02:00")
+    done = run_cli("--data-dir", data, "simulate", str(night), "--start", "2026-11-09T02:00")
     assert done.returncode == 0, done.stderr
     events = tmp_path / "events.jsonl"
     child = subprocess.Popen(
@@ -108,13 +100,13 @@ def test_sigkill_during_a_real_episode_loses_no_finished_episode(tmp_path: Path)
     while not (events.exists() and '"stretch"' in events.read_text()):
         assert time.monotonic() < deadline, "the episode never reached the stretch"
         time.sleep(0.05)
-    live = cli(data, "diary", "--json", "--since", "2026-11-01")
+    live = run_cli("--data-dir", data, "diary", "--json", "--since", "2026-11-01")
     assert live.returncode == 0, live.stderr
     # Reading the diary while the night goes on leaves its episode alone.
     assert [r["outcome"] for r in json.loads(live.stdout)] == ["relieved", "open"]
     child.send_signal(signal.SIGKILL)
     child.wait()
-    listing = cli(data, "diary", "--json", "--since", "2026-11-01")
+    listing = run_cli("--data-dir", data, "diary", "--json", "--since", "2026-11-01")
     assert listing.returncode == 0, listing.stderr
     rows = json.loads(listing.stdout)
     assert [r["outcome"] for r in rows] == ["relieved", "interrupted"]
@@ -198,13 +190,13 @@ def test_the_routine_goes_on_when_the_diary_is_broken(tmp_path: Path) -> None:
         '[[turn]]\nsay = "it\'s gone"\n'
     )
     events = tmp_path / "events.jsonl"
-    done = cli(data, "simulate", str(night), "--events", str(events))
+    done = run_cli("--data-dir", data, "simulate", str(night), "--events", str(events))
     assert done.returncode == 0
     assert "Traceback" not in done.stderr
     assert "not a cramp diary" in done.stderr  # said once, in the log
     ends = [json.loads(x) for x in events.read_text().splitlines() if "episode_end" in x]
     assert [e["outcome"] for e in ends] == ["relieved"]
-    bad = cli(data, "diary")
+    bad = run_cli("--data-dir", data, "diary")
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1
 
 
@@ -223,10 +215,12 @@ def test_frequency_advice() -> None:
 
 
 def test_diary_add_refuses_bad_values(tmp_path: Path) -> None:
-    bad = cli(tmp_path, "diary", "add", "--start", "yesterday", "--minutes", "3")
+    bad = run_cli("--data-dir", tmp_path, "diary", "add", "--start", "yesterday", "--minutes", "3")
     assert bad.returncode == 2 and "not a date or time" in bad.stderr
     assert "Traceback" not in bad.stderr
-    bad = cli(tmp_path, "diary", "add", "--start", "2026-11-01T02:00", "--minutes", "-4")
+    bad = run_cli(
+        "--data-dir", tmp_path, "diary", "add", "--start", "2026-11-01T02:00", "--minutes", "-4"
+    )
     assert bad.returncode == 2 and "minutes: expected 0 to 1440" in bad.stderr
     assert os.path.exists(tmp_path / "diary.sqlite3")
 
@@ -244,11 +238,19 @@ def test_a_read_only_diary_says_so_and_keeps_what_was_stored(tmp_path: Path) -> 
 
 def test_times_with_a_utc_offset_become_local_time(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    assert cli(data, "diary", "add", "--start", "2026-11-20T03:10+05:00", "--minutes", "4")
-    assert cli(data, "diary", "add", "--start", "2026-11-21T02:00", "--minutes", "3")
-    report = cli(data, "report", "--out", str(tmp_path / "r.html"), "--since", "2026-11-01")
+    assert run_cli(
+        "--data-dir", data, "diary", "add", "--start", "2026-11-20T03:10+05:00", "--minutes", "4"
+    )
+    assert run_cli(
+        "--data-dir", data, "diary", "add", "--start", "2026-11-21T02:00", "--minutes", "3"
+    )
+    report = run_cli(
+        "--data-dir", data, "report", "--out", str(tmp_path / "r.html"), "--since", "2026-11-01"
+    )
     assert report.returncode == 0, report.stderr
-    listing = json.loads(cli(data, "diary", "--json", "--since", "2026-11-01").stdout)
+    listing = json.loads(
+        run_cli("--data-dir", data, "diary", "--json", "--since", "2026-11-01").stdout
+    )
     expected = datetime.fromisoformat("2026-11-20T03:10+05:00").astimezone().replace(tzinfo=None)
     assert [r["started"] for r in listing][0] == expected.isoformat(timespec="minutes")
 
@@ -275,6 +277,11 @@ def test_diary_and_report_count_nights_alike(tmp_path: Path) -> None:
     # 23:00 and 02:00 the next day are one night (noon to noon) in both.
     data = tmp_path / "data"
     for start in ("2026-11-20T23:00", "2026-11-21T02:00"):
-        assert cli(data, "diary", "add", "--start", start, "--minutes", "3").returncode == 0
-    table = cli(data, "diary", "--since", "2026-11-01").stdout
+        assert (
+            run_cli(
+                "--data-dir", data, "diary", "add", "--start", start, "--minutes", "3"
+            ).returncode
+            == 0
+        )
+    table = run_cli("--data-dir", data, "diary", "--since", "2026-11-01").stdout
     assert "2 episodes on 1 night since" in table

@@ -9,9 +9,14 @@ import re
 import shutil
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
+
+from tests.commands import run_cli
+
+succeeds = partial(run_cli, check=True)
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -30,17 +35,6 @@ CHROMIUM_FLAGS = [
 NIGHTS = ["2026-10-31", "2026-11-02", "2026-11-04", "2026-11-06", "2026-11-09", "2026-11-11"]
 
 
-def cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    done = subprocess.run(
-        [sys.executable, "-m", "assistant", "--data-dir", str(data_dir), *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr
-    return done
-
-
 @pytest.fixture(scope="module")
 def fortnight(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
     """Six nights simulated by voice, one logged by hand, and a seventh voice night that should
@@ -55,14 +49,52 @@ def fortnight(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict
     runs = []
     for day in NIGHTS:
         runs.append(work / f"{day}.jsonl")
-        cli(data, "simulate", str(night), "--start", f"{day}T23:40", "--events", str(runs[-1]))
-    cli(data, "diary", "add", "--start", "2026-11-08T04:15", "--minutes", "6", "--leg", "left")
+        succeeds(
+            "--data-dir",
+            data,
+            "simulate",
+            str(night),
+            "--start",
+            f"{day}T23:40",
+            "--events",
+            str(runs[-1]),
+        )
+    succeeds(
+        "--data-dir",
+        data,
+        "diary",
+        "add",
+        "--start",
+        "2026-11-08T04:15",
+        "--minutes",
+        "6",
+        "--leg",
+        "left",
+    )
     runs.append(work / "last.jsonl")
-    cli(data, "simulate", str(night), "--start", "2026-11-13T02:20", "--events", str(runs[-1]))
+    succeeds(
+        "--data-dir",
+        data,
+        "simulate",
+        str(night),
+        "--start",
+        "2026-11-13T02:20",
+        "--events",
+        str(runs[-1]),
+    )
     ask = work / "ask.toml"
     ask.write_text('[scenario]\nvoice = "en-us"\n[[turn]]\nsay = "how many cramps this week"\n')
     asked = work / "asked.jsonl"
-    cli(data, "simulate", str(ask), "--start", "2026-11-13T09:00", "--events", str(asked))
+    succeeds(
+        "--data-dir",
+        data,
+        "simulate",
+        str(ask),
+        "--start",
+        "2026-11-13T09:00",
+        "--events",
+        str(asked),
+    )
     nights = [[json.loads(x) for x in run.read_text().splitlines()] for run in runs]
     nights.append([json.loads(x) for x in asked.read_text().splitlines()])
     return data, nights
@@ -70,7 +102,9 @@ def fortnight(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict
 
 def test_the_diary_holds_every_night(fortnight) -> None:
     data, _ = fortnight
-    rows = json.loads(cli(data, "diary", "--json", "--since", "2026-10-30").stdout)
+    rows = json.loads(
+        succeeds("--data-dir", data, "diary", "--json", "--since", "2026-10-30").stdout
+    )
     assert len(rows) == 8
     assert [r["source"] for r in rows].count("manual") == 1
     voice = [r for r in rows if r["source"] == "simulated"]  # simulate marks its own
@@ -79,7 +113,7 @@ def test_the_diary_holds_every_night(fortnight) -> None:
     assert {r["severity"] for r in voice} <= {7, None}
     assert [r["severity"] for r in voice].count(7) >= 3
     assert all(0.5 < r["minutes"] < 3 for r in voice)  # the simulated episodes are short
-    table = cli(data, "diary", "--since", "2026-10-30").stdout
+    table = succeeds("--data-dir", data, "diary", "--since", "2026-10-30").stdout
     assert "8 episodes on 8 nights" in table
 
 
@@ -106,7 +140,11 @@ def test_how_many_cramps_this_week(fortnight) -> None:
 
 def test_the_csv_has_a_header_and_a_row_per_episode(fortnight) -> None:
     data, _ = fortnight
-    lines = cli(data, "diary", "--csv", "--since", "2026-10-30").stdout.strip().splitlines()
+    lines = (
+        succeeds("--data-dir", data, "diary", "--csv", "--since", "2026-10-30")
+        .stdout.strip()
+        .splitlines()
+    )
     assert lines[0].startswith("started,minutes,leg,muscle,severity,outcome")
     assert len(lines) == 9
 
@@ -117,7 +155,7 @@ def test_the_csv_has_a_header_and_a_row_per_episode(fortnight) -> None:
 def test_the_report_renders_in_a_real_browser(fortnight, tmp_path: Path) -> None:
     data, _ = fortnight
     report = tmp_path / "report.html"
-    cli(data, "report", "--out", str(report), "--since", "2026-10-30")
+    succeeds("--data-dir", data, "report", "--out", str(report), "--since", "2026-10-30")
     page = report.read_text()
     assert "http://" not in page and "https://" not in page  # self-contained: nothing fetched
     for image in re.findall(r'src="data:image/png;base64,([^"]+)"', page):
@@ -159,7 +197,7 @@ def test_the_report_speaks_of_the_person_not_to_them_and_in_words(
     night (simulated, entered by hand) said and marked."""
     data, _ = fortnight
     report = tmp_path / "report.html"
-    cli(data, "report", "--out", str(report), "--since", "2026-10-30")
+    succeeds("--data-dir", data, "report", "--out", str(report), "--since", "2026-10-30")
     text = re.sub(
         r"<[^>]+>",
         " ",
@@ -201,7 +239,7 @@ def test_the_hour_chart_counts_every_episode_and_an_empty_chart_starts_at_zero()
 def test_a_report_since_the_year_one_stays_small(tmp_path: Path) -> None:
     """`--since 0001-01-01` once drew 105,000 weekly bars (2 minutes, 1.2 GB)."""
     data = tmp_path / "data"
-    cli(data, "diary", "add", "--start", "2026-11-08T04:15", "--minutes", "6")
+    succeeds("--data-dir", data, "diary", "add", "--start", "2026-11-08T04:15", "--minutes", "6")
     report = tmp_path / "report.html"
     done = subprocess.run(
         [sys.executable, "-m", "assistant", "--data-dir", str(data), "report"]

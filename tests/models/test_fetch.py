@@ -10,7 +10,6 @@ import hashlib
 import http.server
 import io
 import subprocess
-import sys
 import threading
 import zipfile
 from pathlib import Path
@@ -19,6 +18,7 @@ import pytest
 
 from assistant.speech.models import FetchError, ModelInfo, fetch
 from assistant.speech.vosk_engine import missing_files
+from tests.commands import run_cli
 
 MODEL_FILES = {
     "am/final.mdl": b"acoustic model" * 100,
@@ -183,22 +183,7 @@ def test_the_command_line_fetch_and_verify(served, tmp_path: Path) -> None:
     config.write_text(f'[models]\ndir = "{tmp_path / "models"}"\nmanifest = "{manifest}"\n')
 
     def cli(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "assistant",
-                "--config",
-                str(config),
-                "--data-dir",
-                str(tmp_path / "data"),
-                "models",
-                *args,
-            ],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        return run_cli("--config", config, "--data-dir", tmp_path / "data", "models", *args)
 
     mistyped = cli("fetch", "fixture-model", "--from", str(tmp_path / "nope.zip"))
     assert mistyped.returncode == 2 and "Traceback" not in mistyped.stderr
