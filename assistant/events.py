@@ -1,8 +1,15 @@
-"""What happened, as it happens: JSONL event records on the audio clock, and a console echo."""
+"""What happened, as it happens: JSONL event records on the audio clock, and a console echo.
+
+Some events are known before their time (a line is queued to be said at 12.4 s while the audio
+clock is at 10 s; an utterance is known when it ends but dated when it began), so the file and
+the console are written in time order as the clock passes each event (`advance`); listeners such
+as the diary get every record at once."""
 
 from __future__ import annotations
 
 import contextlib
+import heapq
+import itertools
 import json
 import logging
 from collections.abc import Callable
@@ -25,14 +32,24 @@ class EventLog:
         """Called with every record (the diary keeps episodes this way)."""
         self._file = path.open("w", encoding="utf-8") if path else None
         self._echo = echo
+        self._pending: list[tuple[float, int, dict[str, Any]]] = []
+        self._order = itertools.count()
 
     def emit(self, t: float, event: str, **fields: Any) -> None:
-        """Record one event at audio time `t`."""
+        """Record one event at audio time `t` (written once the clock has passed `t`)."""
         record = {"t": round(t, 3), "event": event, **fields}
         if self._keep:
             self.records.append(record)
         for listener in self.listeners:
             listener(record)
+        heapq.heappush(self._pending, (record["t"], next(self._order), record))
+
+    def advance(self, now: float) -> None:
+        """The audio clock is at `now`: write every event up to it, in time order."""
+        while self._pending and self._pending[0][0] <= now:
+            self._write(heapq.heappop(self._pending)[2])
+
+    def _write(self, record: dict[str, Any]) -> None:
         if self._file:
             try:
                 self._file.write(json.dumps(record) + "\n")
@@ -53,7 +70,8 @@ class EventLog:
                 print(line, file=self._echo, flush=True)
 
     def close(self) -> None:
-        """Close the file."""
+        """Write what is left, in time order, and close the file."""
+        self.advance(float("inf"))
         if self._file:
             with contextlib.suppress(OSError):
                 self._file.close()
@@ -65,10 +83,14 @@ def _describe(record: dict[str, Any]) -> str:
     kind = record["event"]
     if kind == "say":
         return f"{t} assistant: {record['text']}"
+    # What the microphone heard (the person, or anything else in the room) is "heard"; what a
+    # scenario's scripted person says is "person".
+    if kind == "person":
+        return f"{t} person:    {record['text']}"
     if kind == "trigger":
-        return f"{t} person:    {record['text']}   (trigger)"
+        return f"{t} heard:     {record['text']}   (trigger)"
     if kind == "intent":
-        return f"{t} person:    {record['text'] or '...'}   ({record['name']})"
+        return f"{t} heard:     {record['text'] or '...'}   ({record['name']})"
     if kind == "red_flag":
         return f"{t} red flag:  {record['kind']}"
     if kind == "episode_end":

@@ -130,6 +130,7 @@ class Assistant:
         for frame in frames(self.source.blocks(), tick):
             self._frame(frame)
             self._t += FRAME / RATE
+            self.events.advance(self._t)  # the log and the console in time order
         for event in self.ears.flush():
             if isinstance(event, Heard):
                 self._utterance_ended(event)

@@ -340,3 +340,16 @@ def test_the_readme_scenario_runs_as_written(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     records = [json.loads(line) for line in events.read_text().splitlines()]
     assert [r["outcome"] for r in records if r["event"] == "episode_end"] == ["relieved"]
+
+
+def test_the_demo_log_and_console_go_forward_in_time(tmp_path: Path) -> None:
+    events = tmp_path / "events.jsonl"
+    done = run_cli("--data-dir", tmp_path / "data", "demo", "--fast", "--events", events)
+    assert done.returncode == 0, done.stderr
+    times = [json.loads(line)["t"] for line in events.read_text().splitlines()]
+    assert times == sorted(times)
+    shown = [float(line[1:8]) for line in done.stdout.splitlines() if line.startswith("[")]
+    assert len(shown) > 20 and shown == sorted(shown)
+    # What the scripted person says, and what the microphone heard, are told apart.
+    assert "person:    I have a cramp" in done.stdout
+    assert "heard:     i have a cramp   (trigger)" in done.stdout
