@@ -23,9 +23,16 @@ class EventLog:
     """Writes one JSON object per line (`t` seconds on the audio clock, `event`, fields)."""
 
     def __init__(
-        self, path: Path | None = None, echo: IO[str] | None = None, keep: bool = False
+        self,
+        path: Path | None = None,
+        echo: IO[str] | None = None,
+        keep: bool = False,
+        verbose: bool = False,
     ) -> None:
-        """`keep`: also hold every record in `records` (for tests; a night-long run must not)."""
+        """`keep`: also hold every record in `records` (for tests; a night-long run must not).
+        `verbose`: the console also shows every utterance heard, accepted or not, with its
+        score, and each step (what `-v` is for: why a trigger was not taken)."""
+        self._verbose = verbose
         self.records: list[dict[str, Any]] = []
         self._keep = keep
         self.listeners: list[Callable[[dict[str, Any]], None]] = []
@@ -65,7 +72,7 @@ class EventLog:
                     self._file.close()
                 self._file = None
         if self._echo:
-            line = _describe(record)
+            line = _describe(record, self._verbose)
             if line:
                 print(line, file=self._echo, flush=True)
 
@@ -77,10 +84,19 @@ class EventLog:
                 self._file.close()
 
 
-def _describe(record: dict[str, Any]) -> str:
+def _describe(record: dict[str, Any], verbose: bool = False) -> str:
     """A line for a person watching the conversation, or empty for bookkeeping events."""
     t = f"[{record['t']:7.1f}s]"
     kind = record["event"]
+    if verbose and kind == "heard":
+        said = f"{record['text']!r}" if record["text"] else "nothing accepted"
+        whisper = f", Whisper heard {record['transcript']!r}" if "transcript" in record else ""
+        return (
+            f"{t}   (heard {record['seconds']} s in {record['mode']} mode: {said}, "
+            f"score {record['score']}{whisper})"
+        )
+    if verbose and kind == "step":
+        return f"{t}   (step {record['id']})"
     if kind == "say":
         return f"{t} assistant: {record['text']}"
     # What the microphone heard (the person, or anything else in the room) is "heard"; what a

@@ -43,6 +43,10 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as err:
         print(f"cramp-assistant: {err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and the like: nothing more to say
+        # Python's own advice: point stdout at /dev/null so the exit flush cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as err:
         # A folder or file the person named that cannot be made, read or written.
         log.debug("file error", exc_info=True)
@@ -51,9 +55,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:  # output piped into `head` and the like
-        sys.stderr.close()
-        return 0
 
 
 def _parser() -> argparse.ArgumentParser:

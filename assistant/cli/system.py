@@ -70,8 +70,9 @@ def _service_install(args: argparse.Namespace, settings: Settings) -> int:
 def _service_status(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.system import service
 
-    print(service.status())
-    return 0
+    text, well = service.status()
+    print(text)
+    return 0 if well else 1
 
 
 def _service_uninstall(args: argparse.Namespace, settings: Settings) -> int:

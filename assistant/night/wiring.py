@@ -6,6 +6,7 @@ whether the episodes reach the person's diary; everything else is wired here, on
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from datetime import datetime
@@ -47,7 +48,8 @@ def run_night(
         check_voice(settings)
         routine = routine_of(settings)
         recognizer, why = build_recognizer(settings)
-        events = EventLog(events_path, echo=sys.stdout)
+        verbose = logging.getLogger().isEnabledFor(logging.INFO)  # -v
+        events = EventLog(events_path, echo=sys.stdout, verbose=verbose)
         source.attach_events(events)
         recorder = EpisodeRecorder(diary, origin, kind, routine)
         preferences = Preferences(settings.preferences_path)

@@ -89,10 +89,27 @@ def uninstall() -> Path:
     return path
 
 
-def status() -> str:
-    """What systemd says about the service."""
-    done = _systemctl("status", "--no-pager", UNIT_NAME)
-    return (done.stdout or done.stderr).strip() or "no status (is a user session running?)"
+def status() -> tuple[str, bool]:
+    """Whether the unit is installed and what systemd says about it; and whether all is well
+    (installed, and systemd reachable and running it)."""
+    path = unit_dir() / UNIT_NAME
+    if not path.exists():
+        return f"Not installed ({path} does not exist): `cramp-assistant service install`.", False
+    lines = [f"Installed: {path}."]
+    if shutil.which("systemctl") is None:
+        return "\n".join([*lines, "systemctl is not found: the service needs systemd."]), False
+    active = _systemctl("is-active", UNIT_NAME)
+    state = active.stdout.strip()
+    if (active.returncode != 0 and not state) or "Failed to connect" in active.stderr:
+        why = active.stderr.strip().splitlines()[0] if active.stderr.strip() else "no answer"
+        lines.append(
+            f"systemd cannot be asked ({why}): no user session here? "
+            f"In your own session: systemctl --user status {UNIT_NAME}"
+        )
+        return "\n".join(lines), False
+    lines.append(f"systemd says: {state}.")
+    detail = _systemctl("status", "--no-pager", "--lines", "5", UNIT_NAME).stdout.strip()
+    return "\n".join([*lines, detail] if detail else lines), state == "active"
 
 
 def _systemctl(*args: str) -> subprocess.CompletedProcess:

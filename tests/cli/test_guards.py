@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -50,3 +51,46 @@ def test_a_sample_or_simulated_night_never_enters_the_persons_diary(tmp_path: Pa
     assert cli("simulate", str(night), "--diary").returncode == 0  # asked for: kept, marked
     rows = json.loads(cli("diary", "--json", "--since", "2000-01-01").stdout)
     assert [r["source"] for r in rows] == ["simulated"]
+
+
+def test_diary_piped_into_head_ends_quietly(tmp_path: Path) -> None:
+    """`diary --json | head` once printed "Broken pipe"."""
+    import subprocess
+    import sys
+    from datetime import datetime, timedelta
+
+    from assistant.diary.store import Diary
+
+    diary = Diary(tmp_path / "diary.sqlite3")
+    for day in range(2000):  # far more than a pipe holds
+        diary.add(datetime(2020, 1, 1, 3) + timedelta(days=day), 5)
+    diary.close()
+    command = f"{sys.executable} -m assistant --data-dir {tmp_path} diary --json --since 2019-01-01"
+    piped = subprocess.run(
+        ["bash", "-c", f"set -o pipefail; {command} | head -c 100 >/dev/null"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert piped.returncode == 0
+    assert piped.stderr == ""
+
+
+def test_verbose_shows_what_was_heard_and_not_taken(tmp_path: Path) -> None:
+    """`-v` is for finding out why a trigger was not taken: every utterance and its score."""
+    import numpy as np
+    import soundfile
+
+    from scripts.speechgen import RATE, mix, speak
+
+    rng = np.random.default_rng(5)
+    audio = mix(speak("I have a plan for the morning"), snr_db=20, rng=rng, lead=2.0, tail=3.0)
+    wav = tmp_path / "night.wav"
+    soundfile.write(str(wav), audio, RATE, subtype="PCM_16")
+    quiet = run_cli("--data-dir", tmp_path / "data", "run", "--input", wav)
+    verbose = run_cli("-v", "--data-dir", tmp_path / "data", "run", "--input", wav)
+    assert quiet.returncode == verbose.returncode == 0, verbose.stderr
+    assert "(heard" not in quiet.stdout
+    assert re.search(
+        r"\(heard [\d.]+ s in trigger mode: nothing accepted, score -?[\d.]+", verbose.stdout
+    )

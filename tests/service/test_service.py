@@ -92,3 +92,20 @@ def test_ready_and_watchdog_pings_reach_systemd(tmp_path: Path) -> None:
         pass
     listener.close()
     assert messages[:2] == ["READY=1", "WATCHDOG=1"]
+
+
+def test_status_says_whether_the_unit_is_installed_and_never_claims_all_is_well(
+    tmp_path: Path,
+) -> None:
+    import os
+
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path)}
+    before = cli(env, "service", "status")
+    assert before.returncode == 1 and before.stdout.startswith("Not installed (")
+    assert cli(env, "service", "install", "--no-enable").returncode == 0
+    after = cli(env, "service", "status")
+    unit = tmp_path / "systemd" / "user" / "cramp-assistant.service"
+    assert after.stdout.startswith(f"Installed: {unit}.")
+    # Written but not enabled: not running, whether or not systemd can be asked here.
+    assert after.returncode == 1
+    assert "systemd says: " in after.stdout or "systemd cannot be asked (" in after.stdout
