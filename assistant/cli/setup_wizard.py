@@ -4,6 +4,8 @@ safety notice, and what is stored where."""
 
 from __future__ import annotations
 
+import shutil
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -47,6 +49,8 @@ class Setup:
         self.voice = settings.voice
         self.speaker: SpeakerSink | None = None
         self.synthesizer = Synthesizer(settings.speech_cache, settings.voice)
+        self.heard_you = False
+        """Whether the microphone check heard the words (the last line depends on it)."""
 
     def say(self, line: str) -> None:
         """Print the line, and speak it when there is a speaker."""
@@ -91,10 +95,19 @@ class Setup:
             print(f"  {i}: {device['name']}")
         if not usable:
             print(f"  none found: the default {what} is used")
-        answer = self.ask(f"Which {what}? [default] ").strip()
-        return answer if answer.isdigit() and any(answer == str(i) for i, _ in usable) else ""
+        while True:
+            answer = self.ask(f"Which {what}? [default] ").strip()
+            if not answer or any(answer == str(i) for i, _ in usable):
+                return answer
+            listed = ", ".join(str(i) for i, _ in usable) or "none"
+            print(f"{answer!r} is not one of the {what}s listed ({listed}); Enter for the default.")
 
     def _volume_check(self) -> None:
+        if self.speaker is None:
+            print(
+                f"No speaker, so no volume check: the volume stays {self.voice.volume:g}. "
+                "Run setup again with the speaker connected to choose it by ear."
+            )
         while self.speaker is not None:
             self.say("This is how loud I will speak at night.")
             answer = self.ask("Is that comfortable? [yes] / quieter / louder ").strip().lower()
@@ -135,6 +148,7 @@ class Setup:
         )
         print(f"Heard: {heard!r}; loudest sound {level:.0f} dBFS.")
         if heard:
+            self.heard_you = True
             self.say(f"I heard: {heard}. The microphone works.")
         elif peak < 300:
             self.say("I heard almost nothing. Check the microphone, and run setup again.")
@@ -165,6 +179,7 @@ class Setup:
         write_atomically(path, document(settings))
 
     def _summary(self, settings: Settings) -> None:
+        command = how_to_run()
         print(
             "\nWhat is stored, and where (readable by you alone):\n"
             f"  settings:     {self.config_path}\n"
@@ -172,9 +187,15 @@ class Setup:
             f"  pace/volume:  {settings.preferences_path}\n"
             f"  speech cache: {settings.cache_dir}\n"
             "  No audio is kept unless you run with --record-dir. Nothing is sent anywhere.\n"
-            "Start listening with: cramp-assistant run   (or: cramp-assistant service install)"
+            f"Start listening with: {command} run   (or: {command} service install)"
         )
-        self.say("All set. Say I have a cramp when you need me.")
+        if self.heard_you:
+            self.say("All set. Say I have a cramp when you need me.")
+        else:
+            self.say(
+                "The settings are saved, but the microphone check did not hear you, so I may not "
+                "hear you at night. Check the microphone, then run setup again."
+            )
 
 
 def _record(source: MicrophoneSource, seconds: float) -> np.ndarray:
@@ -185,6 +206,15 @@ def _record(source: MicrophoneSource, seconds: float) -> np.ndarray:
         if got >= seconds * RATE or time.monotonic() - began > seconds + 5:
             break
     return np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.int16)
+
+
+def how_to_run() -> str:
+    """The command as this person can type it: `cramp-assistant` when it is on the PATH, else
+    the full path of the one installed beside this Python (a virtual environment's bin/)."""
+    if shutil.which("cramp-assistant"):
+        return "cramp-assistant"
+    beside = Path(sys.executable).parent / "cramp-assistant"
+    return str(beside) if beside.exists() else f"{sys.executable} -m assistant"
 
 
 def _device(value: str) -> int | str | None:

@@ -1,0 +1,29 @@
+"""`setup` on a machine with no sound card: every step says what it did, nothing claims more."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from tests.commands import run_cli
+
+
+def test_setup_without_a_sound_card_says_what_it_could_not_check(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    env = {**os.environ, "PATH": "/usr/bin:/bin"}  # the command is not on the PATH
+    done = run_cli(
+        "--config", config, "--data-dir", tmp_path / "data", "setup",
+        input="7\n\n\nGB\n", env=env, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    # A speaker number that is not listed is asked again, not silently dropped.
+    assert "'7' is not one of the speakers listed (none); Enter for the default." in out
+    assert "No speaker, so no volume check: the volume stays 0.6." in out
+    assert "Microphone check skipped" in out
+    # Not "All set": nothing heard the person.
+    assert "All set" not in out and "the microphone check did not hear you" in out
+    command = Path(sys.executable).parent / "cramp-assistant"
+    assert f"Start listening with: {command} run" in out
+    assert 'emergency = "999"' in config.read_text()
