@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -82,7 +82,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             device(args.output_device or settings.audio.output_device), keep_trying=True
         )
     where = f"file {args.input}" if args.input else getattr(source, "device_name", "microphone")
-    now = datetime.now()
+    now = recording_start(args.input) if args.input else datetime.now()
     keeper = UtteranceKeeper(args.record_dir, now) if args.record_dir else None
     message = f"Listening on {where}."
     # A file is not tonight: its episodes reach the diary only when asked (or --data-dir).
@@ -112,6 +112,20 @@ def _simulate(args: argparse.Namespace, settings: Settings) -> int:
         kind="simulated",
     )  # fmt: skip
     return _every_turn_played(args.scenario, source.unplayed) or code
+
+
+def recording_start(path: Path) -> datetime:
+    """When a recording began: its file was last written when it ended, so its time minus its
+    length (its episodes are dated when they were said, never in the future). Now, when the
+    file cannot tell."""
+    import soundfile
+
+    try:
+        seconds = soundfile.info(str(path)).duration
+        ended = datetime.fromtimestamp(path.stat().st_mtime)
+    except (OSError, RuntimeError, ValueError):
+        return datetime.now()
+    return min(ended, datetime.now()) - timedelta(seconds=seconds)
 
 
 def _every_turn_played(scenario: Path, unplayed: list[str]) -> int:

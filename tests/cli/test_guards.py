@@ -94,3 +94,30 @@ def test_verbose_shows_what_was_heard_and_not_taken(tmp_path: Path) -> None:
     assert re.search(
         r"\(heard [\d.]+ s in trigger mode: nothing accepted, score -?[\d.]+", verbose.stdout
     )
+
+
+def test_a_recording_dates_its_episodes_by_when_it_was_recorded(tmp_path: Path) -> None:
+    """A file recorded last week: its cramp is dated last week, not "now plus audio time"."""
+    import os
+    from datetime import datetime, timedelta
+
+    import numpy as np
+    import soundfile
+
+    from assistant.diary.store import Diary
+    from scripts.speechgen import RATE, mix, speak
+
+    rng = np.random.default_rng(8)
+    audio = mix(speak("I have a cramp"), snr_db=20, rng=rng, lead=30.0, tail=60.0)
+    wav = tmp_path / "last-week.wav"
+    soundfile.write(str(wav), audio, RATE, subtype="PCM_16")
+    ended = datetime(2026, 11, 18, 3, 30)
+    os.utime(wav, (ended.timestamp(), ended.timestamp()))
+    data = tmp_path / "data"
+    done = run_cli("--data-dir", data, "run", "--input", wav, "--diary")
+    assert done.returncode == 0, done.stderr
+    diary = Diary(data / "diary.sqlite3")
+    [episode] = diary.episodes(datetime(2026, 1, 1))
+    diary.close()
+    began = ended - timedelta(seconds=len(audio) / RATE)
+    assert began + timedelta(seconds=30) <= episode.started <= began + timedelta(seconds=35)
