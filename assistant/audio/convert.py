@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,11 @@ import soxr
 
 from assistant.audio.chunk import RATE
 from assistant.errors import AudioInputError
+
+log = logging.getLogger(__name__)
+
+RATES = (4000, 384000)
+"""Sample rates a recording may have, in Hertz (speech needs 4 kHz at least)."""
 
 
 def to_int16(samples: np.ndarray) -> np.ndarray:
@@ -36,7 +42,7 @@ def read_audio(path: Path, target: int = RATE) -> np.ndarray:
     """
     _check_audio_file(path)
     data, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
-    mono = data.mean(axis=1)
+    mono = _finite(data.mean(axis=1), path)
     mono = mono - float(np.mean(mono))
     return to_int16(resample(mono, rate, target))
 
@@ -51,6 +57,8 @@ def _check_audio_file(path: Path):
     """The file's audio format, or one clear AudioInputError saying what is wrong with it."""
     if not path.exists():
         raise AudioInputError(f"{path}: no such audio file")
+    if not path.is_file():  # a pipe or a device would be waited on for ever
+        raise AudioInputError(f"{path}: not a regular file (a pipe or a device?); expected a WAV")
     try:
         info = soundfile.info(str(path))
     except (soundfile.LibsndfileError, RuntimeError, TypeError) as err:
@@ -59,7 +67,21 @@ def _check_audio_file(path: Path):
         ) from None
     if info.frames == 0:
         raise AudioInputError(f"{path}: the audio file holds no samples")
+    if not RATES[0] <= info.samplerate <= RATES[1]:
+        raise AudioInputError(
+            f"{path}: sample rate {info.samplerate} Hz; expected {RATES[0]} to {RATES[1]} Hz"
+        )
     return info
+
+
+def _finite(mono: np.ndarray, path: Path) -> np.ndarray:
+    """`mono` with samples that are not numbers (NaN, infinity: a float file gone wrong) made
+    silent, so that one bad sample cannot make the whole file deaf."""
+    bad = ~np.isfinite(mono)
+    if bad.any():
+        log.warning("%s: %d sample(s) are not numbers; heard as silence", path, int(bad.sum()))
+        mono = np.where(bad, np.float32(0.0), mono)
+    return mono
 
 
 def _blocks(path: Path, rate: int, target: int, block_seconds: float):
@@ -67,7 +89,7 @@ def _blocks(path: Path, rate: int, target: int, block_seconds: float):
     dc = None
     blocksize = max(1, int(rate * block_seconds))
     for block in soundfile.blocks(str(path), blocksize=blocksize, dtype="float32", always_2d=True):
-        mono = block.mean(axis=1)
+        mono = _finite(block.mean(axis=1), path)
         dc = float(np.mean(mono)) if dc is None else 0.9 * dc + 0.1 * float(np.mean(mono))
         mono = mono - dc
         last = len(block) < blocksize

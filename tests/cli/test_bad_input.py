@@ -8,6 +8,7 @@ Nothing here may end in a traceback (an uncaught exception fails the row).
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -91,6 +92,13 @@ def converted(rate: int, channels: int, subtype: str, shape=lambda x: x, fmt: st
     return write
 
 
+def one_nan(audio: np.ndarray) -> np.ndarray:
+    """The audio with one sample that is not a number (before the speech)."""
+    audio = audio.copy()
+    audio[100] = np.nan
+    return audio
+
+
 def raw_bytes(data: bytes) -> Callable[[Path], None]:
     return lambda path: path.write_bytes(data)
 
@@ -150,6 +158,10 @@ TABLE: list[tuple[str, Setup, str]] = [
     ("audio no samples", audio_file("a.wav", converted(16000, 1, "PCM_16", lambda x: x[:0])),
      "holds no samples"),
     ("audio missing", args("run", "--input", "{tmp}/gone.wav"), "no such audio file"),
+    ("audio one NaN sample", audio_file("a.wav", converted(16000, 1, "FLOAT", one_nan)), HEARD),
+    ("audio a named pipe", audio_file("a.wav", os.mkfifo), "not a regular file (a pipe"),
+    ("audio at 1 Hz", audio_file("a.wav", lambda p: soundfile.write(str(p), np.zeros(9), 1)),
+     "sample rate 1 Hz; expected 4000 to 384000 Hz"),
     # settings that `run` could not start with are refused by `config check` too
     ("settings unknown voice", settings('[voice]\nvoice = "zz-nonexistent"\n'),
      "espeak-ng has no voice 'zz-nonexistent'"),
