@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -32,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     os.umask(0o077)  # every file the assistant writes (diary, caches, reports) is the user's alone
+    # systemd stops the service with SIGTERM: end as on Ctrl-C, so that the diary is closed and a
+    # speech worker being waited for is killed, not left running on its own.
+    signal.signal(signal.SIGTERM, _stop)
     try:
         config = args.config
         if getattr(args, "config_optional", False) and config and not config.exists():
@@ -55,6 +59,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Stopped:
+        return 143  # 128 + SIGTERM, as systemd expects
+
+
+class Stopped(BaseException):
+    """SIGTERM arrived: unwinds like KeyboardInterrupt, past handlers of ordinary errors."""
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise Stopped
 
 
 def _parser() -> argparse.ArgumentParser:

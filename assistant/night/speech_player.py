@@ -5,6 +5,7 @@ like, applied to the voice and remembered for the next night."""
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -89,13 +90,17 @@ def adjust_voice(
     routine: Routine,
     preferences: Preferences | None,
 ) -> float:
-    """Change the synthesizer's pace or volume one step (the whole routine is rendered again at
-    a new pace) and remember it for the next night; the new value. A disk that cannot take the
-    preference never stops the routine."""
+    """Change the synthesizer's pace or volume one step (at a new pace the whole routine is
+    rendered again, in the background) and remember it for the next night; the new value. A
+    disk that cannot take the preference never stops the routine."""
     voice = adjusted(synthesizer.voice, setting, direction)
     synthesizer.voice = voice
     if setting == "pace":
-        synthesizer.render(routine.prompts())
+        # Rendered beside the audio loop, never in it: a hung engine must not stop the
+        # listening (lines needed before then are rendered when they are said).
+        threading.Thread(
+            target=synthesizer.render, args=(routine.prompts(),), daemon=True, name="re-render"
+        ).start()
     if preferences is not None:
         try:
             preferences.save(voice)

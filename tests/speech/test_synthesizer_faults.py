@@ -229,3 +229,33 @@ def test_with_nothing_ever_rendered_it_plays_tones_and_never_records_relieved(
     finally:
         diary.close()
     assert stored == ["unspoken"]
+
+
+def test_sigterm_while_the_routine_is_first_rendered_leaves_no_worker_behind(
+    tmp_path: Path,
+) -> None:
+    """systemd stops the service (SIGTERM) during its first start, while pyttsx3 renders."""
+    quiet = tmp_path / "quiet.wav"
+    soundfile.write(str(quiet), np.zeros(RATE, dtype=np.int16), RATE)
+    with frozen_pyttsx3() as frozen:  # the worker stays busy, as a slow first render would
+        started = subprocess.Popen(
+            [sys.executable, "-m", "assistant", "--data-dir", str(tmp_path / "data"), "run"]
+            + ["--input", str(quiet)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 60
+        while not frozen and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert frozen, "no speech worker started"
+        started.send_signal(signal.SIGTERM)
+        _, err = started.communicate(timeout=30)
+    assert started.returncode == 143
+    assert "Traceback" not in err
+    time.sleep(0.5)
+    alive = [pid for pid in frozen if Path(f"/proc/{pid}").exists()]
+    for pid in alive:  # do not leave a stopped process behind, whatever the outcome
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    assert alive == []
