@@ -8,15 +8,196 @@ as the diary get every record at once."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import heapq
 import itertools
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, ClassVar
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One record of the event log: `t`, seconds on the audio clock, and the fields of its kind.
+    Written as one JSON object per line, `{"t": ..., "event": NAME, field: value, ...}`; a field
+    left at None where None is its default is not written."""
+
+    event: ClassVar[str]
+    t: float
+
+    def record(self) -> dict[str, Any]:
+        """The JSON object written for this event."""
+        fields = {
+            f.name: getattr(self, f.name)
+            for f in dataclasses.fields(self)
+            if f.name != "t" and not (f.default is None and getattr(self, f.name) is None)
+        }
+        return {"t": round(self.t, 3), "event": self.event, **fields}
+
+
+@dataclass(frozen=True)
+class Started(Event):
+    """The assistant is ready: which engines, and why."""
+
+    event = "start"
+    message: str
+    engine: str
+    ready_seconds: float
+    pace: int
+    volume: float
+
+
+@dataclass(frozen=True)
+class ListeningBegan(Event):
+    """It listens for a trigger, a reply, or during a hold."""
+
+    event = "listening"
+    mode: str
+
+
+@dataclass(frozen=True)
+class UtteranceHeard(Event):
+    """An utterance ended; what the recognizer made of it (text empty: nothing accepted)."""
+
+    event = "heard"
+    text: str
+    raw: str
+    score: float | None
+    seconds: float
+    speech_end: float
+    mode: str
+    transcript: str | None = None
+    """Whisper's own transcript (with a second opinion); `score` is then its margin."""
+    first_score: float | None = None
+
+
+@dataclass(frozen=True)
+class TriggerHeard(Event):
+    """A trigger phrase was taken: an episode begins."""
+
+    event = "trigger"
+    text: str
+    speech_end: float
+
+
+@dataclass(frozen=True)
+class IntentHeard(Event):
+    """A reply understood as an intent (`kind`: which leg, which red flag, a severity)."""
+
+    event = "intent"
+    name: str
+    text: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class QueryHeard(Event):
+    """A question to the diary ("how many cramps this week")."""
+
+    event = "query"
+    text: str
+
+
+@dataclass(frozen=True)
+class StepEntered(Event):
+    """The routine moved to a step."""
+
+    event = "step"
+    id: str
+
+
+@dataclass(frozen=True)
+class RedFlagRaised(Event):
+    """A red flag was confirmed: the routine escalates."""
+
+    event = "red_flag"
+    kind: str
+
+
+@dataclass(frozen=True)
+class EpisodeEnded(Event):
+    """The episode ended: relieved, stopped, escalated or no_response."""
+
+    event = "episode_end"
+    outcome: str
+
+
+@dataclass(frozen=True)
+class LineSaid(Event):
+    """A line spoken from `t`, lasting `seconds`."""
+
+    event = "say"
+    text: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class LineFailed(Event):
+    """A line that could not be rendered (a tone is played in its place)."""
+
+    event = "say_failed"
+    text: str
+
+
+@dataclass(frozen=True)
+class TonePlayed(Event):
+    """A tone: heard, count, hold_end or unspoken."""
+
+    event = "tone"
+    kind: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class BargedIn(Event):
+    """A command said over the assistant's own voice: it stopped speaking."""
+
+    event = "barge_in"
+    name: str
+    text: str
+    speech_end: float
+
+
+@dataclass(frozen=True)
+class VoiceAdjusted(Event):
+    """Pace or volume changed by voice ("slower", "louder")."""
+
+    event = "adjust"
+    setting: str
+    value: float
+
+
+@dataclass(frozen=True)
+class PersonSpoke(Event):
+    """In a simulation: a scenario's person says a turn."""
+
+    event = "person"
+    text: str
+    during: str
+    speech_end: float
+
+
+KINDS: dict[str, type[Event]] = {
+    kind.event: kind
+    for kind in (
+        Started, ListeningBegan, UtteranceHeard, TriggerHeard, IntentHeard, QueryHeard,
+        StepEntered, RedFlagRaised, EpisodeEnded, LineSaid, LineFailed, TonePlayed, BargedIn,
+        VoiceAdjusted, PersonSpoke,
+    )
+}  # fmt: skip
+"""Every kind of event by its name in the log."""
+
+
+def from_record(record: dict[str, Any]) -> Event:
+    """The event a JSON record of the log stands for (its other keys ignored)."""
+    kind = KINDS[record["event"]]
+    names = {f.name for f in dataclasses.fields(kind)}
+    return kind(**{k: v for k, v in record.items() if k in names})
 
 
 class EventLog:
@@ -35,20 +216,20 @@ class EventLog:
         self._verbose = verbose
         self.records: list[dict[str, Any]] = []
         self._keep = keep
-        self.listeners: list[Callable[[dict[str, Any]], None]] = []
-        """Called with every record (the diary keeps episodes this way)."""
+        self.listeners: list[Callable[[Event], None]] = []
+        """Called with every event (the diary keeps episodes this way)."""
         self._file = path.open("w", encoding="utf-8") if path else None
         self._echo = echo
         self._pending: list[tuple[float, int, dict[str, Any]]] = []
         self._order = itertools.count()
 
-    def emit(self, t: float, event: str, **fields: Any) -> None:
-        """Record one event at audio time `t` (written once the clock has passed `t`)."""
-        record = {"t": round(t, 3), "event": event, **fields}
+    def emit(self, event: Event) -> None:
+        """Record one event (written once the audio clock has passed its time)."""
+        record = event.record()
         if self._keep:
             self.records.append(record)
         for listener in self.listeners:
-            listener(record)
+            listener(event)
         heapq.heappush(self._pending, (record["t"], next(self._order), record))
 
     def advance(self, now: float) -> None:

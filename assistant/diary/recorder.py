@@ -16,6 +16,15 @@ from typing import Any
 
 from assistant.dialogue.routine import Routine
 from assistant.diary.store import Diary, DiaryError, frequency_advice
+from assistant.events import (
+    EpisodeEnded,
+    Event,
+    IntentHeard,
+    LineFailed,
+    RedFlagRaised,
+    StepEntered,
+    TriggerHeard,
+)
 
 log = logging.getLogger(__name__)
 
@@ -69,12 +78,12 @@ class EpisodeRecorder:
                 self.problems.append(message)
                 log.error("diary: %s (the routine goes on)", message)
 
-    def handle(self, record: dict[str, Any]) -> None:
-        """One event record."""
+    def handle(self, event: Event) -> None:
+        """One event of the night."""
         if self._diary is None:
             return
-        kind, now = record["event"], self.when(record["t"])
-        if kind == "trigger":
+        now = self.when(event.t)
+        if isinstance(event, TriggerHeard):
             self._state = {"steps": [], "replies": [], "red_flags": [], "muscle": "calf"}
             self._episode = None
             self._unspoken = False
@@ -88,23 +97,23 @@ class EpisodeRecorder:
         if self._episode is None:
             return
         state = self._state
-        if kind == "step":
-            state["steps"].append(record["id"])
-            state["muscle"] = self._muscles.get(record["id"], state["muscle"])
-        elif kind == "intent":
-            state["replies"].append(record["name"])
-            if record["name"] == "severity" and record.get("kind"):
-                state["severity"] = int(record["kind"])
-            if record["name"] == "leg" and record.get("kind"):
-                state["leg"] = record["kind"]
-        elif kind == "red_flag":
-            state["red_flags"].append(record["kind"])
-        elif kind == "say_failed":
+        if isinstance(event, StepEntered):
+            state["steps"].append(event.id)
+            state["muscle"] = self._muscles.get(event.id, state["muscle"])
+        elif isinstance(event, IntentHeard):
+            state["replies"].append(event.name)
+            if event.name == "severity" and event.kind:
+                state["severity"] = int(event.kind)
+            if event.name == "leg" and event.kind:
+                state["leg"] = event.kind
+        elif isinstance(event, RedFlagRaised):
+            state["red_flags"].append(event.kind)
+        elif isinstance(event, LineFailed):
             self._unspoken = True
             return
-        elif kind == "episode_end":
+        elif isinstance(event, EpisodeEnded):
             episode, self._episode = self._episode, None
-            outcome = record["outcome"]
+            outcome = event.outcome
             if self._unspoken and outcome in ("relieved", "no_response"):
                 # The person never heard the routine: it cannot count as having helped.
                 outcome = "unspoken"

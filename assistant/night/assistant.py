@@ -37,9 +37,23 @@ from assistant.dialogue.sequencer import (
     every_expectation,
 )
 from assistant.diary.recorder import EpisodeRecorder
-from assistant.events import EventLog
+from assistant.events import (
+    BargedIn,
+    EpisodeEnded,
+    EventLog,
+    IntentHeard,
+    LineFailed,
+    LineSaid,
+    ListeningBegan,
+    QueryHeard,
+    RedFlagRaised,
+    StepEntered,
+    TonePlayed,
+    TriggerHeard,
+    VoiceAdjusted,
+)
 from assistant.night.barge_in import BargeIn, Overheard
-from assistant.night.hearing import Began, Ears, Heard, heard_fields
+from assistant.night.hearing import Began, Ears, Heard, heard_event
 from assistant.night.speech_player import adjust_voice, compose
 from assistant.speech.recognizer import Hypothesis
 from assistant.speech.synthesizer import Synthesizer
@@ -174,17 +188,17 @@ class Assistant:
             return
         now = self._t
         self.sink.stop(now)
-        self.events.emit(now, "barge_in", name=intent.name, text=intent.text, speech_end=ended.t)
+        self.events.emit(BargedIn(now, intent.name, intent.text, ended.t))
         cut = self.barge.cut()
         self._speech_end, self._quiet_from = now, now + self.listening.after_speech
         if intent.name == "repeat":
             self._speak(cut)
         elif self.sequencer.in_episode:
-            self.events.emit(now, "intent", name=intent.name, text=intent.text, kind=intent.kind)
+            self.events.emit(IntentHeard(now, intent.name, intent.text, intent.kind))
             self._do(self.sequencer.reply(intent, now))
 
     def _heard(self, hypothesis: Hypothesis, ended: SpeechEnded, mode: str) -> None:
-        self.events.emit(self._t, "heard", **heard_fields(hypothesis, ended, mode))
+        self.events.emit(heard_event(self._t, hypothesis, ended, mode))
 
     def _utterance_ended(self, heard: Heard) -> None:
         self._heard_at = time.monotonic()
@@ -203,7 +217,7 @@ class Assistant:
             intent = Intent(UNKNOWN, "")
         if mode == "hold" and intent.name == UNKNOWN:
             return  # talk during a hold is not a reply: keep holding, keep counting
-        self.events.emit(self._t, "intent", name=intent.name, text=intent.text, kind=intent.kind)
+        self.events.emit(IntentHeard(self._t, intent.name, intent.text, intent.kind))
         self._do(self.sequencer.reply(intent, self._t))
 
     def _maybe_trigger(self, text: str, ended: SpeechEnded) -> None:
@@ -216,12 +230,12 @@ class Assistant:
         if self._quiet_before < self.listening.silence_before_trigger:
             return
         if query and self.recorder is not None:
-            self.events.emit(self._t, "query", text=text)
+            self.events.emit(QueryHeard(self._t, text))
             self._do([Say(line) for line in self.recorder.cramps_this_week(self._t)])
             return
         if not self.matcher.is_trigger(text):
             return
-        self.events.emit(self._t, "trigger", text=text, speech_end=round(ended.t, 3))
+        self.events.emit(TriggerHeard(self._t, text, round(ended.t, 3)))
         self._do(self.sequencer.trigger(self._t))
 
     # ------------------------------------------------------------------ carrying out actions
@@ -243,13 +257,13 @@ class Assistant:
             if isinstance(action, Listen):
                 self._start_listening(action)
             elif isinstance(action, EnterStep):
-                self.events.emit(now, "step", id=action.id)
+                self.events.emit(StepEntered(now, action.id))
             elif isinstance(action, Adjust):
                 self._adjust(action, now)
             elif isinstance(action, RaiseRedFlag):
-                self.events.emit(now, "red_flag", kind=action.kind)
+                self.events.emit(RedFlagRaised(now, action.kind))
             elif isinstance(action, EndEpisode):
-                self.events.emit(now, "episode_end", outcome=action.outcome)
+                self.events.emit(EpisodeEnded(now, action.outcome))
                 if self.recorder and action.outcome == "relieved":
                     # Advice about frequency comes when the cramp is over, never during it,
                     # and never after "stop": a person who said stop wants silence.
@@ -262,15 +276,15 @@ class Assistant:
         if turn is None:
             return
         for failed in turn.failed:
-            self.events.emit(self._t, "say_failed", text=failed)
+            self.events.emit(LineFailed(self._t, failed))
         # The work since the person stopped talking is time they waited: put it on the clock.
         work = time.monotonic() - self._heard_at if self.count_work_time else 0.0
         start = max(self._t + work, self._quiet_from)
         for line, offset, seconds in turn.parts:
             if isinstance(line, Tone):
-                self.events.emit(start + offset, "tone", kind=line.kind, seconds=round(seconds, 2))
+                self.events.emit(TonePlayed(start + offset, line.kind, round(seconds, 2)))
             else:
-                self.events.emit(start + offset, "say", text=line, seconds=round(seconds, 2))
+                self.events.emit(LineSaid(start + offset, line, round(seconds, 2)))
         samples = turn.samples
         if self.origin is not None:  # quieter at night, so as not to wake the house
             factor = self.sound.factor(self.origin + timedelta(seconds=start))
@@ -287,7 +301,7 @@ class Assistant:
         value = adjust_voice(
             self.synthesizer, adjust.setting, adjust.direction, self.routine, self.preferences
         )
-        self.events.emit(now, "adjust", setting=adjust.setting, value=value)
+        self.events.emit(VoiceAdjusted(now, adjust.setting, value))
 
     def _start_listening(self, listen: Listen) -> None:
         self._listen = listen
@@ -299,5 +313,5 @@ class Assistant:
         self._expected = (phrases, listen.mode)
         begins = max(self._t, self._quiet_from)
         self._deadline = begins + listen.timeout if listen.timeout is not None else None
-        self.events.emit(begins, "listening", mode=listen.mode)
+        self.events.emit(ListeningBegan(begins, listen.mode))
         self.source.listening(listen.mode, begins)

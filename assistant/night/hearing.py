@@ -13,7 +13,6 @@ import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -24,6 +23,7 @@ from assistant.audio.gate import SpeechContinues, SpeechEnded, SpeechStarted, Vo
 from assistant.audio.keep import UtteranceKeeper
 from assistant.audio.vad import SpeechDetector, build_detector
 from assistant.config.settings import ListeningSettings
+from assistant.events import UtteranceHeard
 from assistant.speech.recognizer import Hypothesis, Recognizer
 
 log = logging.getLogger(__name__)
@@ -151,21 +151,21 @@ class Ears:
         return Heard(hypothesis, ended, audio)
 
 
-def heard_fields(hypothesis: Hypothesis, ended: SpeechEnded, mode: str) -> dict[str, Any]:
-    """The `heard` event's fields for one utterance (the second opinion's, when it decided)."""
+def heard_event(t: float, hypothesis: Hypothesis, ended: SpeechEnded, mode: str) -> UtteranceHeard:
+    """The `heard` event for one utterance (with the second opinion's view, when it decided)."""
 
     def rounded(value: float | None, digits: int) -> float | None:
         return round(value, digits) if value is not None and math.isfinite(value) else None
 
-    fields: dict[str, Any] = {
-        "text": hypothesis.text,
-        "raw": hypothesis.raw,
-        "score": rounded(hypothesis.score, 3),
-        "seconds": round(ended.seconds, 2),
-        "speech_end": round(ended.t, 3),
-        "mode": mode,
-    }
-    if hypothesis.first_score is not None:
-        fields["transcript"] = hypothesis.transcript
-        fields["first_score"] = rounded(hypothesis.first_score, 3)
-    return fields
+    judged = hypothesis.first_score is not None
+    return UtteranceHeard(
+        t,
+        text=hypothesis.text,
+        raw=hypothesis.raw,
+        score=rounded(hypothesis.score, 3),
+        seconds=round(ended.seconds, 2),
+        speech_end=round(ended.t, 3),
+        mode=mode,
+        transcript=hypothesis.transcript if judged else None,
+        first_score=rounded(hypothesis.first_score, 3) if judged else None,
+    )

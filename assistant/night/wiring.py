@@ -20,7 +20,7 @@ from assistant.config.settings import Settings
 from assistant.dialogue.routine import routine_of
 from assistant.diary.recorder import EpisodeRecorder
 from assistant.errors import UserError
-from assistant.events import EventLog
+from assistant.events import EventLog, Started
 from assistant.night.assistant import Assistant
 from assistant.night.hearing import Ears
 from assistant.speech.choose import build_recognizer
@@ -71,13 +71,9 @@ def run_night(
         assistant.prepare()
         ready = time.monotonic() - began
         events.emit(
-            0.0,
-            "start",
-            message=f"{why} {where}",
-            engine=recognizer.name,
-            ready_seconds=round(ready, 3),
-            pace=voice.rate,
-            volume=voice.volume,
+            Started(
+                0.0, f"{why} {where}", recognizer.name, round(ready, 3), voice.rate, voice.volume
+            )
         )
         try:
             assistant.run()

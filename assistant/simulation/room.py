@@ -16,7 +16,7 @@ from assistant.audio.sinks import AudioSink
 from assistant.audio.sources import AudioSource, paced
 from assistant.config.settings import Voice
 from assistant.errors import AudioInputError
-from assistant.events import EventLog
+from assistant.events import EventLog, PersonSpoke
 from assistant.simulation.scenario import Scenario, Turn
 from assistant.speech.synthesizer import Synthesizer
 
@@ -95,13 +95,8 @@ class ScenarioSource(AudioSource):
         self._queued_until = start + len(audio) / RATE
         self._busy_until = start + _voice_end(audio)  # done talking, though the file runs on
         if self._events is not None and turn.kind != "silence":
-            self._events.emit(
-                start,
-                "person",
-                text=str(turn.value),
-                during=turn.during,
-                speech_end=round(start + _voice_end(audio), 3),
-            )
+            speech_end = round(start + _voice_end(audio), 3)
+            self._events.emit(PersonSpoke(start, str(turn.value), turn.during, speech_end))
 
     def _turn_audio(self, turn: Turn) -> np.ndarray:
         if turn.kind == "silence":

@@ -8,13 +8,14 @@ from pathlib import Path
 from assistant.dialogue.routine import Routine
 from assistant.diary.recorder import EpisodeRecorder
 from assistant.diary.store import Diary
+from assistant.events import from_record
 
 NIGHT = datetime(2026, 11, 20, 3, 0)
 
 
 def play(recorder: EpisodeRecorder, records: list[tuple[float, str, dict]]) -> None:
     for t, event, fields in records:
-        recorder.handle({"t": t, "event": event, **fields})
+        recorder.handle(from_record({"t": t, "event": event, **fields}))
 
 
 def test_an_episode_is_kept_with_what_was_said(tmp_path: Path, routine: Routine) -> None:
@@ -23,7 +24,7 @@ def test_an_episode_is_kept_with_what_was_said(tmp_path: Path, routine: Routine)
     play(
         recorder,
         [
-            (2.0, "trigger", {"text": "foot cramp"}),
+            (2.0, "trigger", {"text": "foot cramp", "speech_end": 2.0}),
             (2.0, "step", {"id": "greet"}),
             (9.0, "intent", {"name": "foot", "text": "it's my foot", "kind": ""}),
             (9.0, "step", {"id": "foot_stretch"}),
@@ -51,7 +52,7 @@ def test_a_broken_diary_is_reported_once_and_never_raises(tmp_path: Path) -> Non
     play(
         recorder,
         [
-            (1.0, "trigger", {"text": "cramp"}),
+            (1.0, "trigger", {"text": "cramp", "speech_end": 1.0}),
             (2.0, "step", {"id": "greet"}),
             (9.0, "episode_end", {"outcome": "relieved"}),
         ],
