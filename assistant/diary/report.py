@@ -110,7 +110,8 @@ def write_report(
     severities = [e.severity for e in episodes if e.severity is not None]
     advice = advice_in_period(episodes)
     origin_note = (
-        f" {not_heard} of the {len(episodes)} episodes were not heard at night: "
+        f" {not_heard} of the {len(episodes)} {_s(len(episodes), 'episode')} "
+        f"{'was' if not_heard == 1 else 'were'} not heard at night: "
         + ", ".join(f"{v} {SOURCE_WORDS.get(k, k)}" for k, v in sources.items() if k != "voice")
         + " (marked in the table)."
         if not_heard
@@ -170,8 +171,8 @@ img {{ max-width: 100%; }}
 <p id="origin">Recorded by an offline bedside assistant. Times are local.
 {html.escape(origin_note)}</p>
 <div class="figures">
- <div class="figure" id="episodes"><b>{len(episodes)}</b>episodes</div>
- <div class="figure" id="nights"><b>{nights_count}</b>nights with cramps</div>
+ <div class="figure" id="episodes"><b>{len(episodes)}</b>{_s(len(episodes), "episode")}</div>
+ <div class="figure" id="nights"><b>{nights_count}</b>{_s(nights_count, "night")} with cramps</div>
  <div class="figure" id="median"><b>{median_text}</b>median duration</div>
  <div class="figure" id="severity"><b>{severity_text}</b>average severity</div>
 </div>
@@ -202,6 +203,11 @@ def advice_in_period(episodes: list[Episode]) -> list[tuple[str, datetime]]:
         if reason and ADVICE_WRITTEN[reason] not in found:
             found[ADVICE_WRITTEN[reason]] = episode.started
     return list(found.items())
+
+
+def _s(count: int, word: str) -> str:
+    """`word` for `count` of them: "episode", "episodes"."""
+    return word if count == 1 else word + "s"
 
 
 def _counts_axis(ax, counts: list[int]) -> None:
