@@ -251,5 +251,5 @@ def test_a_report_since_the_year_one_stays_small(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert report.stat().st_size < 500_000
     page = report.read_text()
-    assert '<b>1</b>episode</div>' in page and '<b>1</b>night with cramps' in page  # not "1 nights"
+    assert "<b>1</b>episode</div>" in page and "<b>1</b>night with cramps" in page  # not "1 nights"
     assert "1 of the 1 episode was not heard at night: 1 entered by hand" in page

@@ -10,6 +10,7 @@ import hashlib
 import http.server
 import io
 import subprocess
+import sys
 import threading
 import zipfile
 from pathlib import Path
@@ -248,3 +249,32 @@ def test_removing_an_empty_name_removes_nothing(tmp_path: Path) -> None:
         with pytest.raises(UserError, match="no model"):
             remove(tmp_path / "models", name)
     assert (tmp_path / "models" / "kept").is_dir()
+
+
+def test_models_list_works_after_a_plain_install(tmp_path: Path) -> None:
+    """`pip install .` (not editable): the model list is package data, found beside the code."""
+    import os
+
+    from tests.commands import ROOT
+
+    target = tmp_path / "installed"
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target)]
+        + [str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert built.returncode == 0, built.stderr
+    assert (target / "assistant" / "speech" / "manifest.toml").is_file()
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant", "--data-dir", str(tmp_path / "data"), "models", "list"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,  # not the checkout: the installed copy is the one imported
+        env={**os.environ, "PYTHONPATH": str(target)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "vosk-model-small-en-us-0.15" in done.stdout
+    assert f"Models folder: {tmp_path / 'data' / 'models'}" in done.stdout
