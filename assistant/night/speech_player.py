@@ -5,7 +5,6 @@ like, applied to the voice and remembered for the next night."""
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -96,11 +95,7 @@ def adjust_voice(
     voice = adjusted(synthesizer.voice, setting, direction)
     synthesizer.voice = voice
     if setting == "pace":
-        # Rendered beside the audio loop, never in it: a hung engine must not stop the
-        # listening (lines needed before then are rendered when they are said).
-        threading.Thread(
-            target=synthesizer.render, args=(routine.prompts(),), daemon=True, name="re-render"
-        ).start()
+        synthesizer.render_soon(routine.prompts())  # beside the audio loop, never in it
     if preferences is not None:
         try:
             preferences.save(voice)

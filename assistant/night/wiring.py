@@ -54,10 +54,11 @@ def run_night(
         recorder = EpisodeRecorder(diary, origin, kind, routine)
         preferences = Preferences(settings.preferences_path)
         voice = preferences.apply(settings.voice)
+        synthesizer = Synthesizer(settings.speech_cache, voice)
         assistant = Assistant(
             routine,
             Ears(recognizer, settings.listening, keeper=keeper),
-            Synthesizer(settings.speech_cache, voice),
+            synthesizer,
             source,
             sink,
             events,
@@ -78,6 +79,7 @@ def run_night(
         try:
             assistant.run()
         finally:
+            synthesizer.finish_rendering()  # a new pace's lines, still being rendered
             source.close()
             events.close()
             recorder.close()

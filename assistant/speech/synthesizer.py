@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,6 +66,7 @@ class Synthesizer:
         self.timeout = timeout
         self._memory: dict[str, _Cached] = {}
         self._retry_at = 0.0
+        self._background: list[threading.Thread] = []
         """When rendering may be tried again after both engines failed."""
         """Lines in use, by text: a disk fault later cannot take them away."""
 
@@ -111,6 +113,19 @@ class Synthesizer:
             if line not in failed:
                 self._remember(line, self._path(line))
         return failed
+
+    def render_soon(self, lines: list[str]) -> None:
+        """Render `lines` on a background thread: a hung engine must not stop the caller (the
+        audio loop). Lines needed before then are rendered when they are asked for."""
+        thread = threading.Thread(target=self.render, args=(lines,), daemon=True, name="render")
+        self._background = [t for t in self._background if t.is_alive()] + [thread]
+        thread.start()
+
+    def finish_rendering(self, timeout: float = 60.0) -> None:
+        """Wait for background renderings (at the end of a night, before the process exits)."""
+        for thread in self._background:
+            thread.join(timeout)
+        self._background = []
 
     def _load(self, text: str) -> _Cached:
         path = self._path(text)
