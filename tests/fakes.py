@@ -83,14 +83,17 @@ class RecordingSink(AudioSink):
 
 
 class FixedSynthesizer:
-    """Every line lasts 0.1 s a word; nothing is rendered."""
+    """Every line lasts `per_word` seconds a word (0.1 by default); nothing is rendered."""
 
-    def __init__(self) -> None:
+    def __init__(self, per_word: float = 0.1) -> None:
         self.voice = Voice()
+        self.per_word = per_word
 
     def speech(self, text: str) -> Speech:
-        seconds = 0.1 * max(1, len(text.split()))
-        return Speech(np.zeros(int(seconds * 16000), dtype=np.int16), 16000)
+        """A quiet hum as long as the line (not silence: barge-in learns from what plays)."""
+        seconds = self.per_word * max(1, len(text.split()))
+        t = np.arange(int(seconds * 16000)) / 16000
+        return Speech((300 * np.sin(2 * np.pi * 220 * t)).astype(np.int16), 16000)
 
     def render(self, lines: list[str]) -> list[str]:
         return []

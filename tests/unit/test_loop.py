@@ -25,7 +25,11 @@ LISTENING = ListeningSettings(noise_suppression=0)
 
 
 def night(
-    routine: Routine, timeline: Timeline, heard: list[str], listening: ListeningSettings = LISTENING
+    routine: Routine,
+    timeline: Timeline,
+    heard: list[str],
+    listening: ListeningSettings = LISTENING,
+    per_word: float = 0.1,
 ) -> tuple[list[dict], ScriptedRecognizer, RecordingSink]:
     recognizer = ScriptedRecognizer(heard)
     sink = RecordingSink()
@@ -34,7 +38,7 @@ def night(
     assistant = Assistant(
         routine,
         ears,
-        FixedSynthesizer(),  # type: ignore[arg-type]
+        FixedSynthesizer(per_word),  # type: ignore[arg-type]
         ArraySource(timeline.audio),
         sink,
         events,
@@ -104,3 +108,42 @@ def test_a_reply_below_the_bar_is_never_acted_on(routine: Routine) -> None:
     assert "Good. Hold ten more seconds." not in said
     wide, narrowed = [p for p, mode in recognizer.expected if mode == "reply"][-2:]
     assert "slower" in wide and "slower" not in narrowed and "better" in narrowed
+
+
+def test_no_answer_is_asked_again_after_the_time_out_then_the_episode_ends(
+    routine: Routine,
+) -> None:
+    events, _, _ = night(routine, Timeline(90).word(2.0, 1.0), ["i have a cramp"])
+    said = {e["text"]: e["t"] for e in kinds(events, "say")}
+    asked = said["Is it easing?"]
+    again = said["Is the cramp easing? Say better, or still hurts."]
+    timeout = routine.reply_timeout
+    assert timeout <= again - asked <= timeout + 2.5  # the question's own length, then the wait
+    [end] = kinds(events, "episode_end")
+    assert end["outcome"] == "no_response" and end["t"] >= again + timeout
+
+
+def test_stop_said_over_its_voice_cuts_it_off_and_the_grammar_comes_back(
+    routine: Routine,
+) -> None:
+    # A word a second: the greeting (5 words) from about 3.3 s, then the stretch line (9 words).
+    # "stop" said 4 s into the stretch line, once the echo canceller has heard 8 s of its voice.
+    timeline = Timeline(30).word(2.0, 1.0).word(13.5, 0.5)
+    events, recognizer, sink = night(routine, timeline, ["i have a cramp", "stop"], per_word=1.0)
+    [barge] = kinds(events, "barge_in")
+    assert barge["name"] == "stop"
+    assert sink.stopped and 0 <= sink.stopped[0] - barge["speech_end"] < 0.5  # at once
+    modes = [mode for _, mode in recognizer.expected]
+    at = modes.index("barge")
+    assert modes[at + 1] == modes[at - 1]  # what it listened for before, back after the barge-in
+    assert [e["outcome"] for e in kinds(events, "episode_end")] == ["stopped"]
+
+
+def test_repeat_said_over_a_line_says_that_line_again(routine: Routine) -> None:
+    timeline = Timeline(40).word(2.0, 1.0).word(13.5, 0.5)
+    events, _, sink = night(routine, timeline, ["i have a cramp", "repeat"], per_word=1.0)
+    [barge] = kinds(events, "barge_in")
+    assert barge["name"] == "repeat" and sink.stopped
+    line = "Gently pull your toes up toward your knee. Hold."
+    again = [e["t"] for e in kinds(events, "say") if e["text"] == line]
+    assert len(again) == 2 and again[1] > barge["t"]  # cut, then said whole once more
