@@ -28,7 +28,8 @@ from assistant.config.settings import Voice
 log = logging.getLogger(__name__)
 
 RETRY_AFTER = 60.0
-"""Seconds before rendering is tried again once both engines failed on everything asked."""
+"""Seconds before an engine that failed is tried again: both engines, once they failed on all
+that was asked; pyttsx3 alone, once it hung (espeak-ng renders meanwhile)."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ class Synthesizer:
         self.timeout = timeout
         self._memory: dict[str, _Cached] = {}
         self._retry_at = 0.0
+        self._pyttsx3_back_at = 0.0
+        """When pyttsx3 may be tried again after it hung."""
         self._background: list[threading.Thread] = []
         """When rendering may be tried again after both engines failed."""
         """Lines in use, by text: a disk fault later cannot take them away."""
@@ -157,6 +160,8 @@ class Synthesizer:
         return self.cache_dir / f"{_text_key(text)}-{self._voice_key()[:12]}.wav"
 
     def _render_with_pyttsx3(self, jobs: list[dict]) -> bool:
+        if time.monotonic() < self._pyttsx3_back_at:
+            return False  # it hung moments ago: espeak-ng at once, not a time-out per line
         request = json.dumps({"rate": self.voice.rate, "voice": self.voice.voice, "jobs": jobs})
         try:
             done = subprocess.run(
@@ -169,7 +174,12 @@ class Synthesizer:
                 timeout=self.timeout + 0.2 * len(jobs),
             )
         except subprocess.TimeoutExpired:
-            log.warning("pyttsx3 hung rendering %d line(s); using espeak-ng directly", len(jobs))
+            log.warning(
+                "pyttsx3 hung rendering %d line(s); using espeak-ng directly for %g s",
+                len(jobs),
+                RETRY_AFTER,
+            )
+            self._pyttsx3_back_at = time.monotonic() + RETRY_AFTER
             return False
         ok = done.returncode == 0 and all(_is_audio(Path(j["path"])) for j in jobs)
         if not ok:

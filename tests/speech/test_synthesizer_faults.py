@@ -85,6 +85,21 @@ def test_a_frozen_pyttsx3_is_given_up_at_its_time_out_and_espeak_renders(
     assert took < 2.0 + 0.2 + 10.0  # the time-out, then espeak-ng
 
 
+def test_once_pyttsx3_hung_the_next_lines_do_not_wait_for_it(tmp_path: Path) -> None:
+    """A hung pyttsx3 costs one time-out, not one per line ("slower" once stalled the audio
+    loop for 21 s: every line waited for the frozen worker)."""
+    synthesizer = Synthesizer(tmp_path / "speech", timeout=4.0)
+    with frozen_pyttsx3() as frozen:
+        began = time.monotonic()
+        synthesizer.speech("The first line, never rendered before.")
+        first = time.monotonic() - began
+        began = time.monotonic()
+        synthesizer.speech("And a second one, right after it.")
+        second = time.monotonic() - began
+    assert frozen, "the worker was never frozen: the fault was not injected"
+    assert first >= 4.0 and second < 2.0
+
+
 def test_with_no_engine_working_an_earlier_rendering_is_used(
     tmp_path: Path, broken_espeak: Path
 ) -> None:
