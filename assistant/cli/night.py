@@ -97,21 +97,38 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 def _simulate(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.audio.sinks import NullSink, WavSink
+
+    sink = WavSink(args.output) if args.output else NullSink()
+    return _scenario_night(
+        settings, args.scenario, sink, args.realtime, args.events,
+        message=f"Simulating {args.scenario}.",
+        origin=args.start or datetime.now(),
+        diary=settings.diary_path if args.diary or args.data_dir else None,
+    )  # fmt: skip
+
+
+def _scenario_night(
+    settings: Settings,
+    path: Path,
+    sink: AudioSink,
+    realtime: bool,
+    events: Path | None,
+    message: str,
+    origin: datetime,
+    diary: Path | None,
+) -> int:
+    """A scenario played through a night, the assistant's voice going to `sink` in the
+    scenario's room; 1 when a turn was never played, else what the night returned."""
     from assistant.night.wiring import run_night
     from assistant.simulation.room import RoomSink, ScenarioSource
     from assistant.simulation.scenario import load_scenario
 
-    scenario = load_scenario(args.scenario)
-    source = ScenarioSource(scenario, settings.person_cache, realtime=args.realtime)
-    sink = RoomSink(WavSink(args.output) if args.output else NullSink(), source)
-    origin = args.start or datetime.now()
-    diary = settings.diary_path if args.diary or args.data_dir else None
-    message = f"Simulating {args.scenario}."
+    source = ScenarioSource(load_scenario(path), settings.person_cache, realtime=realtime)
     code = run_night(
-        settings, source, sink, args.events, message, origin, replay=True, diary=diary,
-        kind="simulated",
+        settings, source, RoomSink(sink, source), events, message, origin, replay=True,
+        diary=diary, kind="simulated",
     )  # fmt: skip
-    return _every_turn_played(args.scenario, source.unplayed) or code
+    return _every_turn_played(path, source.unplayed) or code
 
 
 def recording_start(path: Path) -> datetime:
@@ -143,25 +160,18 @@ def _every_turn_played(scenario: Path, unplayed: list[str]) -> int:
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.audio.sinks import NullSink, open_speaker
-    from assistant.night.wiring import run_night
-    from assistant.simulation.room import RoomSink, ScenarioSource
-    from assistant.simulation.scenario import load_scenario
 
     path = Path(str(resources.files("assistant") / "scenarios" / "demo.toml"))
-    scenario = load_scenario(path)
     sink = NullSink() if args.fast else open_speaker(device(settings.audio.output_device))
     realtime = not isinstance(sink, NullSink)  # played aloud: at the pace it is heard
-    source = ScenarioSource(scenario, settings.person_cache, realtime=realtime)
-    sink = RoomSink(sink, source)
     if not realtime:
         print("No speaker in use: the sample night is printed, not played.")
-    diary = settings.diary_path if args.data_dir else None  # never the person's own
-    message = "A sample night (demo)."
-    code = run_night(
-        settings, source, sink, args.events, message, datetime.now(), replay=True, diary=diary,
-        kind="simulated",
+    return _scenario_night(
+        settings, path, sink, realtime, args.events,
+        message="A sample night (demo).",
+        origin=datetime.now(),
+        diary=settings.diary_path if args.data_dir else None,  # never the person's own
     )  # fmt: skip
-    return _every_turn_played(path, source.unplayed) or code
 
 
 def _say(args: argparse.Namespace, settings: Settings) -> int:

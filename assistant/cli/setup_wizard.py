@@ -16,9 +16,11 @@ import numpy as np
 from assistant.audio.chunk import RATE
 from assistant.audio.sinks import SpeakerSink
 from assistant.audio.sources import MicrophoneSource
+from assistant.cli.common import device
 from assistant.config.document import document, write_atomically
+from assistant.config.preferences import adjusted
 from assistant.config.settings import Settings
-from assistant.dialogue.routine import load_routine
+from assistant.dialogue.routine import routine_of
 from assistant.night.hearing import Ears, Heard
 from assistant.speech.synthesizer import Synthesizer
 
@@ -68,13 +70,13 @@ class Setup:
         devices = list(sd.query_devices())
         output = self._choose(devices, "max_output_channels", "speaker")
         try:
-            self.speaker = SpeakerSink(_device(output))
+            self.speaker = SpeakerSink(device(output))
         except (ValueError, sd.PortAudioError) as err:
             print(f"No speaker could be opened ({err}); the lines are printed only.")
         self.say("Hello. I will help you through night leg cramps.")
         self._volume_check()
         microphone = self._choose(devices, "max_input_channels", "microphone")
-        self._microphone_check(_device(microphone))
+        self._microphone_check(device(microphone))
         emergency = self._emergency()
         for line in SAFETY:
             self.say(line)
@@ -91,8 +93,8 @@ class Setup:
     def _choose(self, devices: list, channels: str, what: str) -> str:
         usable = [(i, d) for i, d in enumerate(devices) if d[channels] > 0]
         print(f"\n{what.capitalize()}s:")
-        for i, device in usable:
-            print(f"  {i}: {device['name']}")
+        for i, info in usable:
+            print(f"  {i}: {info['name']}")
         if not usable:
             print(f"  none found: the default {what} is used")
         while True:
@@ -112,24 +114,24 @@ class Setup:
             self.say("This is how loud I will speak at night.")
             answer = self.ask("Is that comfortable? [yes] / quieter / louder ").strip().lower()
             if answer.startswith("q"):
-                self.voice = replace(self.voice, volume=round(max(0.1, self.voice.volume / 1.4), 3))
+                self.voice = adjusted(self.voice, "volume", -1)
             elif answer.startswith("l"):
-                self.voice = replace(self.voice, volume=round(min(1.0, self.voice.volume * 1.4), 3))
+                self.voice = adjusted(self.voice, "volume", +1)
             else:
                 return
             self.synthesizer.voice = self.voice
 
-    def _microphone_check(self, device: int | str | None) -> None:
+    def _microphone_check(self, chosen: int | str | None) -> None:
         from assistant.audio.sources import check_input_device
         from assistant.errors import AudioInputError
         from assistant.speech.choose import build_recognizer
 
         recognizer, _ = build_recognizer(self.settings)
-        recognizer.expect([*load_routine().triggers], "trigger")
+        recognizer.expect([*routine_of(self.settings).triggers], "trigger")
         self.say("Now the microphone. After this, say: leg cramp.")
         try:
-            check_input_device(device)
-            source = MicrophoneSource(device)
+            check_input_device(chosen)
+            source = MicrophoneSource(chosen)
         except AudioInputError as err:
             print(f"Microphone check skipped: {err}")
             return
@@ -215,7 +217,3 @@ def how_to_run() -> str:
         return "cramp-assistant"
     beside = Path(sys.executable).parent / "cramp-assistant"
     return str(beside) if beside.exists() else f"{sys.executable} -m assistant"
-
-
-def _device(value: str) -> int | str | None:
-    return int(value) if value.isdigit() else None

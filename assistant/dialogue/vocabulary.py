@@ -20,8 +20,13 @@ OUTCOME_WORDS = {
 LEGS = ("left", "right", "both")
 MUSCLES = ("calf", "foot")
 RED_FLAG_KINDS = ("clot", "breathing", "injury", "weakness")
-SOURCES = ("voice", "file", "simulated", "manual")
-"""Where an episode came from: heard at night, a recording, a simulation, typed in by hand."""
+SOURCE_WORDS = {
+    "voice": "heard at night",
+    "file": "from a recording",
+    "simulated": "simulated",
+    "manual": "entered by hand",
+}
+"""Where an episode came from, and how a person reads it."""
 
 
 def outcome_words(outcome: str) -> str:

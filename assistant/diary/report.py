@@ -13,8 +13,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from assistant.dialogue.routine import Routine
-from assistant.dialogue.vocabulary import outcome_words
+from assistant.dialogue.vocabulary import SOURCE_WORDS, outcome_words
 from assistant.diary.store import ADVICE_WRITTEN, Episode, advice_reason, median_minutes, nights
+from assistant.diary.view import noun, plural
 
 DOCTOR_NOTE = (
     "Most night cramps are harmless and stop by themselves, but frequent cramps are worth a "
@@ -25,13 +26,6 @@ DOCTOR_NOTE = (
     "needed for a leg that is swollen, red, hot or throbbing, or a cramp that has not eased "
     "after about ten minutes; the emergency number for breathlessness or chest pain."
 )
-SOURCE_WORDS = {
-    "voice": "heard at night",
-    "file": "from a recording",
-    "simulated": "simulated",
-    "manual": "entered by hand",
-}
-"""Where each episode came from, as the report prints it."""
 
 
 def _chart(draw) -> str:
@@ -110,7 +104,7 @@ def write_report(
     severities = [e.severity for e in episodes if e.severity is not None]
     advice = advice_in_period(episodes)
     origin_note = (
-        f" {not_heard} of the {len(episodes)} {_s(len(episodes), 'episode')} "
+        f" {not_heard} of the {plural(len(episodes), 'episode')} "
         f"{'was' if not_heard == 1 else 'were'} not heard at night: "
         + ", ".join(f"{v} {SOURCE_WORDS.get(k, k)}" for k, v in sources.items() if k != "voice")
         + " (marked in the table)."
@@ -118,6 +112,7 @@ def write_report(
         else ""
     )
     nights_count = len(nights(episodes))
+    nights_word = noun(nights_count, "night")
 
     def items(counter: Counter) -> str:
         return (
@@ -171,8 +166,8 @@ img {{ max-width: 100%; }}
 <p id="origin">Recorded by an offline bedside assistant. Times are local.
 {html.escape(origin_note)}</p>
 <div class="figures">
- <div class="figure" id="episodes"><b>{len(episodes)}</b>{_s(len(episodes), "episode")}</div>
- <div class="figure" id="nights"><b>{nights_count}</b>{_s(nights_count, "night")} with cramps</div>
+ <div class="figure" id="episodes"><b>{len(episodes)}</b>{noun(len(episodes), "episode")}</div>
+ <div class="figure" id="nights"><b>{nights_count}</b>{nights_word} with cramps</div>
  <div class="figure" id="median"><b>{median_text}</b>median duration</div>
  <div class="figure" id="severity"><b>{severity_text}</b>average severity</div>
 </div>
@@ -203,11 +198,6 @@ def advice_in_period(episodes: list[Episode]) -> list[tuple[str, datetime]]:
         if reason and ADVICE_WRITTEN[reason] not in found:
             found[ADVICE_WRITTEN[reason]] = episode.started
     return list(found.items())
-
-
-def _s(count: int, word: str) -> str:
-    """`word` for `count` of them: "episode", "episodes"."""
-    return word if count == 1 else word + "s"
 
 
 def _counts_axis(ax, counts: list[int]) -> None:

@@ -64,4 +64,9 @@ def to_json(episodes: list[Episode]) -> str:
 
 def plural(n: int, word: str) -> str:
     """ "1 night", "2 nights"."""
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+    return f"{n} {noun(n, word)}"
+
+
+def noun(n: int, word: str) -> str:
+    """`word` for `n` of them: "night", "nights"."""
+    return word if n == 1 else f"{word}s"

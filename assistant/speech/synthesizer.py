@@ -66,12 +66,13 @@ class Synthesizer:
         self.cache_dir = cache_dir
         self.timeout = timeout
         self._memory: dict[str, _Cached] = {}
+        """Lines in use, by text: a disk fault later cannot take them away."""
         self._retry_at = 0.0
+        """When rendering may be tried again after both engines failed."""
         self._pyttsx3_back_at = 0.0
         """When pyttsx3 may be tried again after it hung."""
         self._background: list[threading.Thread] = []
-        """When rendering may be tried again after both engines failed."""
-        """Lines in use, by text: a disk fault later cannot take them away."""
+        """Renderings running beside the caller (`render_soon`)."""
 
     def speech(self, text: str) -> Speech:
         """The audio of `text` (rendered now if it is not cached), at the configured volume."""

@@ -39,13 +39,17 @@ def missing_files(model_dir: Path) -> list[str]:
 class ModelNotLoadable(UserError):
     """A model folder whose files are all there but that Vosk cannot load (damaged files)."""
 
+    def __init__(self, model_dir: Path, error: Exception) -> None:
+        self.reason = f"Vosk cannot load this model ({error})"
+        super().__init__(f"{model_dir}: {self.reason}")
+
 
 def load_problem(model_dir: Path) -> str | None:
     """Why Vosk cannot load `model_dir`, or None when it loads (it is loaded, then let go)."""
     try:
         VoskRecognizer(model_dir)
     except ModelNotLoadable as error:
-        return str(error).split(": ", 1)[1]
+        return error.reason
     return None
 
 
@@ -67,7 +71,7 @@ class VoskRecognizer:
         try:
             self._model = vosk.Model(str(model_dir))
         except Exception as error:  # vosk raises a bare Exception("Failed to create a model")
-            raise ModelNotLoadable(f"{model_dir}: Vosk cannot load this model ({error})") from None
+            raise ModelNotLoadable(model_dir, error) from None
         self._vosk = vosk
         self._phrases: list[str] = []
         self._recognizer = self._new_recognizer()
