@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, ClassVar
 
+from assistant.modes import Mode
+
 log = logging.getLogger(__name__)
 
 
@@ -57,7 +59,7 @@ class ListeningBegan(Event):
     """It listens for a trigger, a reply, or during a hold."""
 
     event = "listening"
-    mode: str
+    mode: Mode
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ class UtteranceHeard(Event):
     score: float | None
     seconds: float
     speech_end: float
-    mode: str
+    mode: Mode
     transcript: str | None = None
     """Whisper's own transcript (with a second opinion); `score` is then its margin."""
     first_score: float | None = None

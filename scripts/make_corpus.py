@@ -3,10 +3,16 @@
     .venv/bin/python -m scripts.make_corpus --out corpus            # the full corpus
     .venv/bin/python -m scripts.make_corpus --out corpus --small    # a short one (CI)
 
-Positives: every trigger and reply phrasing the routine lists, plus paraphrases it does not, in
-several voices (male and female) and speeds, clean and with brown (fan) noise at 20, 10 and 5 dB.
-Negatives: read-aloud talk *about* leg cramps, ordinary speech, and bedroom noise. Generated, not
-committed: this script is the fixture. `corpus/manifest.json` describes every file.
+Positives, in several voices (male and female) and speeds, clean and in continuous brown (fan)
+noise: wordings the routine's templates list (`trigger`, `reply`: the classic trigger phrases,
+and sentences drawn from each intent's templates) and wordings written apart from them
+(`trigger_paraphrase`, `reply_paraphrase`: scripts/paraphrases.py, which the templates never
+read). Triggers go in `positives-<level>.wav`, replies in `replies-<level>.wav`, each reply said
+in two voices (the second is its second try, after the narrowed re-prompt).
+Negatives: read-aloud talk *about* leg cramps, ordinary speech, short phrases, near-triggers
+(past tense, talk about cramps, other senses, near sounds), every reply said alone, and bedroom
+noise. Generated, not committed: this script is the fixture. `corpus/manifest.json` describes
+every file.
 """
 
 from __future__ import annotations
@@ -20,32 +26,35 @@ import numpy as np
 
 from assistant.audio.convert import write_wav
 from assistant.dialogue.routine import load_routine
+from scripts import paraphrases
 from scripts.speechgen import RATE, add_room, continuous_brown_noise, mix, speak, speech_level
 
 VOICES = ["en-us", "en-us+f2", "en-us+m3", "en+f4", "en-gb", "en+m1"]
 RATES = [110, 150, 190]
-SNRS: list[float | None] = [None, 20, 10, 5]
+SNRS: list[float | None] = [None, 15, 5]
+REPLY_SNRS: list[float | None] = [15]
 GAP = 7.0
-"""Seconds of room noise after each positive clip: the assistant's answer (a chime and the
+"""Seconds of room noise after each trigger clip: the assistant's answer (a chime and the
 greeting, about 3 s) and the quiet a trigger must come out of both fit in it."""
+REPLY_GAP = 2.5
+"""Seconds after each reply clip (replies are heard clip by clip, not by a running night)."""
 
-TRIGGER_PARAPHRASES = [
-    "ow my leg cramp",
-    "i've got cramp in my leg",
-    "my calf is cramping",
-    "cramp in my foot",
-    "help i have a cramp",
-    "i have a bad cramp",
+LISTED_TRIGGERS = [
+    "i have a cramp",
+    "i've got a cramp",
+    "i have a leg cramp",
+    "i've got a leg cramp",
+    "leg cramp",
+    "foot cramp",
+    "calf cramp",
+    "help my leg",
+    "cramp",
+    "i have cramp",
+    "i've got cramp",
 ]
-REPLY_PARAPHRASES = {
-    "better": ["it's getting better", "much better"],
-    "gone": ["it's all gone now", "it went away"],
-    "still_hurts": ["it still really hurts", "it's still there"],
-    "stop": ["please stop", "stop talking"],
-    "repeat": ["can you repeat that", "what did you say"],
-    "yes": ["yes please", "yes it is swollen"],
-    "no": ["no it isn't", "no not at all"],
-}
+"""The trigger phrases the routine listed before it had templates (its templates allow each)."""
+LISTED_PER_INTENT = 4
+"""Sentences drawn from each intent's templates (the wordings the routine lists)."""
 
 CRAMP_TALK = """
 Night leg cramps are sudden, painful tightenings of a muscle, usually in the calf.
@@ -158,8 +167,10 @@ NEAR_TRIGGERS = [
     "legs crossed",
     "i've got a clue",
     "a camp fire",
+    *(n.lower() for n in paraphrases.NEAR_TRIGGERS),
 ]
-"""Short phrases said alone that only sound like a trigger or share its words."""
+"""Short phrases said alone that only sound like a trigger or share its words, or speak of
+cramps without having one now."""
 
 ORDINARY_SPEECH = """
 Good evening, here is the weather for tomorrow: cloudy at first, with sunny spells later.
@@ -209,33 +220,83 @@ def bedroom_noise(seconds: float, rng: np.random.Generator) -> np.ndarray:
     return np.clip(audio, -32768, 32767).astype(np.int16)
 
 
-def positives(routine, small: bool) -> list[dict]:
-    items = [{"kind": "trigger", "text": p, "intent": "trigger"} for p in routine.triggers]
+def listed_replies(routine, rng: np.random.Generator) -> dict[str, list[str]]:
+    """For each intent, LISTED_PER_INTENT sentences drawn from its templates (every kind)."""
+    templates = routine.templates
+    by_intent: dict[str, list[str]] = {}
+    for key in templates.keys:
+        if key not in ("trigger", "query"):
+            by_intent.setdefault(key.split(":")[0], []).extend(templates.sentences_of(key))
+    return {
+        intent: [str(s) for s in rng.choice(sorted(set(found)), LISTED_PER_INTENT, replace=False)]
+        for intent, found in by_intent.items()
+    }
+
+
+def triggers(small: bool) -> list[dict]:
+    """Trigger clips: the listed phrases and the paraphrases, apart."""
+    items = [{"kind": "trigger", "text": p, "intent": "trigger"} for p in LISTED_TRIGGERS]
     items += [
-        {"kind": "trigger_paraphrase", "text": p, "intent": "trigger"} for p in TRIGGER_PARAPHRASES
+        {"kind": "trigger_paraphrase", "text": p, "intent": "trigger"} for p in paraphrases.TRIGGERS
     ]
-    for key, phrases in routine.intents.items():
-        intent = key.split(":")[0]
-        items += [{"kind": "reply", "text": p, "intent": intent} for p in phrases]
-    for intent, phrases in REPLY_PARAPHRASES.items():
-        items += [{"kind": "reply_paraphrase", "text": p, "intent": intent} for p in phrases]
     if small:
-        keep = {
-            "i have a cramp",
-            "leg cramp",
-            "help my leg",
-            "i've got a cramp",
-            "still hurts",
-            "better",
-            "it's gone",
-            "stop",
-            "yes",
-            "no",
-            "my leg is swollen",
-            "repeat",
-        }
+        keep = {"i have a cramp", "leg cramp", "help my leg", "i've got a cramp"}
+        keep |= set(paraphrases.TRIGGERS[:4])
         items = [i for i in items if i["text"] in keep]
     return items
+
+
+def replies(routine, small: bool) -> list[dict]:
+    """Reply clips: sentences drawn from the templates and the paraphrases, apart."""
+    rng = np.random.default_rng(5)
+    items = [
+        {"kind": "reply", "text": p, "intent": intent}
+        for intent, phrases in listed_replies(routine, rng).items()
+        for p in phrases
+    ]
+    items += [
+        {"kind": "reply_paraphrase", "text": p, "intent": intent}
+        for intent, phrases in paraphrases.REPLIES.items()
+        for p in phrases
+    ]
+    if small:
+        intents = {"better", "still_hurts", "gone", "stop", "yes", "no", "repeat", "red_flag"}
+        items = [i for i in items if i["intent"] in intents]
+        items = [i for n, i in enumerate(items) if n % 3 == 0]
+    return items
+
+
+def _clips(
+    items: list[dict], per_item: int, snr: float | None, gap: float, rng: np.random.Generator
+) -> tuple[list[np.ndarray], list[dict], list[float]]:
+    """Each item said by `per_item` voices (different ones), one after the other."""
+    combos = list(itertools.product(VOICES, RATES))
+    audio, clips, levels, at = [], [], [], 0.0
+    for item in items:
+        picks = rng.choice(len(combos), size=per_item, replace=False)
+        for attempt, (voice, rate) in enumerate(combos[i] for i in picks):
+            speech = speak(item["text"], voice, rate)
+            lead = 0.6
+            clip = mix(speech, None, rng, lead=lead, tail=gap, floor_rms=0.0)
+            levels.append(speech_level(speech))
+            # espeak pads its output with silence: the speech is where the samples are loud.
+            loud = np.flatnonzero(np.abs(speech) > 0.02)
+            clips.append(
+                {
+                    **item,
+                    "voice": voice,
+                    "rate": rate,
+                    "attempt": attempt + 1,
+                    "snr": snr,
+                    "start": at,
+                    "speech_start": at + lead + loud[0] / RATE,
+                    "speech_end": at + lead + (loud[-1] + 1) / RATE,
+                    "end": at + len(clip) / RATE,
+                }
+            )
+            audio.append(clip)
+            at += len(clip) / RATE
+    return audio, clips, levels
 
 
 def _said_alone(spoken: list[tuple[str, tuple[str, int]]], rng: np.random.Generator) -> np.ndarray:
@@ -255,44 +316,36 @@ def build(out: Path, small: bool, seed: int) -> dict:
     routine = load_routine()
     out.mkdir(parents=True, exist_ok=True)
     combos = list(itertools.product(VOICES, RATES))
-    per_phrase = 2 if small else 4
-    snrs = [10] if small else SNRS
-    manifest: dict = {"rate": RATE, "positives": {}, "negatives": []}
-    for snr in snrs:
-        label = "clean" if snr is None else f"{snr:g}dB"
-        audio: list[np.ndarray] = []
-        levels: list[float] = []
-        clips = []
-        at = 0.0
-        for item in positives(routine, small):
-            picks = rng.choice(len(combos), size=per_phrase, replace=False)
-            for voice, rate in (combos[i] for i in picks):
-                speech = speak(item["text"], voice, rate)
-                lead = 0.6
-                clip = mix(speech, None, rng, lead=lead, tail=GAP, floor_rms=0.0)
-                levels.append(speech_level(speech))
-                # espeak pads its output with silence: the speech is where the samples are loud.
-                loud = np.flatnonzero(np.abs(speech) > 0.02)
-                clips.append(
-                    {
-                        **item,
-                        "voice": voice,
-                        "rate": rate,
-                        "snr": snr,
-                        "start": at,
-                        "speech_start": at + lead + loud[0] / RATE,
-                        "speech_end": at + lead + (loud[-1] + 1) / RATE,
-                        "end": at + len(clip) / RATE,
-                    }
-                )
-                audio.append(clip)
-                at += len(clip) / RATE
-        # One fan for the whole file (as in a bedroom), at `snr` below the typical voice.
-        fan = 0.0 if snr is None else float(np.median(levels)) / 10 ** (snr / 20)
-        path = out / f"positives-{label}.wav"
-        write_wav(path, add_room(np.concatenate(audio), fan, rng), RATE)
-        manifest["positives"][label] = {"file": path.name, "clips": clips}
-        print(f"{path.name}: {len(clips)} clips, {at / 60:.1f} min", flush=True)
+    manifest: dict = {"rate": RATE, "positives": {}, "replies": {}, "negatives": []}
+    sets = [
+        (
+            "positives",
+            "positives",
+            triggers(small),
+            2 if small else 4,
+            GAP,
+            [10] if small else SNRS,
+        ),
+        (
+            "replies",
+            "replies",
+            replies(routine, small),
+            2,
+            REPLY_GAP,
+            [10] if small else REPLY_SNRS,
+        ),
+    ]
+    for section, name, items, per_item, gap, snrs in sets:
+        for snr in snrs:
+            label = "clean" if snr is None else f"{snr:g}dB"
+            audio, clips, levels = _clips(items, per_item, snr, gap, rng)
+            # One fan for the whole file (as in a bedroom), at `snr` below the typical voice.
+            fan = 0.0 if snr is None else float(np.median(levels)) / 10 ** (snr / 20)
+            path = out / f"{name}-{label}.wav"
+            write_wav(path, add_room(np.concatenate(audio), fan, rng), RATE)
+            manifest[section][label] = {"file": path.name, "clips": clips}
+            minutes = clips[-1]["end"] / 60
+            print(f"{path.name}: {len(clips)} clips, {minutes:.1f} min", flush=True)
 
     talk_minutes = 3 if small else 32
     speech_minutes = 1 if small else 10
@@ -326,11 +379,9 @@ def build(out: Path, small: bool, seed: int) -> dict:
             for i, p in enumerate(NEAR_TRIGGERS[:: 4 if small else 1])
             for k in range(1 if small else 3)
         ],
-        # Every reply phrase of the routine, said outside an episode.
+        # Every reply wording (listed and not), said outside an episode.
         "replies-alone": [
-            (p["text"], combos[i % len(combos)])
-            for i, p in enumerate(positives(routine, small))
-            if p["kind"] == "reply"
+            (p["text"], combos[i % len(combos)]) for i, p in enumerate(replies(routine, small))
         ],
     }
     for kind, spoken in said_alone.items():

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 from assistant.audio.convert import read_audio  # noqa: E402
 from assistant.config.settings import Settings  # noqa: E402
-from assistant.dialogue.intents import normalise  # noqa: E402
+from assistant.dialogue.intents import IntentMatcher, normalise  # noqa: E402
 from assistant.dialogue.routine import load_routine  # noqa: E402
 from assistant.speech.choose import build_judge  # noqa: E402
 from assistant.speech.pocketsphinx_engine import PocketSphinxRecognizer  # noqa: E402
@@ -85,7 +85,7 @@ def main() -> dict:
     args = parser.parse_args()
     if not DATA.is_dir():
         sys.exit(f"{DATA}: not there; apt-get install pocketsphinx-testdata")
-    triggers = list(load_routine().triggers)
+    triggers = IntentMatcher(load_routine()).trigger_grammar()
     judge, why = build_judge(Settings())
     if judge is None:
         sys.exit(f"no second opinion: {why}")

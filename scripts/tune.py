@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 from assistant.audio.convert import read_audio  # noqa: E402
 from assistant.config.settings import ListeningSettings, Settings  # noqa: E402
+from assistant.dialogue.intents import IntentMatcher  # noqa: E402
 from assistant.dialogue.routine import load_routine  # noqa: E402
 from assistant.night.hearing import Began, Ears  # noqa: E402
 from assistant.speech.choose import build_recognizer  # noqa: E402
@@ -36,7 +37,7 @@ def utterances(path: Path, listening: ListeningSettings) -> list[dict]:
     recognizer, _ = build_recognizer(Settings(listening=permissive))
     routine = load_routine()
     ears = Ears(recognizer, permissive)
-    ears.expect([*routine.triggers], "trigger")
+    ears.listen_for(IntentMatcher(routine).trigger_grammar(), "trigger")
     out, began, previous_end = [], 0.0, -1e9
     for event in ears.utterances(read_audio(path)):
         if isinstance(event, Began):

@@ -16,6 +16,8 @@ from assistant.audio.chunk import RATE
 from assistant.audio.sinks import AudioSink
 from assistant.audio.sources import AudioSource
 from assistant.config.settings import Voice
+from assistant.dialogue.grammar import Grammar
+from assistant.modes import Mode
 from assistant.speech.recognizer import Hypothesis
 from assistant.speech.synthesizer import Speech
 
@@ -40,11 +42,11 @@ class ScriptedRecognizer:
     def __init__(self, texts: list[str]) -> None:
         self.texts = list(texts)
         self.expected: list[tuple[list[str], str]] = []
-        """Every `expect` call, in order: (phrases, mode)."""
+        """Every `expect` call, in order: (sentences, mode)."""
         self.samples = 0
 
-    def expect(self, phrases: list[str], mode: str = "reply") -> None:
-        self.expected.append((list(phrases), mode))
+    def expect(self, grammar: Grammar, mode: Mode = "reply") -> None:
+        self.expected.append((list(grammar.sentences), mode))
 
     def begin(self) -> None:
         self.samples = 0

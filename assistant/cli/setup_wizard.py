@@ -20,6 +20,7 @@ from assistant.cli.common import device
 from assistant.config.document import document, write_atomically
 from assistant.config.preferences import adjusted
 from assistant.config.settings import Settings
+from assistant.dialogue.intents import IntentMatcher
 from assistant.dialogue.routine import routine_of
 from assistant.night.hearing import Ears, Heard
 from assistant.speech.synthesizer import Synthesizer
@@ -127,7 +128,7 @@ class Setup:
         from assistant.speech.choose import build_recognizer
 
         recognizer, _ = build_recognizer(self.settings)
-        recognizer.expect([*routine_of(self.settings).triggers], "trigger")
+        recognizer.expect(IntentMatcher(routine_of(self.settings)).trigger_grammar(), "trigger")
         self.say("Now the microphone. After this, say: leg cramp.")
         try:
             check_input_device(chosen)

@@ -1,16 +1,20 @@
-"""Turning recognised text into intent names, using the phrasings listed in the routine."""
+"""Turning recognised text into intent names, with the routine's sentence templates."""
 
 from __future__ import annotations
 
-import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from assistant.dialogue.grammar import Grammar
 from assistant.dialogue.routine import Routine
 from assistant.dialogue.text import normalise
 
 __all__ = ["UNKNOWN", "Intent", "IntentMatcher", "barge_in_phrases", "normalise"]
 
 UNKNOWN = "unknown"
+TRIGGER = "trigger"
+QUERY = "query"
+"""The template keys of the trigger and of the question answered when asleep."""
 
 
 @dataclass(frozen=True)
@@ -28,49 +32,65 @@ class Intent:
 
 
 class IntentMatcher:
-    """Matches whole phrases first; close misspellings (free decoding) only above a high bar."""
+    """Matches text against the templates. A reply may also be a close misspelling of one of
+    its sentences (free decoding writes words the templates spell otherwise), above a high bar;
+    a trigger never is: "foot cream" is two letters from "foot cramp", and a false wake costs
+    sleep."""
 
     def __init__(self, routine: Routine, fuzzy_cutoff: float = 0.85) -> None:
-        self._by_phrase: dict[str, str] = {}
-        for key, phrases in routine.intents.items():
-            for phrase in phrases:
-                self._by_phrase.setdefault(phrase, key)
-        self._fuzzy_cutoff = fuzzy_cutoff
-        self._triggers = list(routine.triggers)
-        self._queries = set(routine.queries)
+        self.templates = routine.templates
+        self._fuzzy_cutoff = 100 * fuzzy_cutoff
+
+    def keys(self, intents: Iterable[str]) -> list[str]:
+        """The template keys of these intent names (`red_flag` -> every `red_flag:<kind>`)."""
+        wanted = set(intents)
+        return [key for key in self.templates.keys if key.split(":", 1)[0] in wanted]
+
+    def grammar(self, intents: Iterable[str]) -> Grammar:
+        """What the recognizer should expect when these intents mean something."""
+        return self.templates.grammar(self.keys(intents))
+
+    def trigger_grammar(self) -> Grammar:
+        """What the recognizer should expect when asleep: triggers and the diary question."""
+        return self.templates.grammar([TRIGGER, QUERY])
+
+    def phrases(self, intents: Iterable[str]) -> list[str]:
+        """Every sentence of these intents (normalised)."""
+        return list(self.grammar(intents).sentences)
 
     def is_trigger(self, text: str) -> bool:
-        """True when `text` is one of the trigger phrases (or, from free decoding, very close)."""
-        said = normalise(text)
-        if said in self._triggers:
-            return True
-        return bool(difflib.get_close_matches(said, self._triggers, n=1, cutoff=self._fuzzy_cutoff))
+        """True when the templates of the trigger allow `text`."""
+        return self.templates.key_of(text, [TRIGGER]) == TRIGGER
 
     def is_query(self, text: str) -> bool:
         """True when `text` asks how many cramps there were this week."""
-        return normalise(text) in self._queries
+        return self.templates.key_of(text, [QUERY]) == QUERY
 
-    def phrases(self, intents: tuple[str, ...] | list[str]) -> list[str]:
-        """The phrases of these intents (what the recognizer should expect now)."""
-        wanted = set(intents)
-        return [phrase for phrase, key in self._by_phrase.items() if key.split(":", 1)[0] in wanted]
-
-    def match(self, text: str, allowed: tuple[str, ...] | list[str] | None = None) -> Intent:
+    def match(self, text: str, allowed: Iterable[str] | None = None) -> Intent:
         """The intent of `text` among `allowed` intents (all when None); `unknown` if none."""
-        said = normalise(text)
-        candidates = {
-            phrase: key
-            for phrase, key in self._by_phrase.items()
-            if allowed is None or key.split(":", 1)[0] in allowed
-        }
-        key = candidates.get(said)
-        if key is None:
-            close = difflib.get_close_matches(said, candidates, n=1, cutoff=self._fuzzy_cutoff)
-            key = candidates[close[0]] if close else None
+        keys = [k for k in self.templates.keys if k not in (TRIGGER, QUERY)]
+        if allowed is not None:
+            keys = [k for k in keys if k in self.keys(allowed)]
+        key = self._key(text, keys)
         if key is None:
             return Intent(UNKNOWN, text)
         name, _, kind = key.partition(":")
         return Intent(name, text, kind)
+
+    def _key(self, text: str, keys: list[str]) -> str | None:
+        key = self.templates.key_of(text, keys)
+        if key is not None:
+            return key
+        said = normalise(text)
+        if not said:
+            return None
+        from rapidfuzz import fuzz, process
+
+        sentences = self.templates.sentences(keys)
+        close = process.extractOne(
+            said, sentences, scorer=fuzz.ratio, score_cutoff=self._fuzzy_cutoff
+        )
+        return self.templates.key_of(close[0], keys) if close else None
 
 
 def barge_in_phrases(phrases: tuple[str, ...], lines: list[str]) -> list[str]:

@@ -7,6 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 from assistant.config.settings import Settings
+from assistant.dialogue.templates import Templates, overlaps, parse_templates
 from assistant.dialogue.text import normalise
 from assistant.dialogue.vocabulary import LEGS, MUSCLES, RED_FLAG_KINDS
 from assistant.dialogue.vocabulary import ROUTINE_OUTCOMES as OUTCOMES
@@ -17,6 +18,7 @@ INTENTS = (
     "gone",
     "still_hurts",
     "done",
+    "ready",
     "repeat",
     "stop",
     "cannot_stand",
@@ -36,6 +38,8 @@ INTENTS = (
 )
 """Reply intents the assistant understands; `unknown` is what anything else becomes."""
 
+CONFIRMS_POSITION = "ready"
+"""The one intent that may lead to a step that assumes a position."""
 CONTROL_LINES = ("slower", "faster", "quieter", "louder", "wait", "wait_reminder", "go_on")
 """The lines a routine says when a voice control is heard ([controls])."""
 BARGE_IN_INTENTS = ("stop", "wait", "repeat")
@@ -74,6 +78,9 @@ class Step:
     as this step having helped; empty for questions and repeats."""
     muscle: str = ""
     """The muscle this step is for (calf, foot) when it is for one only: the diary keeps it."""
+    assumes: str = ""
+    """A position the person must already be in (`sitting`): only an explicit confirmation
+    (the `ready` intent) may lead here, never "okay" or "yes" said to acknowledge."""
 
     @property
     def asks(self) -> bool:
@@ -83,20 +90,23 @@ class Step:
 
 @dataclass(frozen=True)
 class Routine:
-    """A whole routine: steps, trigger phrases and reply phrasings."""
+    """A whole routine: steps, trigger templates and reply templates."""
 
     name: str
     start: str
     steps: dict[str, Step]
     triggers: tuple[str, ...]
+    """Sentence templates of the trigger (`[triggers] phrases`)."""
     intents: dict[str, tuple[str, ...]]
-    """Intent name -> phrases. Red flags appear as `red_flag:<kind>`."""
+    """Intent name -> sentence templates. Red flags appear as `red_flag:<kind>`."""
     global_replies: dict[str, str]
     hold_replies: tuple[str, ...]
     red_flag_steps: dict[str, str]
     counting: dict[int, str]
+    templates: Templates = field(compare=False, repr=False)
+    """Every template parsed: keys `trigger`, `query` and the intents' (see dialogue.templates)."""
     queries: tuple[str, ...] = ()
-    """Questions answered when asleep ("how many cramps this week")."""
+    """Templates of the questions answered when asleep ("how many cramps this week")."""
     reply_timeout: float = 8.0
     escalate_after: float = 600.0
     escalate_step: str = ""
@@ -105,6 +115,9 @@ class Routine:
     """Where a wait that nobody ends leads (the routine ends quietly)."""
     wait_timeout: float = 90.0
     """Seconds a "wait" lasts before a reminder, and again before the quiet end."""
+    quiet_words: str = ""
+    """Said before the quiet end when the person had answered earlier in the episode (they were
+    there, then went silent: one calm line, not silence); never after a false trigger."""
     barge_in: tuple[str, ...] = ()
     """Phrases heard even while the assistant speaks (stop, wait, repeat)."""
     controls: dict[str, str] = field(default_factory=dict)
@@ -122,6 +135,8 @@ class Routine:
             lines += [*step.say, *step.after]
             if step.reprompt:
                 lines.append(step.reprompt)
+        if self.quiet_words:
+            lines.append(self.quiet_words)
         lines += self.counting.values()
         lines += self.controls.values()
         lines += self.confirm.values()
@@ -152,12 +167,12 @@ def parse_routine(data: dict, where: str, emergency: str = "your emergency numbe
     steps_table = reader.table(data, "steps")
     steps = {sid: reader.step(sid, body) for sid, body in steps_table.items()}
     intents = reader.intents(reader.table(data, "intents"))
-    triggers = tuple(
-        _normalise(p)
-        for p in reader.str_list(reader.table(data, "triggers"), "phrases", "triggers")
-    )
+    triggers = reader.str_list(reader.table(data, "triggers"), "phrases", "triggers")
     if not triggers:
         raise ConfigError(where, "triggers.phrases", "at least one trigger phrase")
+    queries = reader.str_list(data.get("queries", {}), "cramps_this_week", "queries")
+    rules = reader.rules(data.get("expansion_rules", {}))
+    templates = parse_templates({"trigger": triggers, "query": queries, **intents}, rules, where)
     counting_raw = reader.table(data, "counting").get("words", {})
     if not isinstance(counting_raw, dict) or not all(
         k.isdigit() and isinstance(v, str) for k, v in counting_raw.items()
@@ -174,16 +189,15 @@ def parse_routine(data: dict, where: str, emergency: str = "your emergency numbe
         hold_replies=reader.str_list(head, "hold_replies", "routine") or ("stop", "red_flag"),
         red_flag_steps=reader.mapping(head, "red_flag_steps", "routine"),
         counting=counting,
-        queries=tuple(
-            _normalise(p)
-            for p in reader.str_list(data.get("queries", {}), "cramps_this_week", "queries")
-        ),
+        templates=templates,
+        queries=queries,
         reply_timeout=reader.number(head, "reply_timeout", "routine", 8.0),
         escalate_after=reader.number(head, "escalate_after", "routine", 600.0),
         escalate_step=reader.str_(head, "escalate_step", "routine"),
         stop_step=reader.str_(head, "stop_step", "routine"),
         quiet_step=reader.str_(head, "quiet_step", "routine"),
         wait_timeout=reader.number(head, "wait_timeout", "routine", 90.0),
+        quiet_words=reader.str_(head, "quiet_words", "routine").replace("{emergency}", emergency),
         controls=reader.controls(data.get("controls", {})),
         confirm=reader.confirm(data.get("confirm", {})),
         barge_in=tuple(_normalise(p) for p in reader.str_list(head, "barge_in", "routine")),
@@ -206,11 +220,11 @@ def check_routine(routine: Routine) -> None:
     must_exist(routine.escalate_step, "routine.escalate_step")
     must_exist(routine.stop_step, "routine.stop_step")
     must_exist(routine.quiet_step, "routine.quiet_step")
-    said_as = {phrase: name for name, phrases in routine.intents.items() for phrase in phrases}
     for phrase in routine.barge_in:
-        if said_as.get(phrase) not in BARGE_IN_INTENTS:
+        if routine.templates.key_of(phrase) not in BARGE_IN_INTENTS:
             expected = f"phrases of the stop, wait or repeat intents, not {phrase!r}"
             raise ConfigError(where, "routine.barge_in", expected)
+    _check_no_sentence_has_two_intents(routine.templates)
     for intent, target in routine.global_replies.items():
         _check_intent(intent, where, f"routine.global_replies.{intent}")
         must_exist(target, f"routine.global_replies.{intent}")
@@ -240,6 +254,34 @@ def check_routine(routine: Routine) -> None:
         else:
             raise ConfigError(where, key, "`next`, `replies` or `end`: this step leads nowhere")
     _check_every_step_can_end(routine)
+    _check_positions_are_confirmed(routine)
+
+
+def _check_positions_are_confirmed(routine: Routine) -> None:
+    """A step that assumes a position (standing up assumes sitting) is reached only by an
+    explicit confirmation: "okay" said to acknowledge must never send someone to stand."""
+    assuming = {sid for sid, step in routine.steps.items() if step.assumes}
+    ways: list[tuple[str, str, str]] = []  # (key, how, target)
+    for step in routine.steps.values():
+        key = f"steps.{step.id}"
+        ways += [(f"{key}.next", "next", step.next), (f"{key}.on_silence", "", step.on_silence)]
+        ways += [
+            (f"{key}.replies.{intent}", intent, target)
+            for intent, targets in step.replies.items()
+            for target in targets
+        ]
+    ways += [(f"routine.global_replies.{i}", "", t) for i, t in routine.global_replies.items()]
+    ways += [(f"routine.red_flag_steps.{k}", "", t) for k, t in routine.red_flag_steps.items()]
+    ways += [("routine.start", "", routine.start), ("routine.quiet_step", "", routine.quiet_step)]
+    for key, how, target in ways:
+        if target in assuming and how != CONFIRMS_POSITION:
+            position = routine.steps[target].assumes
+            raise ConfigError(
+                routine.source,
+                key,
+                f"only a `{CONFIRMS_POSITION}` reply to lead to {target!r}, which assumes the "
+                f"person is {position}",
+            )
 
 
 def _check_every_step_can_end(routine: Routine) -> None:
@@ -259,6 +301,18 @@ def _check_every_step_can_end(routine: Routine) -> None:
     stuck = sorted(set(routine.steps) - can_end)
     if stuck:
         raise ConfigError(routine.source, f"steps.{stuck[0]}", "a path from this step to an `end`")
+
+
+def _check_no_sentence_has_two_intents(templates: Templates) -> None:
+    """A reply means one thing: no sentence may be allowed by two intents (or two kinds)."""
+    found = overlaps(templates, [k for k in templates.keys if k not in ("trigger", "query")])
+    if found is not None:
+        sentence, first, second = found
+        raise ConfigError(
+            templates.where,
+            "intents." + second.replace(":", "."),
+            f"sentences of its own ({sentence!r} is also {first.replace(':', ' ')})",
+        )
 
 
 def _check_intent(intent: str, where: str, key: str) -> None:
@@ -287,6 +341,7 @@ class _Reader:
         "escalate",
         "helps",
         "muscle",
+        "assumes",
     }
 
     def __init__(self, where: str, emergency: str) -> None:
@@ -323,6 +378,11 @@ class _Reader:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(self.where, f"{prefix}.{key}", "a list of strings")
         return tuple(value)
+
+    def rules(self, data: object) -> dict[str, str]:
+        if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+            raise ConfigError(self.where, "expansion_rules", 'a table of name = "template"')
+        return dict(data)
 
     def controls(self, data: object) -> dict[str, str]:
         if not isinstance(data, dict):
@@ -390,6 +450,7 @@ class _Reader:
             escalate=escalate,
             helps=self.str_(body, "helps", prefix),
             muscle=muscle,
+            assumes=self.str_(body, "assumes", prefix),
         )
 
     def intents(self, table: dict) -> dict[str, tuple[str, ...]]:
@@ -406,9 +467,7 @@ class _Reader:
                         raise ConfigError(
                             self.where, f"intents.{name}.{kind}", f"one of {', '.join(kinds)}"
                         )
-                    phrases = self.str_list(value, kind, f"intents.{name}")
-                    result[f"{name}:{kind}"] = tuple(_normalise(p) for p in phrases)
+                    result[f"{name}:{kind}"] = self.str_list(value, kind, f"intents.{name}")
             else:
-                phrases = self.str_list(table, name, "intents")
-                result[name] = tuple(_normalise(p) for p in phrases)
+                result[name] = self.str_list(table, name, "intents")
         return result

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from assistant.dialogue.intents import Intent
 from assistant.dialogue.routine import Routine, Step
+from assistant.modes import Mode
 
 # ----------------------------------------------------------------------------- actions
 
@@ -26,7 +27,7 @@ class Say:
 class Listen:
     """Listen for what may be said now; `timeout` seconds (from the end of speech) or forever."""
 
-    mode: str
+    mode: Mode
     """`trigger` (asleep), `reply` (a question was asked) or `hold` (a position is held)."""
     expect: tuple[str, ...] = ()
     """Intent names that mean something now (empty in trigger mode)."""
@@ -107,9 +108,9 @@ def hold_expected(routine: Routine) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*routine.hold_replies, "wait", *CONTROLS]))
 
 
-def every_expectation(routine: Routine) -> list[tuple[tuple[str, ...], str]]:
+def every_expectation(routine: Routine) -> list[tuple[tuple[str, ...], Mode]]:
     """Every (intents, mode) the routine can listen for, so grammars are built ahead."""
-    found: list[tuple[tuple[str, ...], str]] = []
+    found: list[tuple[tuple[str, ...], Mode]] = []
     for step in routine.steps.values():
         if step.asks:
             found.append((replies_expected(routine, step), "reply"))
@@ -139,6 +140,9 @@ class _Episode:
     """The confirmation question was already asked twice."""
     resume: Listen | None = None
     """What was listened for before the confirmation question."""
+    answered: bool = False
+    """The person has answered something in this episode (so silence now is not a false
+    trigger, and the quiet end says one calm line)."""
 
 
 class Sequencer:
@@ -179,6 +183,7 @@ class Sequencer:
             return []
         step = ep.step
         name = intent.name
+        ep.answered = ep.answered or name != "unknown"
         if ep.confirming:
             return self._confirmation(intent, t)
         if name == "red_flag" and not intent.sure and intent.kind in self.routine.confirm:
@@ -295,6 +300,9 @@ class Sequencer:
         if step.red_flag:
             actions.append(RaiseRedFlag(step.red_flag))
         actions += [Say(line) for line in step.say]
+        quiet = step.id == self.routine.quiet_step and ep.answered and self.routine.quiet_words
+        if quiet:
+            actions.append(Say(self.routine.quiet_words))
         if step.end:
             actions.append(EndEpisode(step.end))
             self._episode = None

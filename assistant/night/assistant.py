@@ -21,7 +21,7 @@ from assistant.audio.gate import SpeechEnded
 from assistant.audio.sinks import AudioSink
 from assistant.audio.sources import AudioSource
 from assistant.config.preferences import Preferences
-from assistant.config.settings import SoundSettings
+from assistant.config.settings import ListeningSettings, SoundSettings
 from assistant.dialogue.intents import UNKNOWN, Intent, IntentMatcher
 from assistant.dialogue.routine import BARGE_IN_INTENTS, Routine
 from assistant.dialogue.sequencer import (
@@ -53,7 +53,7 @@ from assistant.events import (
     VoiceAdjusted,
 )
 from assistant.night.barge_in import BargeIn, Overheard
-from assistant.night.hearing import Began, Ears, Heard, heard_event
+from assistant.night.hearing import Began, Ears, Heard
 from assistant.night.speech_player import adjust_voice, compose
 from assistant.speech.recognizer import Hypothesis
 from assistant.speech.synthesizer import Synthesizer
@@ -92,7 +92,6 @@ class Assistant:
         night volume needs it)."""
         self.routine = routine
         self.ears = ears
-        self.recognizer = ears.recognizer
         self.synthesizer = synthesizer
         self.source = source
         self.sink = sink
@@ -110,8 +109,6 @@ class Assistant:
         self.matcher = IntentMatcher(routine)
         # While it speaks, it still hears "stop", "wait" and "repeat" said over it.
         self.barge = BargeIn(routine.barge_in, ears)
-        self._expected: tuple[list[str], str] = ([], "trigger")
-        """The phrases and mode the recognizer expects when the assistant is not speaking."""
         self._t = 0.0
         self._speech_end = 0.0
         """Audio time when the assistant's current speech ends."""
@@ -132,7 +129,7 @@ class Assistant:
             log.error("%d line(s) of the routine could not be rendered: %r", len(failed), failed)
         # Every grammar the night can need, built now rather than while someone waits.
         for intents, mode in every_expectation(self.routine):
-            self.recognizer.expect(self.matcher.phrases(intents), mode)
+            self.ears.prepare(self.matcher.grammar(intents), mode)
 
     def run(self) -> None:
         """Listen until the source ends."""
@@ -145,7 +142,7 @@ class Assistant:
             self._frame(frame)
             self._t += FRAME / RATE
             self.events.advance(self._t)  # the log and the console in time order
-        for event in self.ears.flush():
+        for event in self.ears.flush(self._t):
             if isinstance(event, Heard):
                 self._utterance_ended(event)
         self.sink.close()
@@ -163,7 +160,6 @@ class Assistant:
             return
         if self.barge.active:  # it stopped speaking mid-utterance: that was not a command
             self.barge.cancel()
-            self.recognizer.expect(*self._expected)
         if self._deadline is not None and t >= self._deadline and not self.ears.in_speech:
             self._heard_at = time.monotonic()
             deadline, self._deadline = self._deadline, None
@@ -179,8 +175,7 @@ class Assistant:
         """Something was said over the assistant: a command stops it at once."""
         self._heard_at = time.monotonic()
         hypothesis, ended = overheard.hypothesis, overheard.ended
-        self.recognizer.expect(*self._expected)  # the barge-in phrases were borrowed
-        self._heard(hypothesis, ended, "barge")
+        self.events.emit(overheard.event)
         if not hypothesis.text or ended.capped or ended.seconds > MAX_BARGE_SECONDS:
             return
         intent = self.matcher.match(hypothesis.text, BARGE_IN_INTENTS)
@@ -197,18 +192,15 @@ class Assistant:
             self.events.emit(IntentHeard(now, intent.name, intent.text, intent.kind))
             self._do(self.sequencer.reply(intent, now))
 
-    def _heard(self, hypothesis: Hypothesis, ended: SpeechEnded, mode: str) -> None:
-        self.events.emit(heard_event(self._t, hypothesis, ended, mode))
-
     def _utterance_ended(self, heard: Heard) -> None:
         self._heard_at = time.monotonic()
         hypothesis, ended = heard.hypothesis, heard.ended
         if ended.seconds >= MIN_SPEECH_SECONDS:
             self._previous_speech_end = ended.t
-        mode = self._listen.mode if self._listen else "trigger"
-        self._heard(hypothesis, ended, mode)
+        mode = heard.event.mode
+        self.events.emit(heard.event)
         if mode == "trigger":
-            self._maybe_trigger(hypothesis.text, ended)
+            self._maybe_trigger(hypothesis, ended)
             return
         expect = self._listen.expect if self._listen else ()
         if hypothesis.text:
@@ -220,20 +212,22 @@ class Assistant:
         self.events.emit(IntentHeard(self._t, intent.name, intent.text, intent.kind))
         self._do(self.sequencer.reply(intent, self._t))
 
-    def _maybe_trigger(self, text: str, ended: SpeechEnded) -> None:
+    def _maybe_trigger(self, hypothesis: Hypothesis, ended: SpeechEnded) -> None:
         # A trigger is a short utterance on its own, out of quiet: never words inside long talk,
         # nor a phrase between the commas of someone reading aloud.
-        query = self.matcher.is_query(text)
-        longest = self.listening.max_trigger_seconds + (1.5 if query else 0.0)
-        if not text or ended.capped or ended.seconds > longest:
+        text = hypothesis.text
+        if not text:
+            if hypothesis.raw or hypothesis.transcript:
+                log.info("not taken for a trigger: %s", _why_not_heard(hypothesis, self.ears))
             return
-        if self._quiet_before < self.listening.silence_before_trigger:
+        refused = trigger_refused(text, ended, self._quiet_before, self.listening, self.matcher)
+        if refused:
+            log.info("not taken for a trigger: %r %s", text, refused)
             return
-        if query and self.recorder is not None:
-            self.events.emit(QueryHeard(self._t, text))
-            self._do([Say(line) for line in self.recorder.cramps_this_week(self._t)])
-            return
-        if not self.matcher.is_trigger(text):
+        if self.matcher.is_query(text):
+            if self.recorder is not None:
+                self.events.emit(QueryHeard(self._t, text))
+                self._do([Say(line) for line in self.recorder.cramps_this_week(self._t)])
             return
         self.events.emit(TriggerHeard(self._t, text, round(ended.t, 3)))
         self._do(self.sequencer.trigger(self._t))
@@ -306,12 +300,49 @@ class Assistant:
     def _start_listening(self, listen: Listen) -> None:
         self._listen = listen
         if listen.mode == "trigger":
-            phrases = [*self.routine.triggers, *self.routine.queries]
+            grammar = self.matcher.trigger_grammar()
         else:
-            phrases = self.matcher.phrases(listen.expect)
-        self.ears.expect(phrases, listen.mode)
-        self._expected = (phrases, listen.mode)
+            grammar = self.matcher.grammar(listen.expect)
+        self.ears.listen_for(grammar, listen.mode)
         begins = max(self._t, self._quiet_from)
         self._deadline = begins + listen.timeout if listen.timeout is not None else None
         self.events.emit(ListeningBegan(begins, listen.mode))
         self.source.listening(listen.mode, begins)
+
+
+def _why_not_heard(hypothesis: Hypothesis, ears: Ears) -> str:
+    """Which stage refused an utterance, in words for -v."""
+    if hypothesis.first_score is None:
+        bar = getattr(ears.recognizer, "threshold", None)
+        where = f" (bar {bar:g})" if bar is not None else ""
+        return f"the first stage's score {hypothesis.score:.2f} for {hypothesis.raw!r}{where}"
+    margin = getattr(ears.recognizer, "trigger_margin", None)
+    bar = f" (bar {margin:g})" if margin is not None else ""
+    return (
+        f"the second opinion: Whisper heard {hypothesis.transcript!r}, no trigger sentence "
+        f"within its margin{bar}: best {hypothesis.score:.2f}"
+    )
+
+
+def trigger_refused(
+    text: str,
+    ended: SpeechEnded,
+    quiet_before: float,
+    listening: ListeningSettings,
+    matcher: IntentMatcher,
+) -> str:
+    """Which rule refuses `text` as a trigger (in words for -v), or "" when none does."""
+    query = matcher.is_query(text)
+    longest = listening.max_trigger_seconds + (1.5 if query else 0.0)
+    quiet = listening.silence_before_trigger
+    if ended.capped or ended.seconds > longest:
+        seconds = f"{ended.seconds:.2f} s"
+        return f"(the length rule: {seconds} of speech, a trigger is {longest:g} s at most)"
+    if quiet_before < quiet:
+        return (
+            f"(the quiet rule: {quiet_before:.2f} s of quiet before it, "
+            f"a trigger comes out of {quiet:g} s)"
+        )
+    if not query and not matcher.is_trigger(text):
+        return "(not a trigger sentence of the routine)"
+    return ""

@@ -17,9 +17,11 @@ from assistant.audio.chunk import RATE
 from assistant.audio.echo import EchoCanceller, TalkOver
 from assistant.audio.echo import available as echo_available
 from assistant.audio.gate import SpeechContinues, SpeechEnded, SpeechStarted
+from assistant.dialogue.grammar import Grammar
 from assistant.dialogue.intents import barge_in_phrases
 from assistant.dialogue.sequencer import Tone
-from assistant.night.hearing import Ears, build_gate
+from assistant.events import UtteranceHeard
+from assistant.night.hearing import Ears, build_gate, heard_event
 from assistant.speech.recognizer import Hypothesis
 
 BARGE_END_SILENCE = 0.15
@@ -47,6 +49,8 @@ class Overheard:
 
     hypothesis: Hypothesis
     ended: SpeechEnded
+    event: UtteranceHeard
+    """Its record for the event log."""
 
 
 class BargeIn:
@@ -55,7 +59,7 @@ class BargeIn:
     def __init__(self, barge_in: tuple[str, ...], ears: Ears) -> None:
         """`barge_in`: the routine's barge-in phrases; `ears`: whose recognizer is borrowed."""
         self.phrases = barge_in
-        self.recognizer = ears.recognizer
+        self.ears = ears
         self.gate = build_gate(ears.listening, BARGE_END_SILENCE, ears.make_detector())
         self.echo = EchoCanceller() if echo_available() else None
         self.talk_over = TalkOver()
@@ -81,6 +85,7 @@ class BargeIn:
         """The assistant stopped speaking mid-utterance: whatever was said is not a command."""
         self.active = False
         self.gate.reset()
+        self.ears.give_back()
 
     def frame(self, frame: np.ndarray, t: float) -> Overheard | None:
         """One microphone frame at `t` while the assistant speaks."""
@@ -107,15 +112,17 @@ class BargeIn:
                 began = max((p.first for p in audible), default=first) / RATE
                 if not phrases or t < began + BARGE_AFTER:
                     return None
-                self.recognizer.expect(phrases, "barge")
-                self.recognizer.begin()
-                self.recognizer.feed(event.audio)
+                recognizer = self.ears.borrow(Grammar.of(phrases))
+                recognizer.begin()
+                recognizer.feed(event.audio)
                 self.active = True
             elif isinstance(event, SpeechContinues) and self.active:
-                self.recognizer.feed(event.audio)
+                self.ears.recognizer.feed(event.audio)
             elif isinstance(event, SpeechEnded) and self.active:
                 self.active = False
-                return Overheard(self.recognizer.end(), event)
+                hypothesis = self.ears.recognizer.end()
+                self.ears.give_back()
+                return Overheard(hypothesis, event, heard_event(t, hypothesis, event, "barge"))
         return None
 
     def _reference(self, first: int, n: int) -> np.ndarray:

@@ -23,7 +23,9 @@ from assistant.audio.gate import SpeechContinues, SpeechEnded, SpeechStarted, Vo
 from assistant.audio.keep import UtteranceKeeper
 from assistant.audio.vad import SpeechDetector, build_detector
 from assistant.config.settings import ListeningSettings
+from assistant.dialogue.grammar import Grammar
 from assistant.events import UtteranceHeard
+from assistant.modes import Mode
 from assistant.speech.recognizer import Hypothesis, Recognizer
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,8 @@ class Heard:
     ended: SpeechEnded
     audio: np.ndarray
     """What the recognizer heard (after the front end); empty unless it is kept."""
+    event: UtteranceHeard
+    """Its record for the event log (with what was listened for when it was said)."""
 
 
 HearingEvent = Began | Heard
@@ -68,7 +72,11 @@ def build_gate(
 
 
 class Ears:
-    """Hears utterances in a stream of 30 ms frames, and says what was said."""
+    """Hears utterances in a stream of 30 ms frames, and says what was said.
+
+    The one owner of what the recognizer listens for: `listen_for` sets it; barge-in
+    `borrow`s the recognizer for the phrases heard over the assistant's voice and `give_back`
+    restores what was listened for before."""
 
     def __init__(
         self,
@@ -88,7 +96,9 @@ class Ears:
         )
         self.gate = build_gate(listening, detector=self.make_detector())
         self.keeper = keeper
-        self._mode = "trigger"
+        self._mode: Mode = "trigger"
+        self._grammar = Grammar.of([])
+        self._lent = False
         self._audio: list[np.ndarray] = []
 
     @property
@@ -96,10 +106,37 @@ class Ears:
         """True while an utterance is open."""
         return self.gate.in_speech
 
-    def expect(self, phrases: list[str], mode: str) -> None:
+    @property
+    def mode(self) -> Mode:
+        """What is listened for now (outside barge-in)."""
+        return self._mode
+
+    def listen_for(self, grammar: Grammar, mode: Mode) -> None:
         """What may be said now (see Recognizer.expect)."""
-        self.recognizer.expect(phrases, mode)
-        self._mode = mode
+        self._grammar, self._mode = grammar, mode
+        if not self._lent:
+            self.recognizer.expect(grammar, mode)
+
+    def prepare(self, grammar: Grammar, mode: Mode) -> None:
+        """Build a grammar the night will need, now rather than while someone waits; what is
+        listened for is restored afterwards."""
+        self.recognizer.expect(grammar, mode)
+        if self._grammar:
+            self.recognizer.expect(self._grammar, self._mode)
+
+    def borrow(self, grammar: Grammar) -> Recognizer:
+        """The recognizer, listening for `grammar` over the assistant's own voice, until
+        `give_back`."""
+        self._lent = True
+        self.recognizer.expect(grammar, "barge")
+        return self.recognizer
+
+    def give_back(self) -> None:
+        """Barge-in is over: listen again for what was listened for before it."""
+        if self._lent:
+            self._lent = False
+            if self._grammar:
+                self.recognizer.expect(self._grammar, self._mode)
 
     def reset(self) -> None:
         """Forget any open utterance (the assistant is speaking over it)."""
@@ -119,26 +156,28 @@ class Ears:
             elif isinstance(event, SpeechContinues):
                 self._feed(event.audio)
             elif isinstance(event, SpeechEnded):
-                out.append(self._heard(event))
+                out.append(self._heard(event, t))
         return out
 
-    def flush(self) -> list[HearingEvent]:
-        """The input ended: recognise an utterance still open."""
-        return [self._heard(e) for e in self.gate.flush() if isinstance(e, SpeechEnded)]
+    def flush(self, t: float) -> list[HearingEvent]:
+        """The input ended at `t`: recognise an utterance still open."""
+        return [self._heard(e, t) for e in self.gate.flush() if isinstance(e, SpeechEnded)]
 
     def utterances(self, audio: np.ndarray, start: float = 0.0) -> list[HearingEvent]:
         """Everything heard in a whole clip (int16, 16 kHz), flushed at its end."""
         events: list[HearingEvent] = []
+        t = start
         for i, frame in enumerate(frames([audio])):
-            events += self.hear(frame, start + i * FRAME / RATE)
-        return events + self.flush()
+            t = start + i * FRAME / RATE
+            events += self.hear(frame, t)
+        return events + self.flush(t)
 
     def _feed(self, audio: np.ndarray) -> None:
         self.recognizer.feed(audio)
         if self.keeper is not None:
             self._audio.append(audio)
 
-    def _heard(self, ended: SpeechEnded) -> Heard:
+    def _heard(self, ended: SpeechEnded, t: float) -> Heard:
         hypothesis = self.recognizer.end()
         audio = np.concatenate(self._audio) if self._audio else np.zeros(0, np.int16)
         self._audio = []
@@ -148,10 +187,10 @@ class Ears:
             except OSError as err:  # a full disk: stop keeping, never stop listening
                 log.error("utterances are no longer kept (--record-dir): %s", err)
                 self.keeper = None
-        return Heard(hypothesis, ended, audio)
+        return Heard(hypothesis, ended, audio, heard_event(t, hypothesis, ended, self._mode))
 
 
-def heard_event(t: float, hypothesis: Hypothesis, ended: SpeechEnded, mode: str) -> UtteranceHeard:
+def heard_event(t: float, hypothesis: Hypothesis, ended: SpeechEnded, mode: Mode) -> UtteranceHeard:
     """The `heard` event for one utterance (with the second opinion's view, when it decided)."""
 
     def rounded(value: float | None, digits: int) -> float | None:

@@ -7,13 +7,16 @@ from typing import Protocol
 
 import numpy as np
 
+from assistant.dialogue.grammar import Grammar
+from assistant.modes import Mode
+
 
 @dataclass(frozen=True)
 class Hypothesis:
     """What an engine made of one utterance."""
 
     text: str
-    """One of the expected phrases, or free text; empty when rejected."""
+    """One of the expected sentences (normalised), or free text; empty when rejected."""
     score: float
     """Engine-specific confidence, higher is surer (PocketSphinx: log-likelihood ratio a frame)."""
     raw: str = ""
@@ -32,8 +35,8 @@ class Recognizer(Protocol):
     name: str
     """Engine name for start-up messages and benchmarks."""
 
-    def expect(self, phrases: list[str], mode: str = "reply") -> None:
-        """Restrict decoding to these phrases from the next utterance on.
+    def expect(self, grammar: Grammar, mode: Mode = "reply") -> None:
+        """Restrict decoding to what `grammar` allows from the next utterance on.
 
         `mode` is `trigger` (asleep: be strict, a false wake costs sleep), `barge` (talking over
         the assistant: as strict), or `reply`/`hold`.

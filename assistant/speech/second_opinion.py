@@ -26,6 +26,8 @@ import math
 import numpy as np
 
 from assistant.audio.chunk import RATE
+from assistant.dialogue.grammar import Grammar
+from assistant.modes import STRICT, Mode
 from assistant.speech.recognizer import Hypothesis, Recognizer
 from assistant.speech.whisper_engine import WhisperJudge
 
@@ -62,14 +64,14 @@ class SecondOpinion:
         self.name = f"{first.name}+whisper" if first is not None else "whisper"
         self.trigger_margin = trigger_margin
         self.reply_margin = reply_margin
-        self._phrases: list[str] = []
-        self._mode = "reply"
+        self._grammar = Grammar.of([])
+        self._mode: Mode = "reply"
         self._audio: list[np.ndarray] = []
 
-    def expect(self, phrases: list[str], mode: str = "reply") -> None:
+    def expect(self, grammar: Grammar, mode: Mode = "reply") -> None:
         if self.first is not None:
-            self.first.expect(phrases, mode)
-        self._phrases = list(dict.fromkeys(phrases))
+            self.first.expect(grammar, mode)
+        self._grammar = grammar
         self._mode = mode
 
     def begin(self) -> None:
@@ -88,12 +90,12 @@ class SecondOpinion:
         self._audio = []
         if len(audio) < MIN_SECONDS * RATE:
             return Hypothesis("", proposal.score, proposal.raw)
-        strict = self._mode in ("trigger", "barge")
+        strict = self._mode in STRICT
         short = len(audio) <= ALWAYS_ASKED_SECONDS * RATE
         asked = proposal.text or self._nearly(proposal) or short and self._mode == "trigger"
         if strict and self.first is not None and not asked:
             return proposal  # nothing like a phrase, in long talk: Whisper is not woken
-        opinion = self.judge.opinion(audio, self._phrases, proposal.raw or proposal.text)
+        opinion = self.judge.opinion(audio, self._grammar, proposal.text or proposal.raw)
         # Over its own voice the bar is the replies' (stricter than a trigger's): a command
         # taken from its own echo would cut it off mid-sentence.
         bar = self.trigger_margin if self._mode == "trigger" else self.reply_margin
@@ -118,7 +120,7 @@ class SecondOpinion:
         bar = getattr(self.first, "threshold", None)
         return (
             bar is not None
-            and proposal.raw in self._phrases
+            and bool(self._grammar.match(proposal.raw))
             and math.isfinite(proposal.score)
             and proposal.score >= bar - NEARLY
         )

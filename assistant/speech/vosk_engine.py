@@ -13,7 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.dialogue.grammar import Grammar
 from assistant.errors import UserError
+from assistant.modes import Mode
 from assistant.speech.recognizer import Hypothesis
 
 log = logging.getLogger(__name__)
@@ -74,6 +76,7 @@ class VoskRecognizer:
             raise ModelNotLoadable(model_dir, error) from None
         self._vosk = vosk
         self._phrases: list[str] = []
+        self._grammar = Grammar.of([])
         self._recognizer = self._new_recognizer()
         if not self.grammar:
             log.info("%s has no runtime grammar support: decoding freely", model_dir.name)
@@ -88,8 +91,9 @@ class VoskRecognizer:
         rec.SetWords(True)
         return rec
 
-    def expect(self, phrases: list[str], mode: str = "reply") -> None:
-        phrases = sorted(p for p in set(phrases) if self._known(p))
+    def expect(self, grammar: Grammar, mode: Mode = "reply") -> None:
+        phrases = sorted(p for p in set(grammar.sentences) if self._known(p))
+        self._grammar = grammar
         if phrases == self._phrases:
             return
         self._phrases = phrases
@@ -129,4 +133,10 @@ class VoskRecognizer:
         score = float(np.mean([w.get("conf", 0.0) for w in words])) if words else 0.0
         if not text or "[unk]" in text or score < self.min_confidence:
             return Hypothesis("", score, text)
+        # A grammar is soft in Vosk (words of two sentences can be recombined): the text is
+        # taken only when it is a sentence expected now; free decoding leaves matching to the
+        # dialogue, which also knows close misspellings.
+        if self.grammar and self._phrases:
+            sentence = self._grammar.match(text)
+            return Hypothesis(sentence, score if sentence else -1.0, text)
         return Hypothesis(text, score, text)

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import difflib
 import logging
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from assistant.dialogue.grammar import Grammar
+from assistant.dialogue.text import normalise
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +39,8 @@ MAX_TOKENS = 32
 """Tokens of transcript at most: what is said to the assistant is short, and a bounded length
 keeps the memory the model's allocator holds bounded too."""
 CANDIDATES = 8
-"""Phrases scored per utterance at most: the closest in writing to the transcript, plus the
-first stage's proposal (scoring all 100-odd phrases of a question would take seconds)."""
-_WORD = re.compile(r"[a-z']+")
+"""Sentences scored per utterance at most: the closest in writing to the transcript, plus the
+first stage's proposal (scoring the thousands a question's templates allow would take minutes)."""
 
 
 @dataclass(frozen=True)
@@ -78,10 +78,6 @@ def _libc() -> ctypes.CDLL | None:
 
 
 _LIBC = _libc()
-
-
-def _normal(text: str) -> str:
-    return " ".join(_WORD.findall(text.lower().replace("\u2019", "'")))
 
 
 class WhisperJudge:
@@ -174,26 +170,34 @@ class WhisperJudge:
             for r in results
         ]
 
-    def opinion(self, audio: np.ndarray, phrases: list[str], proposal: str = "") -> Opinion:
-        """Whisper's transcript of `audio`, and how likely the best of `phrases` is beside it.
+    def opinion(self, audio: np.ndarray, grammar: Grammar, proposal: str = "") -> Opinion:
+        """Whisper's transcript of `audio`, and how likely the best sentence of `grammar` is
+        beside it.
 
-        `proposal`, the first stage's choice, is always among the phrases scored."""
+        A transcript that is itself a sentence of the grammar (the templates match it) is taken
+        as it is: its margin is 0. Otherwise the closest sentences in writing are scored, with
+        `proposal`, the first stage's choice, always among them."""
         try:
-            return self._opinion(audio, phrases, proposal)
+            return self._opinion(audio, grammar, proposal)
         finally:
             _give_back_memory()
 
-    def _opinion(self, audio: np.ndarray, phrases: list[str], proposal: str) -> Opinion:
+    def _opinion(self, audio: np.ndarray, grammar: Grammar, proposal: str) -> Opinion:
+        from rapidfuzz import fuzz, process
+
         encoded = self._encode(audio)
         transcript, transcript_ids = self._greedy(encoded)
-        if not phrases:
+        if not grammar:
             return Opinion(transcript, "", -np.inf)
-        said = _normal(transcript)
-        if said in phrases:
-            return Opinion(transcript, said, 0.0, {said: 0.0})
-        ranked = difflib.get_close_matches(said, phrases, n=CANDIDATES, cutoff=0.0)
-        chosen = list(dict.fromkeys(([proposal] if proposal in phrases else []) + ranked))
-        chosen = chosen[:CANDIDATES] or phrases[:CANDIDATES]
+        said = normalise(transcript)
+        matched = grammar.match(transcript)
+        if matched:
+            return Opinion(transcript, matched, 0.0, {matched: 0.0})
+        phrases = grammar.sentences
+        ranked = [m[0] for m in process.extract(said, phrases, scorer=fuzz.ratio, limit=CANDIDATES)]
+        proposed = grammar.match(proposal)
+        chosen = list(dict.fromkeys(([proposed] if proposed else []) + ranked))
+        chosen = chosen[:CANDIDATES] or list(phrases[:CANDIDATES])
         # Each phrase as Whisper would write it, ending the sentence: "No." scores low when
         # "No better." was said, as the full stop is unlikely after "No".
         forms = [self._tokens(" " + phrase[:1].upper() + phrase[1:] + ".") for phrase in chosen]

@@ -103,7 +103,7 @@ def test_replies_are_understood_and_rarely_mistaken(
     matcher = IntentMatcher(routine)
     step = routine.steps["ask_easing"]
     expect = replies_expected(routine, step)
-    recognizer.expect(matcher.phrases(expect), "reply")
+    recognizer.expect(matcher.grammar(expect), "reply")
     replies = {
         "still hurts": "still_hurts",
         "it's better": "better",
@@ -139,3 +139,16 @@ def test_a_trigger_must_come_out_of_quiet(routine: Routine, tmp_path: Path, data
     assert triggers_heard(routine, right_after, tmp_path, data_dir) == []
     after_quiet = mix(np.concatenate([talk, np.zeros(int(2.5 * 16000)), trigger]), 20, rng)
     assert triggers_heard(routine, after_quiet, tmp_path, data_dir) == ["i have a cramp"]
+
+
+def test_every_grammar_of_the_routine_is_built_from_its_templates(routine: Routine) -> None:
+    # PocketSphinx takes each set of templates as a word automaton of the sentences they allow,
+    # every word known to its dictionary or added ("cramp's" from "cramp"), none left out.
+    from assistant.dialogue.sequencer import every_expectation
+
+    matcher = IntentMatcher(routine)
+    recognizer = PocketSphinxRecognizer()
+    grammars = [(matcher.grammar(intents), mode) for intents, mode in every_expectation(routine)]
+    for grammar, mode in [*grammars, (matcher.trigger_grammar(), "trigger")]:
+        assert all(recognizer._knows(w) for s in grammar.sentences for w in s.split())
+        recognizer.expect(grammar, mode)

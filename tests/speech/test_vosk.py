@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from assistant.config.settings import ListeningSettings, ModelSettings, Settings
+from assistant.dialogue.grammar import Grammar
 from assistant.errors import UserError
 from assistant.speech.choose import build_first_stage
 from assistant.speech.models import CHECKOUT_MODELS
@@ -83,7 +84,8 @@ def test_a_grammar_restricts_the_words(korean_speech: np.ndarray) -> None:
     recognizer = VoskRecognizer(KOREAN)
     free, _ = decode(recognizer, korean_speech)
     words = free.split()[:2]
-    recognizer.expect([*words, "leg cramp"], "reply")  # English words: unknown, left out
+    # English words are unknown to the Korean model: left out.
+    recognizer.expect(Grammar.of([*words, "leg cramp"]), "reply")
     assert "leg cramp" not in recognizer._phrases
     restricted, _ = decode(recognizer, korean_speech)
     assert restricted and set(restricted.split()) <= set(words)
@@ -96,7 +98,7 @@ def test_the_free_decoding_path_is_taken_and_reported(
         recognizer = VoskRecognizer(KOREAN, use_grammar=False)
     assert not recognizer.grammar
     assert "no runtime grammar support: decoding freely" in caplog.text
-    recognizer.expect(["아이"], "reply")  # ignored: free decoding keeps every word
+    recognizer.expect(Grammar.of(["아이"]), "reply")  # ignored: free decoding keeps every word
     text, _ = decode(recognizer, korean_speech)
     assert len(set(text.split())) > 1
 
@@ -179,6 +181,6 @@ def test_models_verify_loads_what_it_verifies(tmp_path: Path) -> None:
 )
 def test_english_model_hears_the_trigger() -> None:
     recognizer = VoskRecognizer(ENGLISH)
-    recognizer.expect(["i have a cramp", "leg cramp", "cramp"], "trigger")
+    recognizer.expect(Grammar.of(["i have a cramp", "leg cramp", "cramp"]), "trigger")
     audio = mix(speak("I have a cramp"), 10, np.random.default_rng(2))
     assert decode(recognizer, audio)[0] == "i have a cramp"

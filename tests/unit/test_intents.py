@@ -26,7 +26,8 @@ def matcher(routine: Routine) -> IntentMatcher:
         ("It's my foot", "foot", ""),
         ("Yes", "yes", ""),
         ("no", "no", ""),
-        ("ready", "done", ""),
+        ("ready", "ready", ""),
+        ("okay", "done", ""),
         ("My leg is swollen", "red_flag", "clot"),
         ("I can't breathe", "red_flag", "breathing"),
         ("I hurt my leg", "red_flag", "injury"),
@@ -61,6 +62,7 @@ def test_phrases_for_the_recognizer(matcher: IntentMatcher) -> None:
     [
         ("I have a cramp", True),
         ("I have a cramps", True),
+        ("I have a crump", False),
         ("leg cramp", True),
         ("I have a camera", False),
         ("my leg", False),

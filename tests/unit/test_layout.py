@@ -67,7 +67,7 @@ def test_the_voice_gate_is_built_in_one_place() -> None:
 
 
 LAYERS = [
-    {"errors", "events"},
+    {"errors", "events", "modes"},
     {"config", "system"},
     {"audio", "dialogue"},
     {"speech"},

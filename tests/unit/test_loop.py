@@ -64,6 +64,18 @@ def test_a_trigger_too_soon_after_other_speech_is_not_taken(routine: Routine) ->
     assert kinds(events, "trigger") == []
 
 
+def test_verbose_says_which_rule_refused_a_trigger(routine: Routine, caplog) -> None:
+    # -v: "heard ... 'i have a cramp'" and then nothing was no help; the rule is named.
+    with caplog.at_level("INFO", logger="assistant.night.assistant"):
+        night(routine, Timeline(8).word(2.0, 0.6).word(3.1, 1.0), ["", "i have a cramp"])
+        night(routine, Timeline(10).word(2.0, 4.0), ["i have a cramp"])
+        night(routine, Timeline(8).word(3.0, 1.0), ["i have a plan"])
+    said = caplog.text
+    assert "'i have a cramp' (the quiet rule: 0.30 s of quiet before it" in said
+    assert "'i have a cramp' (the length rule: 4." in said
+    assert "'i have a plan' (not a trigger sentence of the routine)" in said
+
+
 def test_a_click_does_not_break_the_quiet_a_trigger_needs(routine: Routine) -> None:
     timeline = Timeline(8).word(2.4, 0.06).word(3.1, 1.0)  # a 60 ms click, then the phrase
     events, _, _ = night(routine, timeline, ["i have a cramp"])

@@ -17,6 +17,7 @@ from assistant.audio.keep import UtteranceKeeper
 from assistant.audio.sinks import WavSink
 from assistant.config.preferences import Preferences
 from assistant.config.settings import ListeningSettings, Voice
+from assistant.dialogue.grammar import Grammar
 from assistant.night.hearing import Ears, Heard
 from assistant.simulation.room import ScenarioSource
 from assistant.simulation.scenario import Scenario, Turn
@@ -73,7 +74,7 @@ def test_the_wav_sink_places_speech_on_the_clock_and_cuts_it_when_stopped(tmp_pa
 def test_the_ears_hear_each_utterance_in_the_mode_expected() -> None:
     recognizer = ScriptedRecognizer(["stop", "better"])
     ears = Ears(recognizer, ListeningSettings(noise_suppression=0), detector=LoudnessDetector)
-    ears.expect(["stop", "better"], "reply")
+    ears.listen_for(Grammar.of(["stop", "better"]), "reply")
     heard = [
         e for e in ears.utterances(Timeline(6).word(1.0, 0.6).word(3.5, 0.6).audio)
         if isinstance(e, Heard)

@@ -41,9 +41,9 @@ def referrers(routine: Routine, target: str) -> list[tuple[str, str]]:
 
 def test_the_shipped_routine_loads(routine: Routine) -> None:
     assert routine.start == "greet"
-    assert "i have a cramp" in routine.triggers
-    for phrase in ("leg cramp", "foot cramp", "help my leg", "cramp", "i've got a cramp"):
-        assert phrase in routine.triggers
+    sentences = routine.templates.sentences_of("trigger")
+    for phrase in ("i have a cramp", "leg cramp", "foot cramp", "help my leg", "cramp"):
+        assert phrase in sentences
 
 
 def test_nothing_unsafe_is_ever_said(routine: Routine) -> None:
@@ -78,8 +78,9 @@ def test_rubbing_is_only_reached_by_answering_no_to_the_swelling_question(
 
 def test_standing_is_only_reached_by_a_reply_that_confirms_sitting(routine: Routine) -> None:
     # Every way into every step that tells the person to stand, over the whole routine file:
-    # only "ready"/"yes" to a question about sitting leads there ("still hurts" does not).
-    assert_only_reached_by(routine, "stand", {"done", "yes"}, "sitting")
+    # only "ready" (I'm sitting) to a question about sitting leads there: not "still hurts",
+    # and not "okay" or "yes" said to acknowledge.
+    assert_only_reached_by(routine, "stand", {"ready"}, "sitting")
     assert "Sit on the edge of the bed first." in routine.steps["sit_up"].say
 
 
@@ -92,6 +93,9 @@ def test_the_emergency_number_is_configurable(routine: Routine) -> None:
 def test_it_escalates_after_about_ten_minutes(routine: Routine) -> None:
     assert 540 <= routine.escalate_after <= 660
     assert routine.steps[routine.escalate_step].end == "escalated"
+
+
+WORDS_30 = [f"word{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(30)]
 
 
 @pytest.mark.parametrize(
@@ -115,6 +119,43 @@ def test_it_escalates_after_about_ten_minutes(routine: Routine) -> None:
             ),
             "steps.loop_a",
             "path from this step to an `end`",
+        ),
+        (
+            lambda d: d["steps"]["sit_up"]["replies"].update(done="stand"),
+            "steps.sit_up.replies.done",
+            "only a `ready` reply to lead to 'stand', which assumes the person is sitting",
+        ),
+        (
+            lambda d: d["intents"].update(done=["okay", "[it's] better"]),
+            "intents.done",
+            'sentences of its own ("it\'s better" is also better)',
+        ),
+        (
+            lambda d: d["intents"].update(better=["[it's] (better"]),
+            "intents.better",
+            "sentence templates",
+        ),
+        (
+            lambda d: d["triggers"].update(phrases=["<nothing> cramp"]),
+            "triggers.phrases",
+            "rules in [expansion_rules] (Missing expansion rule <nothing>)",
+        ),
+        (
+            lambda d: d["triggers"].update(phrases=["{limbs} cramp"]),
+            "triggers.phrases",
+            "not {lists}",
+        ),
+        (
+            lambda d: (
+                d["expansion_rules"].update(loop="a <loop>") or d["intents"].update(stop=["<loop>"])
+            ),
+            "intents.stop",
+            "expansion rules that do not refer to themselves",
+        ),
+        (
+            lambda d: d["intents"].update(stop=[" ".join(["(" + "|".join(WORDS_30) + ")"] * 3)]),
+            "intents.stop",
+            "at most 20,000 sentences",
         ),
     ],
 )

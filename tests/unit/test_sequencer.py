@@ -128,7 +128,7 @@ def test_still_hurts_stretches_again_then_sits_up_before_standing(night: Night) 
     night.reply("still_hurts")
     assert night.step == "sit_up"
     assert "Sit on the edge of the bed first." in night.said()
-    night.reply("done")
+    night.reply("ready")
     assert night.step == "stand"
     steps = night.steps()
     assert steps.index("sit_up") < steps.index("stand")
@@ -140,7 +140,7 @@ def test_massage_only_after_saying_the_leg_is_not_swollen(night: Night) -> None:
     night.reply("still_hurts")
     night.hold_through()
     night.reply("still_hurts")
-    night.reply("done")
+    night.reply("ready")
     night.hold_through()
     night.reply("still_hurts")
     assert night.step == "ask_swelling"
@@ -154,7 +154,7 @@ def test_a_swollen_leg_is_a_red_flag_and_never_massaged(night: Night) -> None:
     night.reply("still_hurts")
     night.hold_through()
     night.reply("still_hurts")
-    night.reply("done")
+    night.reply("ready")
     night.hold_through()
     night.reply("still_hurts")
     night.reply("yes")
@@ -285,6 +285,18 @@ def test_no_answer_reprompts_once_then_ends_quietly(night: Night) -> None:
     night.wait()
     assert night.outcome() == "no_response"
     assert len(night.said()) == spoken  # quietly: a false trigger costs nothing more
+
+
+def test_silence_after_answers_ends_with_one_calm_line_not_in_silence(night: Night) -> None:
+    night.trigger()
+    night.hold_through()
+    night.reply("still_hurts")
+    night.hold_through()
+    assert night.step == "ask_easing"
+    night.wait()
+    night.wait()
+    assert night.outcome() == "no_response"
+    assert night.said()[-1] == "I'll be quiet now. Say I have a cramp if you need me."
 
 
 def test_unclear_replies_reprompt_twice_then_take_the_silence_path(night: Night) -> None:

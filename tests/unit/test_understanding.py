@@ -1,0 +1,130 @@
+"""Understanding people: the routine's templates take wordings nobody listed one by one, and
+refuse what only shares words with them (past tense, talk about cramps, other senses)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.dialogue.intents import IntentMatcher
+from assistant.dialogue.routine import Routine
+from assistant.dialogue.text import normalise
+
+
+@pytest.fixture(scope="module")
+def matcher(routine: Routine) -> IntentMatcher:
+    return IntentMatcher(routine)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "My leg is cramping.",
+        "Ow! My calf's cramping up.",
+        "Um, I've got a really bad cramp in my leg.",
+        "Help, cramp!",
+        "cramp in my calf",
+        "Oh no, I'm getting a cramp.",
+        "My foot has cramped up",
+        "I've got cramp again",
+    ],
+)
+def test_a_cramp_said_in_ordinary_words_wakes_it(matcher: IntentMatcher, said: str) -> None:
+    assert matcher.is_trigger(said), said
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I had a cramp last week",
+        "Cramps are awful.",
+        "a cramped flat",
+        "I have a cold",
+        "foot cream",
+        "the room is cramped",
+        "my sister gets cramps",
+        "I have a plan",
+        "help me up",
+        "my leg",
+        "cramping up the stairs",
+    ],
+)
+def test_talk_about_cramps_and_near_sounds_do_not(matcher: IntentMatcher, said: str) -> None:
+    assert not matcher.is_trigger(said), said
+
+
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        ("That helped.", "better"),
+        ("Okay so it's a bit better now, thanks", "better"),
+        ("No, it's worse.", "still_hurts"),
+        ("It's not better.", "still_hurts"),
+        ("It isn't easing", "still_hurts"),
+        ("What did you say?", "repeat"),
+        ("It's in my toes.", "foot"),
+        ("I can't stand up.", "cannot_stand"),
+        ("Yes, I'm sitting up.", "ready"),
+        ("The cramp's gone now.", "gone"),
+        ("Could you slow down please?", "slower"),
+        ("I can't hear you", "louder"),
+        ("Hang on a sec.", "wait"),
+        ("Uh huh", "yes"),
+        ("Nope", "no"),
+    ],
+)
+def test_replies_in_ordinary_words_are_understood(
+    matcher: IntentMatcher, said: str, intent: str
+) -> None:
+    assert matcher.match(said).name == intent
+
+
+@pytest.mark.parametrize(
+    ("said", "kind"), [("7", "7"), ("It was a 7.", "7"), ("about an eight out of ten", "8")]
+)
+def test_numbers_as_digits_or_words_give_a_severity(
+    matcher: IntentMatcher, said: str, kind: str
+) -> None:
+    got = matcher.match(said, ["severity"])
+    assert (got.name, got.kind) == ("severity", kind)
+
+
+def test_okay_and_yes_said_to_acknowledge_are_not_i_am_sitting(matcher: IntentMatcher) -> None:
+    assert matcher.match("okay").name == "done"
+    assert matcher.match("yes").name == "yes"
+    assert matcher.match("ok, I'm sitting").name == "ready"
+
+
+def test_the_words_around_a_meaning_are_taken_off_but_not_the_meaning() -> None:
+    assert normalise("Um, okay so, it's better, thanks.") == "it's better"
+    assert normalise("Okay.") == "okay"
+    assert normalise("Oh no") == "no"
+    assert normalise("Please stop") == "stop"
+    assert normalise("thank you") == "thank you"
+
+
+def test_grammars_hold_the_sentences_of_what_is_expected(matcher: IntentMatcher) -> None:
+    grammar = matcher.grammar(["stop", "red_flag"])
+    assert grammar.match("Please, stop.") == "stop"
+    assert grammar.match("My leg's all swollen!") == "my leg's all swollen"
+    assert grammar.match("yes") == ""
+    assert "stop" in grammar.sentences and "yes" not in grammar.sentences
+
+
+def test_thousands_of_sentences_make_a_small_word_automaton(matcher: IntentMatcher) -> None:
+    # What PocketSphinx decodes: sentences sharing beginnings and endings share states.
+    grammar = matcher.trigger_grammar()
+    automaton = grammar.automaton
+    assert len(grammar.sentences) > 10_000
+    assert len(automaton.transitions) < len(grammar.sentences) / 10
+    paths = _paths(automaton.start, automaton.final, automaton.transitions)
+    assert paths == set(grammar.sentences)
+
+
+def _paths(state: int, final: int, transitions) -> set[str]:
+    found: set[str] = {""} if state == final else set()
+    for a, b, word in transitions:
+        if a == state:
+            found |= {
+                " ".join(filter(None, [word, rest])) for rest in _paths(b, final, transitions)
+            }
+    return found
