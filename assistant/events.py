@@ -257,7 +257,20 @@ class EventLog:
         if self._echo:
             line = _describe(record, self._verbose)
             if line:
-                print(line, file=self._echo, flush=True)
+                self._show(line)
+
+    def _show(self, line: str) -> None:
+        """The console is for watching: a closed pipe or a full disk behind it stops the
+        console lines, never the night (a person in an episode must still be answered)."""
+        echo = self._echo
+        if echo is None:
+            return
+        try:
+            print(line, file=echo, flush=True)
+        except (OSError, ValueError) as err:  # ValueError: written after being closed
+            self._echo = None
+            log.error("the console cannot be written (%s); the night goes on without it", err)
+            quiet_stream(echo)
 
     def close(self) -> None:
         """Write what is left, in time order, and close the file."""
@@ -265,6 +278,17 @@ class EventLog:
         if self._file:
             with contextlib.suppress(OSError):
                 self._file.close()
+
+
+def quiet_stream(stream: IO[str]) -> None:
+    """Point a failed console at /dev/null, so that nothing later (a flush at exit) fails on
+    it again and turns a night that went on into an error."""
+    import os
+
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        stream.flush()
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
 
 
 def _describe(record: dict[str, Any], verbose: bool = False) -> str:

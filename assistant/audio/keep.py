@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
+import soundfile
 
 from assistant.audio.chunk import RATE
 from assistant.audio.convert import write_wav
@@ -35,6 +36,9 @@ class UtteranceKeeper:
         old = os.umask(0o077)  # private from the first byte
         try:
             write_wav(path, samples, RATE)
+        except soundfile.LibsndfileError as err:  # a full disk, as libsndfile reports it
+            path.unlink(missing_ok=True)
+            raise OSError(f"{path}: {err}") from err
         finally:
             os.umask(old)
         self.written.append(path)

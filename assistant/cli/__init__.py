@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from assistant.cli import config, diary, models, night, system
-from assistant.config.settings import load_settings
+from assistant.config.settings import Settings, default_config_path, load_settings
 from assistant.errors import UserError
 
 log = logging.getLogger("assistant")
@@ -41,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, "config_optional", False) and config and not config.exists():
             config = None  # `config path` and `config init` work before the file exists
         settings = load_settings(config, args.data_dir)
+        refuse_writing_over_state(args, settings)
         # Diary, caches and settings are the user's alone.
         settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         return args.handler(args, settings)
@@ -61,6 +62,36 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Stopped:
         return 143  # 128 + SIGTERM, as systemd expects
+
+
+OUTPUTS = {"events": "--events", "output": "--output", "record_dir": "--record-dir", "out": "--out"}
+"""The arguments that name a file or folder the command writes."""
+
+
+def refuse_writing_over_state(args: argparse.Namespace, settings: Settings) -> None:
+    """An output the person named must not be the diary, the settings, the preferences or the
+    lock, however it is spelt (a link, `..`): `--events diary.sqlite3` once emptied a diary."""
+    from assistant.system.instance import LOCK_NAME
+
+    diary = settings.diary_path
+    kept = {
+        diary: "the diary",
+        diary.with_name(diary.name + "-wal"): "the diary's journal",
+        diary.with_name(diary.name + "-journal"): "the diary's journal",
+        settings.preferences_path: "the preferences",
+        settings.data_dir / LOCK_NAME: "the lock of the data folder",
+        args.config or default_config_path(): "the settings file",
+    }
+    kept_resolved = {path.expanduser().resolve(): what for path, what in kept.items()}
+    for attribute, option in OUTPUTS.items():
+        value = getattr(args, attribute, None)
+        if not isinstance(value, Path):
+            continue
+        what = kept_resolved.get(value.expanduser().resolve())
+        if what is not None:
+            raise UserError(
+                f"{option} {value}: that is {what}, which it would overwrite; name another file"
+            )
 
 
 class Stopped(BaseException):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,22 @@ from assistant.errors import UserError
 
 if TYPE_CHECKING:
     from assistant.speech.synthesizer import Synthesizer
+
+log = logging.getLogger(__name__)
+
+
+def tell(line: str) -> None:
+    """A line for the person watching a night: a closed pipe or a full disk behind the console
+    is logged once and the night goes on (the console is for watching, not for the night)."""
+    import sys
+
+    from assistant.events import quiet_stream
+
+    try:
+        print(line, flush=True)
+    except OSError as err:
+        log.error("the console cannot be written (%s); the night goes on without it", err)
+        quiet_stream(sys.stdout)
 
 
 def device(value: str | None) -> int | str | None:

@@ -18,9 +18,13 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     config_commands.add_parser(
         "show", help="every setting in use, with its meaning and default"
     ).set_defaults(handler=_config_show)
-    config_commands.add_parser(
-        "check", help="check the settings and the routine they name"
-    ).set_defaults(handler=_config_check)
+    check = config_commands.add_parser(
+        "check", help="check the settings, the routine they name and the models' files"
+    )
+    check.add_argument(
+        "--load", action="store_true", help="also load the speech models (a few seconds)"
+    )
+    check.set_defaults(handler=_config_check)
     config_commands.add_parser(
         "init", help="write a settings file with every key documented"
     ).set_defaults(handler=_config_init, config_optional=True)
@@ -43,12 +47,13 @@ def _config_show(args: argparse.Namespace, settings: Settings) -> int:
 def _config_check(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.dialogue.routine import routine_of
     from assistant.night.wiring import check_voice
-    from assistant.speech.choose import build_recognizer
+    from assistant.speech.choose import choose_recognizer
 
     path = args.config or default_config_path()
     routine = routine_of(settings)
     check_voice(settings)
-    _, engines = build_recognizer(settings)  # what `run` would load, checked the same way
+    # What `run` would load, chosen the same way; files and digests are always checked.
+    _, engines = choose_recognizer(settings, load=args.load)
     where = str(path) if path.exists() else f"defaults ({path} does not exist)"
     print(f"Settings OK: {where}. Routine OK: {routine.name}, {len(routine.steps)} steps.")
     print(engines)

@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.cli.common import date_time, device, synthesizer_of
+from assistant.cli.common import date_time, device, synthesizer_of, tell
 from assistant.config.settings import Settings
 from assistant.errors import UserError
 
@@ -165,7 +165,7 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     sink = NullSink() if args.fast else open_speaker(device(settings.audio.output_device))
     realtime = not isinstance(sink, NullSink)  # played aloud: at the pace it is heard
     if not realtime:
-        print("No speaker in use: the sample night is printed, not played.")
+        tell("No speaker in use: the sample night is printed, not played.")
     return _scenario_night(
         settings, path, sink, realtime, args.events,
         message="A sample night (demo).",

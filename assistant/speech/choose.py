@@ -47,38 +47,53 @@ def find_vosk_model(settings: Settings) -> Path | None:
 def build_recognizer(settings: Settings) -> tuple[Recognizer, str]:
     """The recognizer to use (with its second opinion where there is one) and sentences saying
     which and why."""
+    recognizer, why = choose_recognizer(settings, load=True)
+    assert recognizer is not None  # loading was asked for
+    return recognizer, why
+
+
+def choose_recognizer(settings: Settings, load: bool) -> tuple[Recognizer | None, str]:
+    """As `build_recognizer`; with `load` False every file is checked (digests included) and
+    the same choice explained, but no model is loaded (None instead of a recognizer)."""
     if settings.listening.engine == "whisper":
-        return _whisper_alone(settings)
-    first, why = build_first_stage(settings)
+        return _whisper_alone(settings, load)
+    first, why = build_first_stage(settings, load)
     choice = settings.listening.second_opinion
     if choice == "off":
         return first, f"{why} No second opinion (second_opinion = off)."
-    judge, because = build_judge(settings)
-    if judge is None:
+    judge, because = build_judge(settings, load)
+    if judge is None and not because.startswith("model checked"):
         if choice == "whisper":
             raise UserError(f"second_opinion = whisper, but {because}")
         return first, f"{why} No second opinion: {because}."
+    sentence = f"{why} Whisper tiny.en confirms what it hears ({because})."
+    if first is None or judge is None:
+        return None, sentence
     from assistant.speech.second_opinion import SecondOpinion
 
     listening = settings.listening
     wrapped = SecondOpinion(first, judge, listening.trigger_margin, listening.reply_margin)
-    return wrapped, f"{why} Whisper tiny.en confirms what it hears ({because})."
+    return wrapped, sentence
 
 
-def _whisper_alone(settings: Settings) -> tuple[Recognizer, str]:
+def _whisper_alone(settings: Settings, load: bool) -> tuple[Recognizer | None, str]:
     from assistant.speech.second_opinion import SecondOpinion
 
-    judge, because = build_judge(settings)
-    if judge is None:
+    judge, because = build_judge(settings, load)
+    if judge is None and not because.startswith("model checked"):
         raise UserError(f"engine = whisper, but {because}")
+    sentence = f"Using Whisper tiny.en alone (configured; {because})."
+    if judge is None:
+        return None, sentence
     listening = settings.listening
     recognizer = SecondOpinion(None, judge, listening.trigger_margin, listening.reply_margin)
-    return recognizer, f"Using Whisper tiny.en alone (configured; {because})."
+    return recognizer, sentence
 
 
-def build_judge(settings: Settings) -> tuple[WhisperJudge | None, str]:
+def build_judge(settings: Settings, load: bool = True) -> tuple[WhisperJudge | None, str]:
     """Whisper tiny.en from a folder whose every file matches its pinned digest, or None and
-    why not. A folder that is present but wrong is refused with one line."""
+    why not. A folder that is present but wrong is refused with one line. With `load` False
+    the files are checked and None is returned with "model checked in ..."."""
     from assistant.speech import model_files
 
     info = model_files.whisper_entry(settings)
@@ -100,11 +115,13 @@ def build_judge(settings: Settings) -> tuple[WhisperJudge | None, str]:
         from assistant.speech.whisper_engine import WhisperJudge
     except ImportError as error:
         return None, f"faster-whisper is not installed ({error.name})"
-    return WhisperJudge(folder), f"model checked in {folder}"
+    because = f"model checked in {folder}"
+    return (WhisperJudge(folder) if load else None), because
 
 
-def build_first_stage(settings: Settings) -> tuple[Recognizer, str]:
-    """The first-stage recognizer and a sentence saying which and why."""
+def build_first_stage(settings: Settings, load: bool = True) -> tuple[Recognizer | None, str]:
+    """The first-stage recognizer and a sentence saying which and why (with `load` False, the
+    same choice from the model's files, nothing loaded: None)."""
     choice = settings.listening.engine
     model = find_vosk_model(settings) if choice in ("auto", "vosk") else None
     if choice == "vosk" and model is None:
@@ -120,6 +137,8 @@ def build_first_stage(settings: Settings) -> tuple[Recognizer, str]:
         from assistant.speech.vosk_engine import ModelNotLoadable, VoskRecognizer
 
         why = "configured" if choice == "vosk" else "an English Vosk model is installed"
+        if not load:
+            return None, f"Vosk with {model.name} ({why}; not loaded: `config check --load`)."
         try:
             return VoskRecognizer(model), f"Using Vosk with {model.name} ({why})."
         except ModelNotLoadable as error:
@@ -135,5 +154,7 @@ def build_first_stage(settings: Settings) -> tuple[Recognizer, str]:
     else:
         why = fallback if model is not None else "no Vosk model is installed"
     listening = settings.listening
-    recognizer = PocketSphinxRecognizer(listening.threshold, listening.reply_threshold)
-    return recognizer, f"Using PocketSphinx with its built-in English model ({why})."
+    sentence = f"Using PocketSphinx with its built-in English model ({why})."
+    if not load:
+        return None, sentence
+    return PocketSphinxRecognizer(listening.threshold, listening.reply_threshold), sentence

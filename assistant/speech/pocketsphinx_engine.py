@@ -86,7 +86,8 @@ class PocketSphinxRecognizer:
         """The grammar's word automaton as a PocketSphinx FSG, every word in the dictionary (a
         possessive or "'s" form is added from its stem; sentences with other words are left
         out, loudly)."""
-        unknown = {w for s in grammar.sentences for w in s.split() if not self._knows(w)}
+        words = {w for s in grammar.sentences for w in s.split()}
+        unknown = {w for w in words if not self._knows(w)}
         automaton = grammar.automaton
         if unknown:
             log.warning("PocketSphinx does not know %s: sentences with them left out", unknown)

@@ -76,7 +76,6 @@ class VoskRecognizer:
             raise ModelNotLoadable(model_dir, error) from None
         self._vosk = vosk
         self._phrases: list[str] = []
-        self._grammar = Grammar.of([])
         self._recognizer = self._new_recognizer()
         if not self.grammar:
             log.info("%s has no runtime grammar support: decoding freely", model_dir.name)
@@ -92,8 +91,7 @@ class VoskRecognizer:
         return rec
 
     def expect(self, grammar: Grammar, mode: Mode = "reply") -> None:
-        phrases = sorted(p for p in set(grammar.sentences) if self._known(p))
-        self._grammar = grammar
+        phrases = sorted(self._known(grammar.sentences))
         if phrases == self._phrases:
             return
         self._phrases = phrases
@@ -102,16 +100,20 @@ class VoskRecognizer:
             # utterances here, and a fresh recognizer makes that certain.
             self._recognizer = self._new_recognizer()
 
-    def _known(self, phrase: str) -> bool:
-        """Vosk silently drops grammar words it does not know: leave such phrases out, loudly."""
+    def _known(self, sentences: tuple[str, ...]) -> list[str]:
+        """Vosk silently drops grammar words it does not know: leave such sentences out, and
+        say so once."""
         if not self.grammar:
-            return True
-        missing = [w for w in phrase.split() if self._model.vosk_model_find_word(w) < 0]
+            return list(sentences)
+        words = {w for s in sentences for w in s.split()}
+        missing = {w for w in words if self._model.vosk_model_find_word(w) < 0}
         if missing:
             log.warning(
-                "%s does not know %s: phrase %r left out", self.model_dir.name, missing, phrase
+                "%s does not know %s: sentences with them left out",
+                self.model_dir.name,
+                sorted(missing)[:20],
             )
-        return not missing
+        return [s for s in sentences if not missing & set(s.split())]
 
     def begin(self) -> None:
         # Reset() alone lets an abandoned utterance's words surface in the next result (seen
@@ -133,10 +135,6 @@ class VoskRecognizer:
         score = float(np.mean([w.get("conf", 0.0) for w in words])) if words else 0.0
         if not text or "[unk]" in text or score < self.min_confidence:
             return Hypothesis("", score, text)
-        # A grammar is soft in Vosk (words of two sentences can be recombined): the text is
-        # taken only when it is a sentence expected now; free decoding leaves matching to the
-        # dialogue, which also knows close misspellings.
-        if self.grammar and self._phrases:
-            sentence = self._grammar.match(text)
-            return Hypothesis(sentence, score if sentence else -1.0, text)
+        # A grammar is soft in Vosk (words of two sentences can be recombined): the dialogue
+        # matches the text against the templates, close misspellings included.
         return Hypothesis(text, score, text)

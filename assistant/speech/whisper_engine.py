@@ -18,6 +18,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import logging
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,13 +101,32 @@ class WhisperJudge:
         self._start = [token("<|startoftranscript|>"), token("<|notimestamps|>")]
         self._eot = token("<|endoftext|>")
         self._cache: dict[str, list[int]] = {}
-        self._warm_up()
-        _give_back_memory()
+        # Warmed beside the night's loop: listening begins with the first stage at once, and
+        # the first utterance that needs Whisper waits for the warm-up's end (CTranslate2 lets
+        # go of the interpreter while it computes, so the loop is not held up meanwhile).
+        self._ready = threading.Event()
+        # Not a daemon: the interpreter waits for it at exit (a native call cut off by the
+        # interpreter's end aborts the process).
+        self._warming = threading.Thread(target=self._warm_up_then_trim, name="whisper-warm-up")
+        self._warming.start()
+
+    def wait_until_warm(self) -> None:
+        """Block until the warm-up is over (the model is not used by two threads at once)."""
+        self._ready.wait()
+
+    def _warm_up_then_trim(self) -> None:
+        try:
+            self._warm_up()
+            _give_back_memory()
+        except Exception:  # a failed warm-up must not leave every utterance waiting
+            log.exception("Whisper's warm-up failed; it will warm up on the first utterance")
+        finally:
+            self._ready.set()
 
     def _warm_up(self) -> None:
         """Run the shapes of the night once, at start: the memory the model's buffers need is
-        taken now, before listening, and stays flat all night. Scoring batches mix phrases of
-        every length; one batch of the longest alone was not enough (a probe of 10 utterances
+        taken now, early, and stays flat all night. Scoring batches mix phrases of every
+        length; one batch of the longest alone was not enough (a probe of 10 utterances
         against every question's phrases still grew 26% after it; with these batches, 0.1%)."""
         rng = np.random.default_rng(0)
         encoded = self._encode((rng.normal(0, 300, int(MAX_SECONDS * 16000))).astype(np.int16))
@@ -140,6 +160,7 @@ class WhisperJudge:
 
     def transcribe(self, audio: np.ndarray) -> str:
         """Whisper's own transcript of the utterance."""
+        self.wait_until_warm()
         encoded = self._encode(audio)
         return self._greedy(encoded)[0]
 
@@ -177,6 +198,7 @@ class WhisperJudge:
         A transcript that is itself a sentence of the grammar (the templates match it) is taken
         as it is: its margin is 0. Otherwise the closest sentences in writing are scored, with
         `proposal`, the first stage's choice, always among them."""
+        self.wait_until_warm()
         try:
             return self._opinion(audio, grammar, proposal)
         finally:

@@ -161,6 +161,23 @@ def test_a_damaged_model_falls_back_to_pocketsphinx_and_says_why(tmp_path: Path)
         build_first_stage(configured)
 
 
+def test_config_check_loads_models_only_when_asked(tmp_path: Path) -> None:
+    # `config check` checks files and digests in under a second; `--load` also loads the models
+    # (here a Vosk model whose files are all there but cut short: only loading can tell).
+    models = tmp_path / "models"
+    damaged_english_model(models)
+    config = tmp_path / "config.toml"
+    config.write_text(f'[listening]\nengine = "vosk"\n[models]\ndir = "{models}"\n')
+    quick = run_cli("--config", config, "--data-dir", tmp_path / "data", "config", "check")
+    assert quick.returncode == 0, quick.stderr
+    assert "not loaded: `config check --load`" in quick.stdout
+    loaded = run_cli(
+        "--config", config, "--data-dir", tmp_path / "data", "config", "check", "--load"
+    )
+    assert loaded.returncode == 2
+    assert "Vosk cannot load this model" in loaded.stderr and "Traceback" not in loaded.stderr
+
+
 def test_models_verify_loads_what_it_verifies(tmp_path: Path) -> None:
     models = tmp_path / "models"
     damaged_english_model(models)

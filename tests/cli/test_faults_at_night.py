@@ -1,0 +1,96 @@
+"""Faults around the night, injected for real, never end it: a full disk under `--record-dir`,
+a console whose pipe was closed, a console on a full disk. The person is still answered."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+
+from scripts.speechgen import RATE, mix, speak
+from tests.commands import ROOT, run_cli
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path) -> Iterator[Path]:
+    """A folder on a 64 KB file system (a tmpfs mounted for the test), already nearly full."""
+    folder = tmp_path / "tiny"
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small file system here: {mounted.stderr.decode().strip()}")
+    try:
+        (folder / "filler").write_bytes(b"\0" * 40_000)
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def trigger_file(folder: Path) -> Path:
+    """Two cramps, two and a half minutes apart, each "I have a cramp" out of quiet."""
+    rng = np.random.default_rng(4)
+    one = mix(speak("I have a cramp"), snr_db=20, rng=rng, lead=3.0, tail=150.0)
+    wav = folder / "night.wav"
+    soundfile.write(str(wav), np.concatenate([one, one]), RATE, subtype="PCM_16")
+    return wav
+
+
+def events(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_keeping_utterances_on_a_full_disk_is_given_up_once_and_the_night_goes_on(
+    tmp_path: Path, full_disk: Path
+) -> None:
+    log = tmp_path / "events.jsonl"
+    wav = trigger_file(tmp_path)
+    done = run_cli(
+        "--data-dir", tmp_path / "data", "run", "--input", wav, "--events", log,
+        "--record-dir", full_disk,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stderr.count("utterances are no longer kept") == 1
+    assert len([e for e in events(log) if e["event"] == "trigger"]) == 2
+    assert not [p for p in full_disk.iterdir() if p.suffix == ".wav" and p.stat().st_size == 0]
+
+
+def demo(tmp_path: Path, stdout) -> tuple[subprocess.Popen, Path]:
+    log = tmp_path / "events.jsonl"
+    child = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "--data-dir", str(tmp_path / "data"), "demo",
+         "--fast", "--events", str(log)],
+        stdout=stdout, stderr=subprocess.PIPE, cwd=ROOT, text=True,
+    )  # fmt: skip
+    return child, log
+
+
+def test_a_console_pipe_closed_mid_night_does_not_end_the_night(tmp_path: Path) -> None:
+    child, log = demo(tmp_path, subprocess.PIPE)
+    assert child.stdout is not None
+    child.stdout.readline()  # someone watched the first line, then closed the pipe
+    child.stdout.close()
+    _, err = child.communicate(timeout=600)
+    assert child.returncode == 0, err
+    ends = [e["outcome"] for e in events(log) if e["event"] == "episode_end"]
+    assert ends == ["relieved"], err
+    assert "Traceback" not in err
+    assert err.count("the console cannot be written") == 1
+
+
+def test_a_console_on_a_full_disk_does_not_end_the_night(tmp_path: Path) -> None:
+    with open("/dev/full", "w") as full:
+        child, log = demo(tmp_path, full)
+        _, err = child.communicate(timeout=600)
+    assert child.returncode == 0, err
+    ends = [e["outcome"] for e in events(log) if e["event"] == "episode_end"]
+    assert ends == ["relieved"], err
+    assert "Traceback" not in err

@@ -1,0 +1,60 @@
+"""Nothing the person keeps is overwritten by an output they name: the diary, the settings, the
+preferences and the lock are refused as `--events`, `--output`, `--record-dir` or `report --out`,
+however the path is spelt (`--events <data>/diary.sqlite3` once emptied a diary of 3 episodes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.commands import run_cli
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    folder = tmp_path / "data"
+    for start in ("2026-11-01T03:00", "2026-11-02T03:00", "2026-11-03T03:00"):
+        run_cli(
+            "--data-dir", folder, "diary", "add", "--start", start, "--minutes", "3", check=True
+        )
+    return folder
+
+
+def episodes(data: Path) -> int:
+    listing = run_cli("--data-dir", data, "diary", "--since", "2026-01-01", "--json", check=True)
+    return listing.stdout.count('"started"')
+
+
+@pytest.mark.parametrize(
+    ("spelling", "what"),
+    [
+        ("{data}/diary.sqlite3", "the diary"),
+        ("{data}/../data/./diary.sqlite3", "the diary"),
+        ("{link}", "the diary"),
+        ("{data}/preferences.json", "the preferences"),
+        ("{data}/assistant.lock", "the lock"),
+        ("{config}", "the settings file"),
+    ],
+)
+@pytest.mark.parametrize("option", ["run --events", "run --output", "run --record-dir", "report"])
+def test_an_output_onto_what_is_kept_is_refused(
+    data: Path, tmp_path: Path, spelling: str, what: str, option: str
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("[voice]\nrate = 150\n", encoding="utf-8")
+    link = tmp_path / "looks-harmless.jsonl"
+    link.symlink_to(data / "diary.sqlite3")
+    target = spelling.format(data=data, link=link, config=config)
+    command, _, flag = option.partition(" ")
+    if command == "report":
+        argv = ["report", "--out", target, "--force"]
+    else:
+        argv = ["run", "--input", tmp_path / "missing.wav", flag, target]
+    before = config.read_bytes()
+    done = run_cli("--config", config, "--data-dir", data, *argv)
+    assert done.returncode == 2
+    assert f"that is {what}" in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert episodes(data) == 3
+    assert config.read_bytes() == before
