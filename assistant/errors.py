@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import stat
 import tomllib
 from pathlib import Path
 
@@ -26,10 +27,24 @@ class AudioInputError(UserError):
     """An audio file or device that cannot be used as the microphone."""
 
 
+MAX_TOML_BYTES = 1 << 20
+"""Settings, routines and scenarios are a few kilobytes: a larger file is not one of them."""
+
+
 def read_toml(path: Path, what: str) -> dict:
-    """Parse a TOML file; a missing or malformed one is a ConfigError saying which and why."""
+    """Parse a TOML file; a missing or malformed one is a ConfigError saying which and why.
+    Only a regular file of at most MAX_TOML_BYTES is read: `/dev/zero` or a pipe named as a
+    routine once filled the memory or hung."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            raise ConfigError(str(path), "", f"a readable {what} (this is {kind})")
+        with path.open("rb") as file:
+            data = file.read(MAX_TOML_BYTES + 1)
+        if len(data) > MAX_TOML_BYTES:
+            raise ConfigError(str(path), "", f"a {what} of at most {MAX_TOML_BYTES >> 10} KB")
+        return tomllib.loads(data.decode("utf-8"))
     except FileNotFoundError:
         raise ConfigError(str(path), "", f"an existing {what}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:

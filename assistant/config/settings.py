@@ -183,6 +183,8 @@ CHOICES = {
 }
 PATTERNS = {
     ("sound", "night_hours"): (r"^$|^([01]?\d|2[0-3])-([01]?\d|2[0-3])$", "HH-HH, e.g. 22-07"),
+    # Said in "call {emergency} now": an empty one would say "Call  now."
+    ("routine", "emergency"): (r"^\s*\w[^\n]{0,39}$", "how the emergency number is said, e.g. 999"),
 }
 
 
@@ -218,7 +220,7 @@ def _build(data: dict, where: str) -> Settings:
         built[name] = _section(cls, table, name, where)
     settings = Settings(**built)
     if "data_dir" in data:
-        if not isinstance(data["data_dir"], str):
+        if not isinstance(data["data_dir"], str) or not data["data_dir"].strip():
             raise ConfigError(where, "data_dir", "a folder path as a string")
         settings = replace(settings, data_dir=Path(data["data_dir"]).expanduser())
     return settings

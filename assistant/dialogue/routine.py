@@ -220,6 +220,14 @@ def check_routine(routine: Routine) -> None:
     must_exist(routine.escalate_step, "routine.escalate_step")
     must_exist(routine.stop_step, "routine.stop_step")
     must_exist(routine.quiet_step, "routine.quiet_step")
+    # Escalation interrupts any step that allows it; a step it leads to that did not end the
+    # episode would be interrupted again, at once, for ever (RecursionError mid-episode).
+    for key, target in (
+        ("routine.escalate_step", routine.escalate_step),
+        ("routine.stop_step", routine.stop_step),
+    ):
+        if not ids[target].end:
+            raise ConfigError(where, key, f"a step with `end` ({target!r} does not end)")
     for phrase in routine.barge_in:
         if routine.templates.key_of(phrase) not in BARGE_IN_INTENTS:
             expected = f"phrases of the stop, wait or repeat intents, not {phrase!r}"

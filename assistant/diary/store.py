@@ -8,6 +8,7 @@ is opened. Schema changes are upgrades, applied in order from the first version 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import statistics
@@ -49,6 +50,8 @@ MIGRATIONS = [
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
+log = logging.getLogger(__name__)
+
 
 class DiaryError(UserError):
     """The diary file cannot be used; the message says which file and why."""
@@ -83,6 +86,8 @@ class Diary:
         """`recover`: close episodes left open as interrupted; only the assistant that holds the
         data folder (assistant.system.instance) may, never a reader such as `diary` or `report`."""
         self.path = path
+        self._damaged: set[int] = set()
+        """Rows found damaged (each named once)."""
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             if not path.exists():
@@ -236,7 +241,19 @@ class Diary:
             rows = self._db.execute(sql, (low, high)).fetchall()
         finally:
             self._db.row_factory = None
-        return [_episode(row) for row in rows]
+        found = []
+        for row in rows:
+            try:
+                found.append(_episode(row))
+            except (ValueError, TypeError, OverflowError) as err:
+                # One damaged row (edited by hand, a bad disk) is left out and named once; the
+                # others are read, and nothing is written over it.
+                if row["id"] not in self._damaged:
+                    self._damaged.add(row["id"])
+                    log.warning(
+                        "%s: episode %s is damaged (%s); left out", self.path, row["id"], err
+                    )
+        return found
 
 
 def local_time(when: datetime) -> datetime:
@@ -253,19 +270,38 @@ def _read_time(text: str) -> datetime:
 
 
 def _episode(row: sqlite3.Row) -> Episode:
+    """An episode from its row; ValueError or TypeError when a field is not what it must be."""
+    severity = row["severity"]
+    if severity is not None and (type(severity) is not int or not 0 <= severity <= 10):
+        raise ValueError(f"severity {severity!r} is not a whole number from 0 to 10")
+    started = _read_time(row["started"])
+    ended = _read_time(row["ended"]) if row["ended"] else None
+    if started.year < 1900 or (ended is not None and ended.year < 1900):
+        raise ValueError(f"a date before 1900 ({row['started']})")
     return Episode(
         id=row["id"],
-        started=_read_time(row["started"]),
-        ended=_read_time(row["ended"]) if row["ended"] else None,
-        outcome=row["outcome"],
+        started=started,
+        ended=ended,
+        outcome=str(row["outcome"]),
         leg=row["leg"],
         muscle=row["muscle"],
-        severity=row["severity"],
-        source=row["source"],
-        steps=json.loads(row["steps"]),
-        replies=json.loads(row["replies"]),
-        red_flags=json.loads(row["red_flags"]),
+        severity=severity,
+        source=str(row["source"]),
+        steps=_words(row["steps"], "steps"),
+        replies=_words(row["replies"], "replies"),
+        red_flags=_words(row["red_flags"], "red_flags"),
     )
+
+
+def _words(text: object, name: str) -> list[str]:
+    """A JSON list of strings, as the diary keeps steps, replies and red flags."""
+    try:
+        value = json.loads(text) if isinstance(text, str) else None
+    except json.JSONDecodeError:
+        value = None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{name} is not a list of words")
+    return value
 
 
 def _explain(path: Path, err: sqlite3.DatabaseError) -> str:

@@ -68,6 +68,17 @@ def scenario(turns: str, head: str = "") -> Setup:
     return setup
 
 
+def fifo_routine(folder: Path) -> list[str]:
+    os.mkfifo(folder / "routine.toml")
+    return settings(f'[routine]\npath = "{folder / "routine.toml"}"\n')(folder)
+
+
+def big_routine(folder: Path) -> list[str]:
+    text = default_routine_path().read_text(encoding="utf-8")
+    (folder / "routine.toml").write_text(text + "#" * (1 << 20) + "\n", encoding="utf-8")
+    return settings(f'[routine]\npath = "{folder / "routine.toml"}"\n')(folder)
+
+
 def args(*argv: str) -> Setup:
     return lambda folder: [a.replace("{tmp}", str(folder)) for a in argv]
 
@@ -133,7 +144,17 @@ TABLE: list[tuple[str, Setup, str]] = [
      "nope.toml: expected an existing settings file"),
     ("settings a folder", args("--config", "{tmp}", "config", "check"),
      "expected a readable settings file"),
+    ("settings empty emergency number", settings('[routine]\nemergency = ""\n'),
+     "routine.emergency: expected how the emergency number is said"),
+    ("settings empty data_dir", settings('data_dir = ""\n'), "data_dir: expected a folder path"),
     # routine files
+    ("routine /dev/zero", settings('[routine]\npath = "/dev/zero"\n'),
+     "/dev/zero: expected a readable routine file (this is not a regular file)"),
+    ("routine a named pipe", fifo_routine, "expected a readable routine file (this is not a regular"),
+    ("routine too big", big_routine, "expected a routine file of at most 1024 KB"),
+    ("routine escalation that does not end", routine_edit('end = "escalated"\nescalate = false\n\n'
+     '[steps.red_clot]', 'next = "rest"\nescalate = false\n\n[steps.red_clot]'),
+     "routine.escalate_step: expected a step with `end`"),
     ("routine step leads nowhere", routine_edit('next = "stretch"', 'next = "nowhere"'),
      "expected"),
     ("routine missing file", settings('[routine]\npath = "/nonexistent/r.toml"\n'),

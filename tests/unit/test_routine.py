@@ -121,6 +121,15 @@ WORDS_30 = [f"word{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(30)]
             "path from this step to an `end`",
         ),
         (
+            lambda d: (
+                d["routine"].update(escalate_after=0)
+                or d["steps"]["escalate_time"].pop("end")
+                or d["steps"]["escalate_time"].update(next="rest")
+            ),
+            "routine.escalate_step",
+            "a step with `end` ('escalate_time' does not end)",
+        ),
+        (
             lambda d: d["steps"]["sit_up"]["replies"].update(done="stand"),
             "steps.sit_up.replies.done",
             "only a `ready` reply to lead to 'stand', which assumes the person is sitting",
