@@ -150,7 +150,7 @@ TABLE: list[tuple[str, Setup, str]] = [
     # routine files
     ("routine /dev/zero", settings('[routine]\npath = "/dev/zero"\n'),
      "/dev/zero: expected a readable routine file (this is not a regular file)"),
-    ("routine a named pipe", fifo_routine, "expected a readable routine file (this is not a regular"),
+    ("routine a named pipe", fifo_routine, "routine file (this is not a regular file)"),
     ("routine too big", big_routine, "expected a routine file of at most 1024 KB"),
     ("routine escalation that does not end", routine_edit('end = "escalated"\nescalate = false\n\n'
      '[steps.red_clot]', 'next = "rest"\nescalate = false\n\n[steps.red_clot]'),

@@ -23,7 +23,12 @@ def data(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize(
     ("column", "value"),
-    [("steps", "not json"), ("replies", "{}"), ("severity", "bad"), ("started", "0001-01-02T03:00:00")],
+    [
+        ("steps", "not json"),
+        ("replies", "{}"),
+        ("severity", "bad"),
+        ("started", "0001-01-02T03:00:00"),
+    ],
 )
 def test_a_damaged_row_is_left_out_and_named_once(
     data: Path, tmp_path: Path, column: str, value: str
