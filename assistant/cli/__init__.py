@@ -36,6 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     # systemd stops the service with SIGTERM: end as on Ctrl-C, so that the diary is closed and a
     # speech worker being waited for is killed, not left running on its own.
     signal.signal(signal.SIGTERM, _stop)
+    # Started from a shell's background job, SIGINT arrives ignored: Ctrl-C (or `kill -INT`)
+    # must still end it as it does in the foreground.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         config = args.config
         if getattr(args, "config_optional", False) and config and not config.exists():

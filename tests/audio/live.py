@@ -19,13 +19,16 @@ Event = dict
 
 
 class LiveAssistant:
-    """Starts `run` on the virtual microphone and speaker; `stop()` ends it with Ctrl-C."""
+    """Starts `run` on the virtual microphone and speaker, with a data folder of its own (a run
+    that outlived its test must not hold another test's lock); `stop()` ends it with Ctrl-C,
+    then SIGTERM, then SIGKILL."""
 
-    def __init__(self, audio: VirtualAudio, data_dir: Path, folder: Path) -> None:
+    def __init__(self, audio: VirtualAudio, folder: Path) -> None:
         self.audio = audio
         self.events_path = folder / "events.jsonl"
+        self.data_dir = folder / "data"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "assistant", "--data-dir", str(data_dir), "-v", "run"]
+            [sys.executable, "-m", "assistant", "--data-dir", str(self.data_dir), "-v", "run"]
             + ["--events", str(self.events_path)],
             env=audio.env,
             stdout=subprocess.PIPE,
@@ -72,10 +75,16 @@ class LiveAssistant:
         self.audio.speak_into_microphone(speech, trailing_silence).join()
 
     def stop(self) -> None:
-        """End the assistant as Ctrl-C would; keep what it printed."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-        self.stdout, self.stderr = self.process.communicate(timeout=30)
+        """End the assistant as Ctrl-C would, more firmly if it does not end; keep what it
+        printed."""
+        for stop in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
+            if self.process.poll() is None:
+                self.process.send_signal(stop)
+            try:
+                self.stdout, self.stderr = self.process.communicate(timeout=15)
+                return
+            except subprocess.TimeoutExpired:
+                continue
 
 
 def said_after(events: list[Event], index: int) -> list[str]:

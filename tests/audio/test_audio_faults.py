@@ -28,7 +28,7 @@ GREETING = "I'm here. Straighten your leg."
 def test_trigger_is_answered_after_the_microphone_is_unplugged_and_back(
     virtual_audio: VirtualAudio, tmp_path: Path, data_dir: Path, no_fallback: bool
 ) -> None:
-    app = LiveAssistant(virtual_audio, data_dir, tmp_path)
+    app = LiveAssistant(virtual_audio, tmp_path)
     try:
         app.wait_until_listening()
         time.sleep(1.0)
@@ -55,7 +55,7 @@ def test_speaker_unplugged_during_a_prompt_the_routine_goes_on(
     virtual_audio: VirtualAudio, tmp_path: Path, data_dir: Path
 ) -> None:
     recording = tmp_path / "speaker.raw"
-    app = LiveAssistant(virtual_audio, data_dir, tmp_path)
+    app = LiveAssistant(virtual_audio, tmp_path)
     try:
         app.wait_until_listening()
         app.say("I have a cramp", trailing_silence=0.0)

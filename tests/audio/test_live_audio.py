@@ -6,8 +6,6 @@ answer is recorded from the virtual speaker's monitor.
 
 from __future__ import annotations
 
-import json
-import signal
 import subprocess
 import sys
 import time
@@ -17,6 +15,7 @@ import numpy as np
 import pytest
 
 from scripts.speechgen import mix, speak
+from tests.audio.live import LiveAssistant
 from tests.audio.pulse import VirtualAudio, pulse_available
 from tests.commands import run_cli
 
@@ -36,49 +35,23 @@ def no_sound_card(home: Path) -> dict[str, str]:
     }
 
 
-def wait_for(path: Path, text: str, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if path.exists() and text in path.read_text():
-            return True
-        time.sleep(0.1)
-    return False
-
-
 def test_live_trigger_is_answered_through_the_speaker(
-    virtual_audio: VirtualAudio, tmp_path: Path, data_dir: Path
+    virtual_audio: VirtualAudio, tmp_path: Path
 ) -> None:
-    events_path = tmp_path / "events.jsonl"
     recording = tmp_path / "speaker.raw"
     virtual_audio.record_speaker(recording)
-    app = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "assistant",
-            "--data-dir",
-            str(data_dir),
-            "run",
-            "--events",
-            str(events_path),
-        ],
-        env=virtual_audio.env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    app = LiveAssistant(virtual_audio, tmp_path)
     try:
-        assert wait_for(events_path, '"listening"', 60), "the assistant never started listening"
+        app.wait_until_listening()
         speech = mix(speak("I have a cramp"), snr_db=20, rng=np.random.default_rng(1))
         virtual_audio.speak_into_microphone(speech, trailing_silence=9.0).join()
     finally:
-        app.send_signal(signal.SIGINT)
-        out, err = app.communicate(timeout=30)
-    events = [json.loads(line) for line in events_path.read_text().splitlines()]
-    assert [e["text"] for e in events if e["event"] == "trigger"] == ["i have a cramp"], err
+        app.stop()
+    events = app.events()
+    assert [e["text"] for e in events if e["event"] == "trigger"] == ["i have a cramp"], app.stderr
     said = [e["text"] for e in events if e["event"] == "say"]
     assert said[0] == "I'm here. Straighten your leg."
-    assert "Traceback" not in err
+    assert "Traceback" not in app.stderr
     virtual_audio.stop_recording()
     heard = np.fromfile(recording, dtype=np.int16).astype(np.float64)
     loud = np.sqrt(np.mean(heard**2)) if len(heard) else 0.0

@@ -94,3 +94,27 @@ def test_a_console_on_a_full_disk_does_not_end_the_night(tmp_path: Path) -> None
     ends = [e["outcome"] for e in events(log) if e["event"] == "episode_end"]
     assert ends == ["relieved"], err
     assert "Traceback" not in err
+
+
+def test_ctrl_c_ends_a_night_started_from_a_background_job(tmp_path: Path) -> None:
+    # A shell's background job starts with SIGINT ignored; the assistant must still end on it,
+    # and not keep its data folder locked for every run after it.
+    import signal
+    import time
+
+    quiet = tmp_path / "quiet.wav"
+    soundfile.write(str(quiet), np.zeros(RATE * 120, dtype=np.int16), RATE, subtype="PCM_16")
+    log = tmp_path / "events.jsonl"
+    child = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "--data-dir", str(tmp_path / "data"), "run",
+         "--input", str(quiet), "--realtime", "--events", str(log)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not (log.exists() and '"listening"' in log.read_text()):
+        assert child.poll() is None and time.monotonic() < deadline, "it never listened"
+        time.sleep(0.1)
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=30)
+    assert child.returncode == 130, err
