@@ -56,6 +56,17 @@ def date_time(value: str) -> datetime:
         ) from None
 
 
+def moment(value: str) -> datetime:
+    """A date with its time of day (a cramp is logged at the time it began; a date alone would
+    silently become midnight)."""
+    when = date_time(value)
+    if "T" not in value and " " not in value.strip() and ":" not in value:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} has no time of day; expected e.g. {value.strip()}T03:00"
+        )
+    return when
+
+
 def synthesizer_of(settings: Settings) -> Synthesizer:
     """The assistant's voice as the settings say."""
     from assistant.speech.synthesizer import Synthesizer

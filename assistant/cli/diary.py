@@ -7,7 +7,7 @@ import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from assistant.cli.common import date_time, episodes_since, read_diary
+from assistant.cli.common import date_time, episodes_since, moment, read_diary
 from assistant.config.settings import Settings
 from assistant.dialogue.vocabulary import LEGS, MUSCLES, ROUTINE_OUTCOMES
 from assistant.errors import UserError
@@ -23,7 +23,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     diary.set_defaults(handler=_diary)
     diary_commands = diary.add_subparsers(dest="diary_command", metavar="ACTION")
     add = diary_commands.add_parser("add", help="log an episode by hand")
-    add.add_argument("--start", type=date_time, required=True, help="when it began")
+    add.add_argument(
+        "--start", type=moment, required=True, help="when it began, e.g. 2026-11-18T03:00"
+    )
     add.add_argument("--minutes", type=float, required=True, help="how long it lasted")
     add.add_argument("--leg", choices=LEGS)
     add.add_argument("--muscle", choices=MUSCLES)
@@ -55,9 +57,19 @@ def _diary(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _diary_add(args: argparse.Namespace, settings: Settings) -> int:
-    if args.start > datetime.now() + timedelta(minutes=5):
+    now = datetime.now()
+    if args.start > now + timedelta(minutes=5):
         raise UserError(
             f"--start {args.start:%Y-%m-%dT%H:%M} is in the future; a cramp is logged after it"
+        )
+    if args.start < now - timedelta(days=5 * 366):
+        raise UserError(
+            f"--start {args.start:%Y-%m-%d} is more than five years ago; expected a recent cramp"
+        )
+    if args.start + timedelta(minutes=args.minutes) > now + timedelta(minutes=5):
+        raise UserError(
+            f"--minutes {args.minutes:g} from {args.start:%H:%M} ends in the future; "
+            "a cramp is logged after it ends"
         )
     diary = read_diary(settings)
     try:

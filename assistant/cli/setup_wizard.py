@@ -4,6 +4,7 @@ safety notice, and what is stored where."""
 
 from __future__ import annotations
 
+import shlex
 import shutil
 import sys
 import time
@@ -19,7 +20,7 @@ from assistant.audio.sources import MicrophoneSource
 from assistant.cli.common import device
 from assistant.config.document import document, write_atomically
 from assistant.config.preferences import adjusted
-from assistant.config.settings import Settings
+from assistant.config.settings import Settings, default_config_path
 from assistant.dialogue.intents import IntentMatcher
 from assistant.dialogue.routine import routine_of
 from assistant.night.hearing import Ears, Heard
@@ -182,7 +183,7 @@ class Setup:
         write_atomically(path, document(settings))
 
     def _summary(self, settings: Settings) -> None:
-        command = how_to_run()
+        command = how_to_run() + self._options(settings)
         print(
             "\nWhat is stored, and where (readable by you alone):\n"
             f"  settings:     {self.config_path}\n"
@@ -199,6 +200,16 @@ class Setup:
                 "The settings are saved, but the microphone check did not hear you, so I may not "
                 "hear you at night. Check the microphone, then run setup again."
             )
+
+    def _options(self, settings: Settings) -> str:
+        """What the printed commands need to find these settings and this data folder: the
+        emergency number just chosen must be the one said at night."""
+        options = []
+        if self.config_path.expanduser().resolve() != default_config_path().resolve():
+            options += ["--config", str(self.config_path.expanduser().resolve())]
+        if settings.data_dir.expanduser().resolve() != Settings().data_dir.resolve():
+            options += ["--data-dir", str(settings.data_dir.expanduser().resolve())]
+        return "".join(" " + shlex.quote(option) for option in options)
 
 
 def _record(source: MicrophoneSource, seconds: float) -> np.ndarray:

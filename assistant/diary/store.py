@@ -199,8 +199,19 @@ class Diary:
             raise UserError(f"muscle: expected one of {', '.join(MUSCLES)}, got {muscle!r}")
         if severity is not None and not 0 <= severity <= 10:
             raise UserError(f"severity: expected 0 to 10, got {severity}")
-        if not 0 <= minutes <= 24 * 60:
-            raise UserError(f"minutes: expected 0 to 1440, got {minutes:g}")
+        if not 0 < minutes <= 24 * 60:
+            raise UserError(f"minutes: expected more than 0 and at most 1440, got {minutes:g}")
+        same = [
+            e.id
+            for e in self.episodes(started - timedelta(minutes=1), started + timedelta(minutes=1))
+        ]
+        if same:
+            # The same `diary add` typed twice would count as two cramps in one night, and that
+            # alone raises "worth telling a doctor about".
+            raise UserError(
+                f"episode {same[0]} already starts at {started:%a %d %b %Y %H:%M}; "
+                "nothing added (one cramp is one episode)"
+            )
         episode = self.start(started, source="manual")
         self.update(episode, started, leg=leg, muscle=muscle, severity=severity)
         self.finish(episode, started + timedelta(minutes=minutes), outcome)

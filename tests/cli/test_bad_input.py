@@ -79,6 +79,13 @@ def big_routine(folder: Path) -> list[str]:
     return settings(f'[routine]\npath = "{folder / "routine.toml"}"\n')(folder)
 
 
+def ends_in_the_future(folder: Path) -> list[str]:
+    from datetime import datetime
+
+    now = f"{datetime.now():%Y-%m-%dT%H:%M}"
+    return ["diary", "add", "--start", now, "--minutes", "30"]
+
+
 def args(*argv: str) -> Setup:
     return lambda folder: [a.replace("{tmp}", str(folder)) for a in argv]
 
@@ -236,6 +243,13 @@ TABLE: list[tuple[str, Setup, str]] = [
      "--minutes", "3", "--severity", "0"), "argument --severity: invalid choice"),
     ("args cramp in the future", args("diary", "add", "--start", "2099-11-01T03:00",
      "--minutes", "3"), "is in the future"),
+    ("args cramp ends in the future", ends_in_the_future, "ends in the future"),
+    ("args cramp in 1900", args("diary", "add", "--start", "1900-01-01T03:00", "--minutes", "3"),
+     "is more than five years ago"),
+    ("args cramp of 0 minutes", args("diary", "add", "--start", "2026-11-01T03:00",
+     "--minutes", "0"), "minutes: expected more than 0"),
+    ("args cramp without a time", args("diary", "add", "--start", "2026-11-01", "--minutes", "3"),
+     "'2026-11-01' has no time of day; expected e.g. 2026-11-01T03:00"),
 ]  # fmt: skip
 
 

@@ -25,5 +25,9 @@ def test_setup_without_a_sound_card_says_what_it_could_not_check(tmp_path: Path)
     # Not "All set": nothing heard the person.
     assert "All set" not in out and "the microphone check did not hear you" in out
     command = Path(sys.executable).parent / "cramp-assistant"
-    assert f"Start listening with: {command} run" in out
+    options = f"--config {config.resolve()} --data-dir {(tmp_path / 'data').resolve()}"
+    assert f"Start listening with: {command} {options} run" in out
     assert 'emergency = "999"' in config.read_text()
+    # The printed command runs with the settings just written: the number chosen is the one said.
+    shown = run_cli(*options.split(), "config", "show", check=True).stdout
+    assert 'emergency = "999"' in shown

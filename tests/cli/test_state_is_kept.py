@@ -58,3 +58,13 @@ def test_an_output_onto_what_is_kept_is_refused(
     assert len(done.stderr.strip().splitlines()) == 1
     assert episodes(data) == 3
     assert config.read_bytes() == before
+
+
+def test_the_same_cramp_added_twice_is_one_episode(data: Path) -> None:
+    # Typed twice, it would be two cramps in one night: "worth telling a doctor about".
+    again = run_cli(
+        "--data-dir", data, "diary", "add", "--start", "2026-11-02T03:00", "--minutes", "3"
+    )
+    assert again.returncode == 2
+    assert "episode 2 already starts at Mon 02 Nov 2026 03:00; nothing added" in again.stderr
+    assert episodes(data) == 3
