@@ -3,9 +3,10 @@
     .venv/bin/python -m scripts.tune --corpus corpus
 
 Each file is heard once, whole and continuous, through the assistant's own Ears in trigger
-mode with the second opinion asked about everything the first stage nearly accepts and no
-margin applied; every utterance's first-stage score, Whisper margin, length and the quiet
-before it are kept. Then the rules are swept offline: for each combination, trigger recall per
+mode with the second opinion asked as at night and no margin applied; every utterance's
+first-stage score, Whisper's best sentence, margin and transcript, its length and the quiet
+before it are kept (in --cache).
+Then the rules are swept offline: for each combination, trigger recall per
 noise level and false triggers on everything said alone, so a setting is chosen from the whole
 trade, not from one voice or one clip.
 """
@@ -26,7 +27,9 @@ from assistant.config.settings import ListeningSettings, Settings  # noqa: E402
 from assistant.dialogue.intents import IntentMatcher  # noqa: E402
 from assistant.dialogue.routine import load_routine  # noqa: E402
 from assistant.night.hearing import Began, Ears  # noqa: E402
+from assistant.night.quiet import INTERJECTION_SECONDS  # noqa: E402
 from assistant.speech.choose import build_recognizer  # noqa: E402
+from assistant.speech.second_opinion import plausible  # noqa: E402
 
 NEGATIVES = ("near-triggers", "short-phrases", "replies-alone", "cramp-talk", "ordinary-speech")
 
@@ -63,17 +66,26 @@ def utterances(path: Path, listening: ListeningSettings) -> list[dict]:
     return out
 
 
-def accepted(u: dict, rules: dict) -> bool:
-    """Would the assistant wake for this utterance under these rules?"""
-    return (
-        u["margin"] is not None
-        and u["first_score"] is not None
-        and u["first_score"] >= rules["threshold"] - 1.0
-        and u["margin"] >= rules["margin"]
-        and not u["capped"]
-        and u["seconds"] <= rules["max_seconds"]
-        and u["quiet"] >= rules["quiet"]
-    )
+def accepted(utterances: list[dict], i: int, rules: dict) -> bool:
+    """Would the assistant wake for utterance `i` under these rules? As the night decides:
+    Whisper's best sentence within the margin and plausible beside its transcript (the longer
+    form and fewer-words rules of the second opinion), the length rule, and the quiet rule with
+    one short sound out of quiet forgiven (assistant/night/quiet.py)."""
+    u = utterances[i]
+    if u["margin"] is None or u["margin"] < rules["margin"] or u["capped"] or not u["phrase"]:
+        return False
+    if not plausible(u["phrase"], u["transcript"] or "", u["margin"], strict=True):
+        return False
+    quiet, lead = u["quiet"], 0.0
+    before = utterances[i - 1] if i > 0 else None
+    if (
+        quiet < rules["quiet"]
+        and before is not None
+        and before["seconds"] <= INTERJECTION_SECONDS
+        and before["quiet"] >= rules["quiet"]
+    ):
+        quiet, lead = before["quiet"], before["seconds"] + u["quiet"]
+    return u["seconds"] + lead <= rules["max_seconds"] and quiet >= rules["quiet"]
 
 
 def main() -> None:
@@ -96,8 +108,8 @@ def main() -> None:
     cache.write_text(json.dumps(data))
 
     grid = [
-        {"threshold": -3.2, "margin": m, "max_seconds": s, "quiet": q}
-        for m in (-4.0, -5.0, -6.0, -7.0, -8.0, -9.0, -10.0, -12.0)
+        {"margin": m, "max_seconds": s, "quiet": q}
+        for m in (-5.0, -6.0, -7.0, -8.0, -9.0, -10.0, -12.0)
         for s in (2.5, 3.0, 3.5)
         for q in (0.8, 1.2)
     ]
@@ -110,17 +122,18 @@ def main() -> None:
             rates = []
             for kind in ("trigger", "trigger_paraphrase"):
                 clips = [c for c in entry["clips"] if c["kind"] == kind]
+                heard = data[label]
                 hits = sum(
                     any(
-                        c["speech_start"] <= u["end"] <= c["end"] and accepted(u, rules)
-                        for u in data[label]
+                        c["speech_start"] <= u["end"] <= c["end"] and accepted(heard, i, rules)
+                        for i, u in enumerate(heard)
                     )
                     for c in clips
                 )
                 rates.append(f"{100 * hits / max(1, len(clips)):.1f}%")
             recall.append(f"{label} {'/'.join(rates)}")
         false = [
-            f"{kind} {sum(accepted(u, rules) for u in data[kind])}"
+            f"{kind} {sum(accepted(data[kind], i, rules) for i in range(len(data[kind])))}"
             for kind in NEGATIVES
             if kind in data
         ]

@@ -40,7 +40,7 @@ class ListeningSettings:
     """PocketSphinx trigger rejection threshold (log-likelihood ratio a frame); higher: stricter."""
     reply_threshold: float = -3.6
     """PocketSphinx reply rejection threshold; higher rejects more."""
-    max_trigger_seconds: float = 2.5
+    max_trigger_seconds: float = 3.0
     """A trigger is a short utterance on its own: longer speech is never a trigger."""
     silence_before_trigger: float = 1.2
     """A trigger comes out of quiet: seconds without speech before it (talk has shorter gaps)."""
@@ -58,7 +58,7 @@ class ListeningSettings:
     second_opinion: str = "auto"
     """Whisper tiny.en confirms what the first stage heard: `auto` (when its model is present),
     `whisper` (required), or `off`."""
-    trigger_margin: float = -9.0
+    trigger_margin: float = -8.0
     """Second opinion: how far a trigger phrase may score below Whisper's own transcript
     (log-probability); higher: stricter."""
     reply_margin: float = -3.0

@@ -26,7 +26,7 @@ from assistant.dialogue.grammar import Grammar
 from assistant.dialogue.text import normalise
 from assistant.errors import ConfigError
 
-MAX_SENTENCES = 20_000
+MAX_SENTENCES = 50_000
 """Sentences of one intent (or kind) enumerated at most; templates that allow more are refused:
 a grammar that large accepts nearly anything, and the checks below could not see it whole."""
 

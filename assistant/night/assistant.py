@@ -54,6 +54,7 @@ from assistant.events import (
 )
 from assistant.night.barge_in import BargeIn, Overheard
 from assistant.night.hearing import Began, Ears, Heard
+from assistant.night.quiet import QuietBefore
 from assistant.night.speech_player import adjust_voice, compose
 from assistant.speech.recognizer import Hypothesis
 from assistant.speech.synthesizer import Synthesizer
@@ -118,9 +119,8 @@ class Assistant:
         self._deadline: float | None = None
         self._heard_at = 0.0
         """Wall-clock time the current utterance ended, to measure the work before answering."""
-        self._previous_speech_end = -float("inf")
-        self._quiet_before = float("inf")
-        """Seconds without speech before the current utterance began."""
+        self.quiet = QuietBefore(self.listening.silence_before_trigger)
+        """The quiet before the utterance being heard (the trigger's quiet rule)."""
 
     def prepare(self) -> None:
         """Render every line of the routine ahead of time, so that answers come at once."""
@@ -153,7 +153,7 @@ class Assistant:
             # The assistant is speaking: it must never answer itself. Only a few commands are
             # heard, over its voice; quiet is counted from when it stops.
             self.ears.reset()
-            self._previous_speech_end = self._quiet_from
+            self.quiet.speaking_until(self._quiet_from)
             overheard = self.barge.frame(frame, t)
             if overheard is not None:
                 self._overheard(overheard)
@@ -167,7 +167,7 @@ class Assistant:
             return
         for event in self.ears.hear(frame, t):
             if isinstance(event, Began):
-                self._quiet_before = event.t - self._previous_speech_end
+                self.quiet.began(event.t)
             else:
                 self._utterance_ended(event)
 
@@ -196,7 +196,7 @@ class Assistant:
         self._heard_at = time.monotonic()
         hypothesis, ended = heard.hypothesis, heard.ended
         if ended.seconds >= MIN_SPEECH_SECONDS:
-            self._previous_speech_end = ended.t
+            self.quiet.ended(ended.t, ended.seconds)
         mode = heard.event.mode
         self.events.emit(heard.event)
         if mode == "trigger":
@@ -220,7 +220,7 @@ class Assistant:
             if hypothesis.raw or hypothesis.transcript:
                 log.info("not taken for a trigger: %s", _why_not_heard(hypothesis, self.ears))
             return
-        refused = trigger_refused(text, ended, self._quiet_before, self.listening, self.matcher)
+        refused = trigger_refused(text, ended, self.quiet, self.listening, self.matcher)
         if refused:
             log.info("not taken for a trigger: %r %s", text, refused)
             return
@@ -327,21 +327,21 @@ def _why_not_heard(hypothesis: Hypothesis, ears: Ears) -> str:
 def trigger_refused(
     text: str,
     ended: SpeechEnded,
-    quiet_before: float,
+    quiet: QuietBefore,
     listening: ListeningSettings,
     matcher: IntentMatcher,
 ) -> str:
     """Which rule refuses `text` as a trigger (in words for -v), or "" when none does."""
     query = matcher.is_query(text)
     longest = listening.max_trigger_seconds + (1.5 if query else 0.0)
-    quiet = listening.silence_before_trigger
-    if ended.capped or ended.seconds > longest:
-        seconds = f"{ended.seconds:.2f} s"
+    quiet_before, needed = quiet.seconds, listening.silence_before_trigger
+    if ended.capped or ended.seconds + quiet.lead > longest:
+        seconds = f"{ended.seconds + quiet.lead:.2f} s"
         return f"(the length rule: {seconds} of speech, a trigger is {longest:g} s at most)"
-    if quiet_before < quiet:
+    if quiet_before < needed:
         return (
             f"(the quiet rule: {quiet_before:.2f} s of quiet before it, "
-            f"a trigger comes out of {quiet:g} s)"
+            f"a trigger comes out of {needed:g} s)"
         )
     if not query and not matcher.is_trigger(text):
         return "(not a trigger sentence of the routine)"

@@ -76,6 +76,20 @@ def test_verbose_says_which_rule_refused_a_trigger(routine: Routine, caplog) -> 
     assert "'i have a plan' (not a trigger sentence of the routine)" in said
 
 
+def test_an_interjection_out_of_quiet_is_the_start_of_the_trigger(routine: Routine) -> None:
+    # "Ow!" ... "my calf is cramping": the gate cuts them apart; the "ow" is not talk.
+    timeline = Timeline(8).word(2.0, 0.2).word(2.7, 1.0)
+    events, _, _ = night(routine, timeline, ["", "my calf is cramping"])
+    assert [e["text"] for e in kinds(events, "trigger")] == ["my calf is cramping"]
+
+
+def test_only_one_short_sound_out_of_quiet_is_forgiven(routine: Routine) -> None:
+    # Talk made of short words is still talk: two short sounds before it break the quiet.
+    timeline = Timeline(9).word(2.0, 0.2).word(2.7, 0.2).word(3.4, 1.0)
+    events, _, _ = night(routine, timeline, ["", "", "i have a cramp"])
+    assert kinds(events, "trigger") == []
+
+
 def test_a_click_does_not_break_the_quiet_a_trigger_needs(routine: Routine) -> None:
     timeline = Timeline(8).word(2.4, 0.06).word(3.1, 1.0)  # a 60 ms click, then the phrase
     events, _, _ = night(routine, timeline, ["i have a cramp"])

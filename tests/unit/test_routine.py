@@ -95,7 +95,7 @@ def test_it_escalates_after_about_ten_minutes(routine: Routine) -> None:
     assert routine.steps[routine.escalate_step].end == "escalated"
 
 
-WORDS_30 = [f"word{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(30)]
+WORDS_40 = [f"word{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(40)]
 
 
 @pytest.mark.parametrize(
@@ -162,9 +162,9 @@ WORDS_30 = [f"word{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(30)]
             "expansion rules that do not refer to themselves",
         ),
         (
-            lambda d: d["intents"].update(stop=[" ".join(["(" + "|".join(WORDS_30) + ")"] * 3)]),
+            lambda d: d["intents"].update(stop=[" ".join(["(" + "|".join(WORDS_40) + ")"] * 3)]),
             "intents.stop",
-            "at most 20,000 sentences",
+            "at most 50,000 sentences",
         ),
     ],
 )
