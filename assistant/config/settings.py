@@ -36,7 +36,7 @@ class ListeningSettings:
     (Whisper alone, no first stage: for comparison, it wakes on every sound)."""
     vosk_model: str = ""
     """Path to a Vosk model folder; empty: look in the models folders."""
-    threshold: float = -3.2
+    threshold: float = -2.5
     """PocketSphinx trigger rejection threshold (log-likelihood ratio a frame); higher: stricter."""
     reply_threshold: float = -3.6
     """PocketSphinx reply rejection threshold; higher rejects more."""

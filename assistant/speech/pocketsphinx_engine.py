@@ -27,7 +27,7 @@ from assistant.speech.recognizer import Hypothesis
 
 log = logging.getLogger(__name__)
 
-DEFAULT_THRESHOLD = -3.2
+DEFAULT_THRESHOLD = -2.5
 """Per-frame log-likelihood ratio below which a trigger is rejected (tuned on generated speech)."""
 DEFAULT_REPLY_THRESHOLD = -3.6
 """The same for replies: right after a question an answer is likely, so the bar is lower."""
