@@ -14,7 +14,7 @@ from pathlib import Path
 
 from assistant.dialogue.routine import Routine
 from assistant.dialogue.vocabulary import SOURCE_WORDS, outcome_words
-from assistant.diary.store import ADVICE_WRITTEN, Episode, advice_reason, median_minutes, nights
+from assistant.diary.store import ADVICE_WRITTEN, Episode, first_advice, median_minutes, nights
 from assistant.diary.view import noun, plural
 
 DOCTOR_NOTE = (
@@ -54,12 +54,12 @@ def per_week(episodes: list[Episode], since: datetime, now: datetime) -> list[tu
     first = min((e.started for e in episodes), default=now)
     since = max(since, min(first, now - timedelta(weeks=12)), now - timedelta(weeks=MAX_WEEKS))
     start = (since - timedelta(days=since.weekday())).date()
+    by_week = Counter((e.started.date() - start).days // 7 for e in episodes)  # one pass
     weeks = []
-    day = start
+    day, index = start, 0
     while day <= now.date():
-        count = sum(1 for e in episodes if day <= e.started.date() < day + timedelta(days=7))
-        weeks.append((f"{day:%d %b}", count))
-        day += timedelta(days=7)
+        weeks.append((f"{day:%d %b}", by_week.get(index, 0)))
+        day, index = day + timedelta(days=7), index + 1
     return weeks
 
 
@@ -192,12 +192,7 @@ img {{ max-width: 100%; }}
 def advice_in_period(episodes: list[Episode]) -> list[tuple[str, datetime]]:
     """Each kind of frequency advice the diary called for in the period, with when it first did,
     in the words of a report (no second person, no "tonight")."""
-    found: dict[str, datetime] = {}
-    for episode in episodes:
-        reason = advice_reason(episodes, episode.started)
-        if reason and ADVICE_WRITTEN[reason] not in found:
-            found[ADVICE_WRITTEN[reason]] = episode.started
-    return list(found.items())
+    return [(ADVICE_WRITTEN[reason], when) for reason, when in first_advice(episodes)]
 
 
 def _counts_axis(ax, counts: list[int]) -> None:
