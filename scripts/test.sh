@@ -10,6 +10,6 @@ bash scripts/setup.sh --test
 .venv/bin/mypy
 if [[ "${1:-}" == "--fast" ]]; then
     shift
-    exec .venv/bin/python -m pytest tests/unit "$@"
+    HYPOTHESIS_PROFILE=fast exec .venv/bin/python -m pytest tests/unit "$@"
 fi
-.venv/bin/python -m pytest "$@"
+HYPOTHESIS_PROFILE=full .venv/bin/python -m pytest "$@"

@@ -7,6 +7,13 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# The fuzz tier (tests/unit/test_fuzz.py): a quick look in the fast tier, a longer one in the full
+# suite (scripts/test.sh sets HYPOTHESIS_PROFILE); a hang or a slow case is a failure either way.
+settings.register_profile("fast", max_examples=25, deadline=None)
+settings.register_profile("full", max_examples=400, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -374,12 +374,16 @@ class _Reader:
         return number_in(value, 0, 86400, self.where, f"{prefix}.{key}", " seconds")
 
     def mapping(self, data: dict, key: str, prefix: str) -> dict[str, str]:
+        if not isinstance(data, dict):
+            raise ConfigError(self.where, prefix, "a table")
         value = data.get(key, {})
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             raise ConfigError(self.where, f"{prefix}.{key}", "a table of name = step")
         return dict(value)
 
     def str_list(self, data: dict, key: str, prefix: str) -> tuple[str, ...]:
+        if not isinstance(data, dict):
+            raise ConfigError(self.where, prefix, "a table")
         value = data.get(key, [])
         if isinstance(value, str):
             value = [value]

@@ -65,6 +65,8 @@ def load_scenario(path: Path) -> Scenario:
 def parse_scenario(data: dict, where: str, base_dir: Path) -> Scenario:
     """Build a Scenario from parsed TOML."""
     head = data.get("scenario", {})
+    if not isinstance(head, dict):
+        raise ConfigError(where, "scenario", "a [scenario] table")
     unknown = set(head) - {"noise", "pause", "voice", "rate", "echo"}
     if unknown:
         raise ConfigError(
@@ -76,6 +78,8 @@ def parse_scenario(data: dict, where: str, base_dir: Path) -> Scenario:
         raise ConfigError(where, "turn", "at least one [[turn]] table")
     for i, raw in enumerate(raw_turns, 1):
         key = f"turn[{i}]"
+        if not isinstance(raw, dict):
+            raise ConfigError(where, key, "a [[turn]] table")
         kinds = [k for k in ("say", "audio", "silence") if k in raw]
         if len(kinds) != 1 or set(raw) - {"say", "audio", "silence", "during", "at"}:
             raise ConfigError(
@@ -93,7 +97,7 @@ def parse_scenario(data: dict, where: str, base_dir: Path) -> Scenario:
                 where, f"{key}.audio", f"an audio file ({base_dir / value} does not exist)"
             )
         during = raw.get("during", "reply")
-        if during not in ("reply", "hold", "speech"):
+        if not isinstance(during, str) or during not in ("reply", "hold", "speech"):
             raise ConfigError(where, f"{key}.during", "reply, hold or speech")
         at = number_in(raw.get("at", 1.0), 0, 600, where, f"{key}.at", " seconds")
         turns.append(Turn(kind, value, during, at))
@@ -102,7 +106,19 @@ def parse_scenario(data: dict, where: str, base_dir: Path) -> Scenario:
         base_dir=base_dir,
         noise=number_in(head.get("noise", 30.0), 0, 32767, where, "scenario.noise", " (RMS)"),
         pause=number_in(head.get("pause", 0.7), 0, 60, where, "scenario.pause", " seconds"),
-        voice=str(head.get("voice", "en-us+m3")),
+        voice=_voice(head.get("voice", "en-us+m3"), where),
         rate=int(number_in(head.get("rate", 150), 80, 450, where, "scenario.rate", " wpm")),
         echo=number_in(head.get("echo", 0.3), 0, 1, where, "scenario.echo"),
     )
+
+
+def _voice(value: object, where: str) -> str:
+    """An espeak-ng voice this machine has (a mistyped one would run the night in silence)."""
+    from assistant.speech.synthesizer import unknown_voice
+
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(where, "scenario.voice", "an espeak-ng voice name, e.g. en-us")
+    why = unknown_voice(value)
+    if why:
+        raise ConfigError(where, "scenario.voice", f"an espeak-ng voice ({why})")
+    return value

@@ -74,10 +74,16 @@ def manifest_path(settings: Settings) -> Path:
 
 def load_manifest(path: Path) -> dict[str, ModelInfo]:
     """Manifest entries by name, each field checked."""
-    where = str(path)
-    data = read_toml(path, "model manifest")
+    return parse_manifest(read_toml(path, "model manifest"), str(path))
+
+
+def parse_manifest(data: dict, where: str) -> dict[str, ModelInfo]:
+    """The entries of a parsed manifest by name, each field checked (ConfigError naming it)."""
     entries: dict[str, ModelInfo] = {}
-    for i, raw in enumerate(data.get("model", []), 1):
+    models = data.get("model", [])
+    if not isinstance(models, list):
+        raise ConfigError(where, "model", "a list of [[model]] tables")
+    for i, raw in enumerate(models, 1):
         key = f"model[{i}]"
         try:
             info = ModelInfo(
@@ -89,7 +95,7 @@ def load_manifest(path: Path) -> dict[str, ModelInfo]:
                 grammar=bool(raw["grammar"]),
                 memory_mb=int(raw.get("memory_mb", 0)),
             )
-        except (KeyError, TypeError, ValueError) as err:
+        except (KeyError, TypeError, ValueError, OverflowError) as err:
             raise ConfigError(
                 where, key, f"name, language, url, size, sha256 and grammar ({err})"
             ) from None
