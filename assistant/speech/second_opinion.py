@@ -48,9 +48,9 @@ SURE_MARGIN = -2.0
 MIN_SECONDS = 0.15
 """Shorter sounds (a click, a creak) are not asked about."""
 FEWER_WORDS_MARGIN = -3.0
-"""Asleep or over its own voice, a sentence with more words than Whisper heard is taken only
-this close to its transcript: "cramping" said alone is not "I'm cramping" (a short phrase said
-alone woke it 9 times in the benchmark's negatives; with this rule, once)."""
+"""Asleep or over its own voice, when Whisper heard a single word, a sentence of more words is
+taken only this close to its transcript: "cramping" said alone is not "I'm cramping" (a short
+phrase said alone woke it 9 times in the benchmark's negatives; with this rule, once)."""
 LONGER_FORM = 2
 """Letters a transcript's word may add to a sentence's word before it is another word: Whisper
 writing "cramped" heard "cramped", not "cramp" ("a cramped room" woke it)."""
@@ -144,8 +144,8 @@ class SecondOpinion:
 def plausible(phrase: str, transcript: str, margin: float, strict: bool) -> bool:
     """Whether `phrase` may be what was said, given Whisper's own `transcript`, beyond its
     margin: not when Whisper wrote a longer form of one of its words ("cramped" for "cramp"),
-    and, asleep or over its own voice, not with words Whisper did not hear unless it is nearly
-    as likely (see FEWER_WORDS_MARGIN)."""
+    and, asleep or over its own voice, not a sentence of several words for a single word heard
+    unless it is nearly as likely (see FEWER_WORDS_MARGIN)."""
     if margin >= 0.0:
         return True  # the transcript is the sentence
     heard = normalise(transcript).split()
@@ -155,4 +155,5 @@ def plausible(phrase: str, transcript: str, margin: float, strict: bool) -> bool
             w != word and w.startswith(word) and len(w) - len(word) >= LONGER_FORM for w in heard
         ):
             return False
-    return not (strict and len(words) > len(heard) and margin < FEWER_WORDS_MARGIN)
+    one_word = len(heard) == 1 and len(words) > 1
+    return not (strict and one_word and margin < FEWER_WORDS_MARGIN)

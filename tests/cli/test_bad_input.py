@@ -227,6 +227,10 @@ TABLE: list[tuple[str, Setup, str]] = [
      "scenario.pause: expected a number from 0 to 60"),
     ("scenario at nan", scenario('[[turn]]\nsay = "hi"\nat = nan\n'),
      "turn[1].at: expected a number"),
+    ("scenario unknown voice", scenario('[[turn]]\nsay = "hi"\n', 'voice = "xx-nonexistent"\n'),
+     "scenario.voice: expected an espeak-ng voice (espeak-ng has no voice 'xx-nonexistent'"),
+    ("scenario a turn that is not a table", scenario('turn = ["hi"]\n'),
+     "turn[1]: expected a [[turn]] table"),
     # command-line arguments
     ("args no such device", args("run", "--device", "99"), "No microphone"),
     ("args unknown model", args("models", "fetch", "nope"), "unknown model 'nope'"),
