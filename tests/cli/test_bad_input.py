@@ -86,6 +86,16 @@ def ends_in_the_future(folder: Path) -> list[str]:
     return ["diary", "add", "--start", now, "--minutes", "30"]
 
 
+def scenario_text(text: str) -> Setup:
+    """A scenario file of exactly this text, run by `simulate`."""
+
+    def setup(folder: Path) -> list[str]:
+        (folder / "s.toml").write_text(text, encoding="utf-8")
+        return ["simulate", str(folder / "s.toml")]
+
+    return setup
+
+
 def args(*argv: str) -> Setup:
     return lambda folder: [a.replace("{tmp}", str(folder)) for a in argv]
 
@@ -229,7 +239,7 @@ TABLE: list[tuple[str, Setup, str]] = [
      "turn[1].at: expected a number"),
     ("scenario unknown voice", scenario('[[turn]]\nsay = "hi"\n', 'voice = "xx-nonexistent"\n'),
      "scenario.voice: expected an espeak-ng voice (espeak-ng has no voice 'xx-nonexistent'"),
-    ("scenario a turn that is not a table", scenario('turn = ["hi"]\n'),
+    ("scenario a turn that is not a table", scenario_text('turn = ["hi"]\n[scenario]\n'),
      "turn[1]: expected a [[turn]] table"),
     # command-line arguments
     ("args no such device", args("run", "--device", "99"), "No microphone"),
