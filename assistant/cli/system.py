@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from assistant.config.settings import Settings, default_config_path
 from assistant.errors import UserError
@@ -36,9 +37,13 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 def _setup(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.cli.setup_wizard import Setup
 
+    if sys.stdin is None or sys.stdin.closed:  # started with stdin closed (`<&-`)
+        raise UserError("setup needs answers typed in (stdin is closed); nothing was written")
     try:
         Setup(settings, args.config or default_config_path()).run()
-    except EOFError:
+    except (EOFError, RuntimeError) as err:  # RuntimeError: input() lost sys.stdin
+        if isinstance(err, RuntimeError) and "stdin" not in str(err):
+            raise
         raise UserError("setup needs answers typed in; nothing was written") from None
     return 0
 

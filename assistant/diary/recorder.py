@@ -29,6 +29,10 @@ from assistant.events import (
 log = logging.getLogger(__name__)
 
 
+SAME = timedelta(seconds=1)
+"""Episodes from a recording starting this close to one in the diary are that one again."""
+
+
 class EpisodeRecorder:
     """Listens to event records (`t` on the audio clock) and writes episodes to the diary."""
 
@@ -84,12 +88,18 @@ class EpisodeRecorder:
             return
         now = self.when(event.t)
         if isinstance(event, TriggerHeard):
-            self._state = {"steps": [], "replies": [], "red_flags": [], "muscle": "calf"}
+            # The muscle is unknown until a step for one is entered ("it's my foot"): a
+            # recording where nobody said so is not recorded as the calf.
+            self._state = {"steps": [], "replies": [], "red_flags": [], "muscle": None}
             self._episode = None
             self._unspoken = False
 
             def start() -> None:
                 assert self._diary is not None
+                if self.source == "file" and self._diary.episodes(now - SAME, now + SAME):
+                    # The same recording run again: its cramp is in the diary already.
+                    log.warning("an episode at %s is in the diary already: not again", now)
+                    return
                 self._episode = self._diary.start(now, self.source)
 
             self._guard(start)

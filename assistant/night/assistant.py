@@ -145,6 +145,13 @@ class Assistant:
         for event in self.ears.flush(self._t):
             if isinstance(event, Heard):
                 self._utterance_ended(event)
+        if self.sequencer.in_episode:  # a recording (or a scenario) that ends mid-episode
+            log.warning(
+                "the input ended in the middle of an episode (step %s): it is kept as interrupted",
+                self.sequencer.step_id,
+            )
+            self.events.emit(EpisodeEnded(max(self._t, self._speech_end), "interrupted"))
+            self.events.advance(float("inf"))
         self.sink.close()
 
     def _frame(self, frame: np.ndarray) -> None:

@@ -39,9 +39,11 @@ transcript ("Wait." against "I'm not going to be able to do that.")."""
 MAX_TOKENS = 32
 """Tokens of transcript at most: what is said to the assistant is short, and a bounded length
 keeps the memory the model's allocator holds bounded too."""
-CANDIDATES = 8
+CANDIDATES = 12
 """Sentences scored per utterance at most: the closest in writing to the transcript, plus the
-first stage's proposal (scoring the thousands a question's templates allow would take minutes)."""
+first stage's proposal (scoring the thousands a question's templates allow would take minutes).
+12, not 8: among a question's 6,500 sentences, "it's better" was the 10th closest to Whisper's
+"It's smadder" (+40 ms an utterance)."""
 
 
 @dataclass(frozen=True)

@@ -31,3 +31,20 @@ def test_setup_without_a_sound_card_says_what_it_could_not_check(tmp_path: Path)
     # The printed command runs with the settings just written: the number chosen is the one said.
     shown = run_cli(*options.split(), "config", "show", check=True).stdout
     assert 'emergency = "999"' in shown
+
+
+def test_setup_with_stdin_closed_says_so_in_one_line(tmp_path: Path) -> None:
+    import subprocess
+
+    from tests.commands import ROOT
+
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant", "--config", str(tmp_path / "c.toml"),
+         "--data-dir", str(tmp_path / "data"), "setup"],
+        capture_output=True, text=True, cwd=ROOT, timeout=120, preexec_fn=lambda: os.close(0),
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "cramp-assistant: setup needs answers typed in (stdin is closed); nothing was written"
+    )
+    assert not (tmp_path / "c.toml").exists()

@@ -120,7 +120,9 @@ def test_talk_during_a_hold_is_not_a_reply(routine: Routine) -> None:
     timeline = Timeline(20).word(2.0, 1.0).word(12.0, 1.0)
     events, _, _ = night(routine, timeline, ["i have a cramp", ""])
     assert [e["name"] for e in kinds(events, "intent")] == []
-    assert kinds(events, "episode_end") == []  # still holding, still counting
+    # Still holding, still counting when the input ends: the episode is kept as interrupted.
+    assert [e["outcome"] for e in kinds(events, "episode_end")] == ["interrupted"]
+    assert [e["id"] for e in kinds(events, "step")][-1] == "stretch"
 
 
 def test_a_reply_below_the_bar_is_never_acted_on(routine: Routine) -> None:
