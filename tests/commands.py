@@ -30,3 +30,12 @@ def run_cli(
     if check:
         assert done.returncode == 0, done.stderr
     return done
+
+
+def diary_of(folder: Path, *starts: str) -> Path:
+    """A data folder whose diary holds one 3-minute episode at each start, added by hand."""
+    for start in starts:
+        run_cli(
+            "--data-dir", folder, "diary", "add", "--start", start, "--minutes", "3", check=True
+        )
+    return folder

@@ -8,17 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.commands import run_cli
+from tests.commands import diary_of, run_cli
 
 
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
-    folder = tmp_path / "data"
-    for start in ("2026-11-01T03:00", "2026-11-02T03:00", "2026-11-03T03:00"):
-        run_cli(
-            "--data-dir", folder, "diary", "add", "--start", start, "--minutes", "3", check=True
-        )
-    return folder
+    return diary_of(tmp_path / "data", "2026-11-01T03:00", "2026-11-02T03:00", "2026-11-03T03:00")
 
 
 def episodes(data: Path) -> int:
