@@ -15,23 +15,16 @@ from assistant.audio import portaudio
 from assistant.audio.chunk import FRAME, RATE
 from assistant.audio.convert import stream_audio
 from assistant.errors import AudioInputError
-from assistant.events import EventLog
 
 log = logging.getLogger(__name__)
 
 
 class AudioSource:
-    """Yields int16 mono blocks at RATE. `listening` tells the source what the assistant awaits."""
+    """Yields int16 mono blocks at RATE, until it ends or is closed."""
 
     def blocks(self) -> Iterator[np.ndarray]:
         """The audio, block after block, until the source ends."""
         raise NotImplementedError
-
-    def listening(self, mode: str, t: float) -> None:
-        """The assistant is now listening (`trigger`, `reply` or `hold`) at audio time `t`."""
-
-    def attach_events(self, events: EventLog) -> None:
-        """Where a source that plays a scripted person records what they said (scenarios)."""
 
     def close(self) -> None:
         """Release the device or file."""

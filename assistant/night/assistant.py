@@ -88,6 +88,8 @@ class Assistant:
     ) -> None:
         """`count_work_time`: put the time spent decoding and rendering on the audio clock, as a
         device lives it; off for scripted replays, which must come out the same every time.
+        `recorder`: the diary's keeper, asked for closing words and "how many this week" (it
+        follows the night through the event log, subscribed by whoever wires the night).
         `preferences`: where pace and volume asked for by voice are remembered.
         `sound`: tones, counting, night volume; `origin`: the local time at audio time 0 (the
         night volume needs it)."""
@@ -102,8 +104,6 @@ class Assistant:
         self.recorder = recorder
         self.watchdog = watchdog
         self.preferences = preferences
-        if recorder is not None:
-            events.listeners.append(recorder.handle)
         self.sound = sound or SoundSettings()
         self.origin = origin
         self.sequencer = Sequencer(routine, self.sound.count_with)
@@ -314,7 +314,6 @@ class Assistant:
         begins = max(self._t, self._quiet_from)
         self._deadline = begins + listen.timeout if listen.timeout is not None else None
         self.events.emit(ListeningBegan(begins, listen.mode))
-        self.source.listening(listen.mode, begins)
 
 
 def _why_not_heard(hypothesis: Hypothesis, ears: Ears) -> str:

@@ -23,6 +23,7 @@ from assistant.errors import UserError
 from assistant.events import EventLog, Started
 from assistant.night.assistant import Assistant
 from assistant.night.hearing import Ears
+from assistant.simulation.room import ScenarioSource
 from assistant.speech.choose import build_recognizer
 from assistant.speech.synthesizer import Synthesizer, unknown_voice
 from assistant.system.instance import InstanceLock
@@ -50,8 +51,10 @@ def run_night(
         recognizer, why = build_recognizer(settings)
         verbose = logging.getLogger().isEnabledFor(logging.INFO)  # -v
         events = EventLog(events_path, echo=sys.stdout, verbose=verbose)
-        source.attach_events(events)
+        if isinstance(source, ScenarioSource):
+            source.follow(events)  # its person answers when the log says the night listens
         recorder = EpisodeRecorder(diary, origin, kind, routine)
+        events.listeners.append(recorder.handle)
         preferences = Preferences(settings.preferences_path)
         voice = preferences.apply(settings.voice)
         synthesizer = Synthesizer(settings.speech_cache, voice)

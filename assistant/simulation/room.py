@@ -16,7 +16,7 @@ from assistant.audio.sinks import AudioSink
 from assistant.audio.sources import AudioSource, paced
 from assistant.config.settings import Voice
 from assistant.errors import AudioInputError
-from assistant.events import EventLog, PersonSpoke
+from assistant.events import Event, EventLog, ListeningBegan, PersonSpoke
 from assistant.simulation.scenario import Scenario, Turn
 from assistant.speech.synthesizer import Synthesizer
 
@@ -52,10 +52,18 @@ class ScenarioSource(AudioSource):
         self._events: EventLog | None = None
         self._person.render([str(t.value) for t in scenario.turns if t.kind == "say"])
 
-    def attach_events(self, events: EventLog) -> None:
+    def follow(self, events: EventLog) -> None:
+        """Take turns as the night's event log tells of it (a `listening` event: the person
+        answers), and record in it what the person said."""
         self._events = events
+        events.listeners.append(self._on_event)
+
+    def _on_event(self, event: Event) -> None:
+        if isinstance(event, ListeningBegan):
+            self.listening(event.mode, event.t)
 
     def listening(self, mode: str, t: float) -> None:
+        """The assistant listens (`trigger`, `reply` or `hold`) from audio time `t`."""
         self._mode = mode
         if not self._turns or t < self._busy_until:
             return
