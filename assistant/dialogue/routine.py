@@ -41,7 +41,8 @@ INTENTS = (
 CONFIRMS_POSITION = "ready"
 """The one intent that may lead to a step that assumes a position."""
 CONTROL_LINES = ("slower", "faster", "quieter", "louder", "wait", "wait_reminder", "go_on")
-"""The lines a routine says when a voice control is heard ([controls])."""
+"""The lines a routine says when a voice control is heard ([controls]); also `okay`, said when
+which leg it is was heard, or a red flag was not confirmed (optional: "Okay.")."""
 BARGE_IN_INTENTS = ("stop", "wait", "repeat")
 """What may be said over the assistant's own voice."""
 KINDED_INTENTS = {
@@ -402,7 +403,10 @@ class _Reader:
         missing = [key for key in CONTROL_LINES if not isinstance(data.get(key), str)]
         if missing:
             raise ConfigError(self.where, f"controls.{missing[0]}", "a line to say")
-        return {key: data[key] for key in CONTROL_LINES}
+        okay = data.get("okay", "Okay.")
+        if not isinstance(okay, str):
+            raise ConfigError(self.where, "controls.okay", "a line to say")
+        return {**{key: data[key] for key in CONTROL_LINES}, "okay": okay}
 
     def confirm(self, data: object) -> dict[str, str]:
         if not isinstance(data, dict):

@@ -217,7 +217,7 @@ class Sequencer:
         if name == "leg":
             # Which leg, said in passing: noted (for the diary), and the question still stands.
             ep.missed = 0
-            return [Say("Okay."), ep.listen]
+            return [Say(self.routine.controls["okay"]), ep.listen]
         if name == "repeat":
             ep.missed = 0
             return [*(Say(line) for line in step.say), ep.listen]
@@ -265,7 +265,7 @@ class Sequencer:
             if listen is None:
                 return []
             again = [Say(line) for line in ep.step.say] if listen.mode == "reply" else []
-            return [Say("Okay."), *again, listen]
+            return [Say(self.routine.controls["okay"]), *again, listen]
         if not ep.asked_again:  # not understood (or "repeat"): ask once more
             ep.asked_again = True
             return [Say(self.routine.confirm[ep.confirming]), ep.listen] if ep.listen else []
