@@ -30,7 +30,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     add.add_argument("--leg", choices=LEGS)
     add.add_argument("--muscle", choices=MUSCLES)
     add.add_argument("--severity", type=int, choices=range(1, 11), metavar="1-10")
-    add.add_argument("--outcome", default="relieved", choices=ROUTINE_OUTCOMES)
+    add.add_argument(
+        "--outcome", choices=ROUTINE_OUTCOMES, help="how it ended (relieved unless you say so)"
+    )
     add.set_defaults(handler=_diary_add)
 
     report = commands.add_parser("report", help="an HTML report to take to a doctor")
@@ -74,11 +76,21 @@ def _diary_add(args: argparse.Namespace, settings: Settings) -> int:
     diary = read_diary(settings)
     try:
         episode = diary.add(
-            args.start, args.minutes, args.outcome, args.leg, args.muscle, args.severity
+            args.start,
+            args.minutes,
+            args.outcome or "relieved",
+            args.leg,
+            args.muscle,
+            args.severity,
         )
     finally:
         diary.close()
-    print(f"Added episode {episode}: {args.start:%a %d %b %Y %H:%M}, {args.minutes:g} min.")
+    said = "" if args.outcome else " (--outcome to say otherwise)"
+    outcome = args.outcome or "relieved"
+    print(
+        f"Added episode {episode}: {args.start:%a %d %b %Y %H:%M}, {args.minutes:g} min, "
+        f"{outcome}{said}."
+    )
     return 0
 
 
@@ -86,6 +98,8 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.dialogue.routine import routine_of
     from assistant.diary.report import is_report, write_report
 
+    if args.out.exists() and not args.out.is_file():  # a pipe or a device would hang or worse
+        raise UserError(f"--out {args.out}: not a regular file; a report is written to a file")
     if args.out.exists() and not args.force and not is_report(args.out):
         raise UserError(
             f"{args.out} exists and is not a report written by cramp-assistant: not written "

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import os
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -16,6 +17,7 @@ from assistant.dialogue.routine import Routine
 from assistant.dialogue.vocabulary import SOURCE_WORDS, outcome_words
 from assistant.diary.store import ADVICE_WRITTEN, Episode, first_advice, median_minutes, nights
 from assistant.diary.view import noun, plural
+from assistant.errors import UserError
 
 DOCTOR_NOTE = (
     "Most night cramps are harmless and stop by themselves, but frequent cramps are worth a "
@@ -97,7 +99,9 @@ def write_report(
     median = median_minutes(episodes)
     legs = Counter(e.leg or "not said" for e in episodes)
     outcomes = Counter(outcome_words(e.outcome) for e in episodes)
-    helped = Counter(_what_helped(e, routine) for e in episodes if e.outcome == "relieved")
+    relieved = [e for e in episodes if e.outcome == "relieved"]
+    helped = Counter(_what_helped(e, routine) for e in relieved if e.source != "manual")
+    by_hand = sum(e.source == "manual" for e in relieved)
     sources = Counter(e.source for e in episodes)
     not_heard = sum(v for k, v in sources.items() if k != "voice")
     flags = [(e, f) for e in episodes for f in e.red_flags]
@@ -143,8 +147,17 @@ def write_report(
         else '<p id="advice">The diary does not show cramps often enough to call for a visit on '
         "that ground alone.</p>"
     )
+    finished = sum(e.minutes is not None for e in episodes)
     median_text = "-" if median is None else f"{median:.1f} min"
     severity_text = "-" if not severities else f"{sum(severities) / len(severities):.1f} / 10"
+    # What each figure rests on: 2 ratings of 6 episodes are not "the average severity".
+    median_base = f" (of {finished} timed)" if finished != len(episodes) else ""
+    severity_base = f" ({len(severities)} of {len(episodes)} rated)"
+    helped_note = (
+        f"<p>{plural(by_hand, 'episode')} logged by hand: what helped was not recorded.</p>"
+        if by_hand
+        else ""
+    )
     weekly_png, hourly_png = _chart(weekly), _chart(hourly)
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -168,8 +181,8 @@ img {{ max-width: 100%; }}
 <div class="figures">
  <div class="figure" id="episodes"><b>{len(episodes)}</b>{noun(len(episodes), "episode")}</div>
  <div class="figure" id="nights"><b>{nights_count}</b>{nights_word} with cramps</div>
- <div class="figure" id="median"><b>{median_text}</b>median duration</div>
- <div class="figure" id="severity"><b>{severity_text}</b>average severity</div>
+ <div class="figure" id="median"><b>{median_text}</b>median duration{median_base}</div>
+ <div class="figure" id="severity"><b>{severity_text}</b>average severity{severity_base}</div>
 </div>
 <h2>When to see a doctor</h2>
 {advice_html}
@@ -179,14 +192,31 @@ img {{ max-width: 100%; }}
 <img id="chart-hours" alt="Episodes by hour" src="data:image/png;base64,{hourly_png}">
 <h2>Legs</h2><ul>{items(legs)}</ul>
 <h2>How episodes ended</h2><ul>{items(outcomes)}</ul>
-<h2>What helped (last step before relief)</h2><ul>{items(helped)}</ul>
+<h2>What helped (last step before relief)</h2><ul>{items(helped)}</ul>{helped_note}
 <h2>Red flags raised</h2><ul id="red-flags">{flag_list}</ul>
 <h2>All episodes</h2>
 <table><tr><th>when</th><th>minutes</th><th>leg</th><th>muscle</th><th>severity</th>
 <th>outcome</th><th>red flags</th><th>recorded</th></tr>{rows}</table>
 </body></html>
 """
-    path.write_text(page, encoding="utf-8")
+    _write_whole(path, page)
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """Write a file that is whole or not there: a temporary file beside it, flushed to the disk,
+    then renamed over it (a full disk once left an earlier report cut short at 53 KB)."""
+    if path.exists() and not path.is_file():
+        raise UserError(f"{path}: not a regular file; a report is written to a file")
+    part = path.with_name(f".{path.name}.part")
+    try:
+        with part.open("w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(part, path)
+    except OSError as err:
+        part.unlink(missing_ok=True)
+        raise OSError(err.errno, err.strerror, str(path)) from err
 
 
 def advice_in_period(episodes: list[Episode]) -> list[tuple[str, datetime]]:
@@ -207,7 +237,7 @@ def _what_helped(episode: Episode, routine: Routine | None) -> str:
     for step in reversed(episode.steps):
         if step in steps and steps[step].helps:
             return steps[step].helps
-    return "it passed" if episode.source != "manual" else "logged by hand"
+    return "it passed"
 
 
 def is_report(path: Path) -> bool:

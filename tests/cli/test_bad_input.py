@@ -96,6 +96,11 @@ def scenario_text(text: str) -> Setup:
     return setup
 
 
+def fifo_report(folder: Path) -> list[str]:
+    os.mkfifo(folder / "r.html")
+    return ["report", "--out", str(folder / "r.html")]
+
+
 def args(*argv: str) -> Setup:
     return lambda folder: [a.replace("{tmp}", str(folder)) for a in argv]
 
@@ -246,6 +251,7 @@ TABLE: list[tuple[str, Setup, str]] = [
     ("args unknown model", args("models", "fetch", "nope"), "unknown model 'nope'"),
     ("args report into no folder", args("report", "--out", "/nonexistent/r.html"),
      "/nonexistent/r.html: No such file or directory"),
+    ("args report into a pipe", fifo_report, "not a regular file; a report is written to a file"),
     ("args data folder cannot be made", args("--data-dir", "/proc/nope", "diary"),
      "/proc/nope: No such file or directory"),
     ("args nothing to say", args("say", " "), "nothing to say"),

@@ -18,20 +18,26 @@ from tests.commands import ROOT, run_cli
 
 
 @pytest.fixture
-def full_disk(tmp_path: Path) -> Iterator[Path]:
-    """A folder on a 64 KB file system (a tmpfs mounted for the test), already nearly full."""
-    folder = tmp_path / "tiny"
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A folder on a 256 KB file system (a tmpfs mounted for the test)."""
+    folder = tmp_path / "small"
     folder.mkdir()
     mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)], capture_output=True
+        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(folder)], capture_output=True
     )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a small file system here: {mounted.stderr.decode().strip()}")
     try:
-        (folder / "filler").write_bytes(b"\0" * 40_000)
         yield folder
     finally:
         subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+@pytest.fixture
+def full_disk(small_disk: Path) -> Path:
+    """A folder on a small file system with 24 KB left."""
+    (small_disk / "filler").write_bytes(b"\0" * (232 * 1024))
+    return small_disk
 
 
 def trigger_file(folder: Path) -> Path:
@@ -118,3 +124,23 @@ def test_ctrl_c_ends_a_night_started_from_a_background_job(tmp_path: Path) -> No
     child.send_signal(signal.SIGINT)
     _, err = child.communicate(timeout=30)
     assert child.returncode == 130, err
+
+
+def test_a_report_over_an_earlier_one_on_a_full_disk_leaves_the_earlier_whole(
+    tmp_path: Path, small_disk: Path
+) -> None:
+    from tests.commands import diary_of
+
+    data = diary_of(tmp_path / "data", "2026-11-20T03:00", "2026-11-21T03:00")
+    report = small_disk / "report.html"
+    first = run_cli("--data-dir", data, "report", "--out", report, "--since", "2026-11-01")
+    assert first.returncode == 0, first.stderr
+    before = report.read_bytes()
+    free = subprocess.run(["df", "--output=avail", "-B1", str(small_disk)], capture_output=True,
+                          text=True).stdout.split()[-1]  # fmt: skip
+    (small_disk / "filler").write_bytes(b"\0" * max(0, int(free) - 8192))
+    again = run_cli("--data-dir", data, "report", "--out", report, "--since", "2026-11-01")
+    assert again.returncode == 2
+    assert f"{report}: No space left on device" in again.stderr and "Traceback" not in again.stderr
+    assert report.read_bytes() == before and before.rstrip().endswith(b"</html>")
+    assert {p.name for p in small_disk.iterdir()} == {"filler", "report.html"}  # no part left

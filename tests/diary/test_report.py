@@ -212,6 +212,10 @@ def test_the_report_speaks_of_the_person_not_to_them_and_in_words(
     assert "no_response" not in text and "relieved" in text
     assert "entered by hand" in text and "simulated" in text
     assert re.search(r"8 episodes were not heard at night: 7 simulated, 1 entered by hand", text)
+    # Each figure says what it rests on; a hand entry's "what helped" is not invented.
+    assert re.search(r"average severity \((\d) of 8 rated\)", text)
+    assert "1 episode logged by hand: what helped was not recorded" in text
+    assert "logged by hand:" not in text.replace("logged by hand: what helped", "")
 
 
 def test_the_hour_chart_counts_every_episode_and_an_empty_chart_starts_at_zero() -> None:
