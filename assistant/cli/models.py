@@ -72,6 +72,11 @@ def _models_fetch(args: argparse.Namespace, settings: Settings) -> int:
         known = ", ".join([*manifest, *file_models]) or "none"
         raise UserError(f"unknown model {args.name!r}; known: {known}")
     folder = models.models_dir(settings)
+    if isinstance(info, model_files.FilesModel) and args.source is None:
+        there = model_files.locate(settings, info)
+        if there is not None and not model_files.problems(there, info):
+            print(f"{info.name} is already installed in {there} (every file matches its digest)")
+            return 0
     bars: list[tqdm] = []
 
     def progress(done: int, total: int) -> None:

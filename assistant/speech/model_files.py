@@ -170,7 +170,17 @@ def _download_all(info: FilesModel, staging: Path, progress: models.Progress | N
             if progress:
                 progress(before + got, info.size)
 
-        models.download(f"{info.url}/{pinned.path}", staging / pinned.path, pinned.size, step, 30)
+        models.download(
+            f"{info.url}/{pinned.path}",
+            staging / pinned.path,
+            pinned.size,
+            step,
+            30,
+            offline_hint=(
+                "Use --from with a folder holding "
+                f"{', '.join(f.path for f in info.files)}, or a wheel carrying them"
+            ),
+        )
         done += pinned.size
 
 

@@ -170,7 +170,14 @@ def _local_archive(info: ModelInfo, path: Path) -> Path:
     return path
 
 
-def download(url: str, part: Path, size: int, progress: Progress | None, timeout: float) -> None:
+def download(
+    url: str,
+    part: Path,
+    size: int,
+    progress: Progress | None,
+    timeout: float,
+    offline_hint: str = "Download the zip elsewhere and use --from PATH",
+) -> None:
     """Download `url` into `part`, resuming what is there; one clear error on failure."""
     have = part.stat().st_size if part.exists() else 0
     if have > size:
@@ -194,8 +201,7 @@ def download(url: str, part: Path, size: int, progress: Progress | None, timeout
         raise FetchError(f"{url}: the server answered {err.code} {err.reason}") from None
     except urllib.error.URLError as err:
         raise FetchError(
-            f"could not download {url} ({err.reason}): no network? "
-            "Download the zip elsewhere and use --from PATH"
+            f"could not download {url} ({err.reason}): no network? {offline_hint}"
         ) from None
     except (TimeoutError, ConnectionError) as err:
         raise FetchError(

@@ -82,3 +82,15 @@ def test_the_shipped_manifest_pins_the_four_whisper_files() -> None:
     ]  # fmt: skip
     assert whisper.files[0].sha256.startswith("1a5afae06a4db91c975c9a9d78be5cc1")
     assert "0d3d19a32d3338f10357c0889762bd8d64bbdeba" in whisper.url
+
+
+def test_fetching_whisper_when_it_is_installed_says_so_and_downloads_nothing(
+    tmp_path: Path,
+) -> None:
+    # setup.sh installs the files with their PyPI package: a fetch (offline) has nothing to do.
+    from tests.commands import run_cli
+
+    done = run_cli("--data-dir", tmp_path / "data", "models", "fetch", "whisper-tiny.en")
+    assert done.returncode == 0, done.stderr
+    assert "whisper-tiny.en is already installed in" in done.stdout
+    assert "every file matches its digest" in done.stdout
