@@ -58,7 +58,8 @@ def _check_audio_file(path: Path):
     if not path.exists():
         raise AudioInputError(f"{path}: no such audio file")
     if not path.is_file():  # a pipe or a device would be waited on for ever
-        raise AudioInputError(f"{path}: not a regular file (a pipe or a device?); expected a WAV")
+        kind = "a folder" if path.is_dir() else "not a regular file (a pipe or a device?)"
+        raise AudioInputError(f"{path}: {kind}; expected an audio file such as a WAV")
     try:
         info = soundfile.info(str(path))
     except (soundfile.LibsndfileError, RuntimeError, TypeError) as err:

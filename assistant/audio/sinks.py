@@ -188,5 +188,9 @@ def open_speaker(device: int | str | None, keep_trying: bool = False) -> AudioSi
     try:
         return SpeakerSink(device)
     except (ValueError, sd.PortAudioError) as err:
-        log.warning("no speaker (%s): the assistant's speech will not be heard", err)
+        from assistant.audio.sources import portaudio_words
+
+        log.warning(
+            "No speaker (%s): the assistant's speech will not be heard", portaudio_words(err)
+        )
         return SpeakerSink(device, check=False) if keep_trying else NullSink()

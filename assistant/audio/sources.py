@@ -64,9 +64,17 @@ def check_input_device(device: int | str | None) -> dict:
     except (ValueError, sd.PortAudioError) as err:
         what = f"input device {device!r}" if device is not None else "a default microphone"
         raise AudioInputError(
-            f"No microphone: could not open {what} ({err}). "
+            f"No microphone: could not open {what} ({portaudio_words(err)}). "
             "List devices with `cramp-assistant devices`, or try `cramp-assistant demo`."
         ) from None
+
+
+def portaudio_words(err: Exception) -> str:
+    """PortAudio's reason without its internal codes ("Error querying device -1")."""
+    text = str(err)
+    if "querying device -1" in text or "Invalid device" in text or not text:
+        return "none is connected, or the sound system does not list one"
+    return text
 
 
 class MicrophoneSource(AudioSource):

@@ -159,13 +159,22 @@ def _every_turn_played(scenario: Path, unplayed: list[str]) -> int:
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.audio.sinks import NullSink, open_speaker
+    from assistant.audio.sinks import NullSink, SpeakerSink
+    from assistant.audio.sources import portaudio_words
 
     path = Path(str(resources.files("assistant") / "scenarios" / "demo.toml"))
-    sink = NullSink() if args.fast else open_speaker(device(settings.audio.output_device))
+    sink: AudioSink = NullSink()
+    why = ""
+    if not args.fast:
+        import sounddevice as sd
+
+        try:
+            sink = SpeakerSink(device(settings.audio.output_device))
+        except (ValueError, sd.PortAudioError) as err:
+            why = f" ({portaudio_words(err)})"
     realtime = not isinstance(sink, NullSink)  # played aloud: at the pace it is heard
-    if not realtime:
-        tell("No speaker in use: the sample night is printed, not played.")
+    if not realtime:  # one line, whatever the reason
+        tell(f"No speaker in use{why}: the sample night is printed, not played.")
     return _scenario_night(
         settings, path, sink, realtime, args.events,
         message="A sample night (demo).",
@@ -192,10 +201,14 @@ def _say(args: argparse.Namespace, settings: Settings) -> int:
         try:
             sink = SpeakerSink(device(args.output_device or settings.audio.output_device))
         except (ValueError, sd.PortAudioError) as err:
+            from assistant.audio.sources import portaudio_words
+
             raise UserError(
-                f"no speaker ({err}): list devices with `cramp-assistant devices`, "
-                "or write the line to a file with --output FILE.wav"
+                f"No speaker ({portaudio_words(err)}): list devices with "
+                "`cramp-assistant devices`, or write the line to a file with --output FILE.wav"
             ) from None
     sink.play(speech.samples, speech.rate, 0.0)
     sink.close()
+    if args.output:
+        tell(f"Wrote {args.output} ({len(speech.samples) / speech.rate:.1f} s).")
     return 0

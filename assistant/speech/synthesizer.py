@@ -184,7 +184,8 @@ class Synthesizer:
             return False
         ok = done.returncode == 0 and all(_is_audio(Path(j["path"])) for j in jobs)
         if not ok:
-            log.warning("pyttsx3 failed (%s); using espeak-ng directly", done.stderr.strip()[-300:])
+            why = done.stderr.strip()[-300:] or f"exit code {done.returncode}, no audio written"
+            log.warning("pyttsx3 failed (%s); using espeak-ng directly", why)
         return ok
 
     def _render_with_espeak(self, jobs: list[dict]) -> None:

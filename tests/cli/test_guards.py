@@ -21,7 +21,7 @@ def test_a_report_is_never_written_over_the_diary(
     before = diary.read_bytes()
     code = main(["--data-dir", str(data), "report", "--out", str(diary)])
     assert code == 2
-    assert "is not a report written by cramp-assistant" in capsys.readouterr().err
+    assert "that is the diary, which it would overwrite" in capsys.readouterr().err
     assert diary.read_bytes() == before
     report = tmp_path / "report.html"
     assert main(["--data-dir", str(data), "report", "--out", str(report)]) == 0
