@@ -44,6 +44,10 @@ CANDIDATES = 12
 first stage's proposal (scoring the thousands a question's templates allow would take minutes).
 12, not 8: among a question's 6,500 sentences, "it's better" was the 10th closest to Whisper's
 "It's smadder" (+40 ms an utterance)."""
+BATCH = 7
+"""Sentences scored together in one call: with the transcript, 13 are scored in two calls of 7,
+not one of 13 (one of 13 held 70 MB more at its peak; the same shape every call keeps the
+allocator's memory flat all night)."""
 
 
 @dataclass(frozen=True)
@@ -137,10 +141,10 @@ class WhisperJudge:
         self._model.generate(
             view, [self._start + [one] * (MAX_TOKENS - 1)], beam_size=1, max_length=2
         )
-        self._log_probabilities(encoded, [[one] * MAX_TOKENS] * (CANDIDATES + 1))
+        self._log_probabilities(encoded, [[one] * MAX_TOKENS] * BATCH)
         for longest in range(2, MAX_TOKENS + 1, 2):
-            step = max(1, longest // CANDIDATES)
-            lengths = list(range(longest, 0, -step))[: CANDIDATES + 1]
+            step = max(1, longest // (BATCH - 1))
+            lengths = list(range(longest, 0, -step))[:BATCH]
             self._log_probabilities(encoded, [[one] * length for length in lengths])
 
     def _tokens(self, text: str) -> list[int]:
@@ -173,25 +177,27 @@ class WhisperJudge:
         return self._tokenizer.decode(ids).strip(), ids
 
     def _log_probabilities(self, encoded: np.ndarray, candidates: list[list[int]]) -> list[float]:
-        """log P(tokens | audio) for each candidate, in one batch (CTranslate2's `align`).
+        """log P(tokens | audio) for each candidate, BATCH at a time (CTranslate2's `align`).
 
-        The batch always has the same size (padded with the last candidate) and every candidate
-        is cut to MAX_TOKENS, so the allocator sees the same shapes all night: its memory stays
-        flat instead of growing with each new batch size."""
-        wanted = len(candidates)
-        batch_size = CANDIDATES + 1
+        Every call has the same size (the last padded with its last candidate) and every
+        candidate is cut to MAX_TOKENS, so the allocator sees the same shapes all night: its
+        memory stays flat instead of growing with each new batch size."""
         candidates = [c[:MAX_TOKENS] for c in candidates]
-        candidates += [candidates[-1]] * (batch_size - len(candidates))
-        batch = np.ascontiguousarray(np.repeat(encoded, batch_size, axis=0))
+        batch = np.ascontiguousarray(np.repeat(encoded, BATCH, axis=0))
         view = self._ct2.StorageView.from_array(batch)
-        frames = int(MAX_SECONDS * FRAMES_PER_SECOND)
-        results = self._model.align(view, self._start[:1], candidates, [frames] * batch_size)
-        results = results[:wanted]
+        frames = [int(MAX_SECONDS * FRAMES_PER_SECOND)] * BATCH
         floor = 1e-9
-        return [
-            float(np.sum(np.log(np.maximum(np.asarray(r.text_token_probs), floor))))
-            for r in results
-        ]
+        scores: list[float] = []
+        for first in range(0, len(candidates), BATCH):
+            chunk = candidates[first : first + BATCH]
+            wanted = len(chunk)
+            chunk += [chunk[-1]] * (BATCH - wanted)
+            results = self._model.align(view, self._start[:1], chunk, frames)[:wanted]
+            scores += [
+                float(np.sum(np.log(np.maximum(np.asarray(r.text_token_probs), floor))))
+                for r in results
+            ]
+        return scores
 
     def opinion(self, audio: np.ndarray, grammar: Grammar, proposal: str = "") -> Opinion:
         """Whisper's transcript of `audio`, and how likely the best sentence of `grammar` is

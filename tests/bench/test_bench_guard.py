@@ -15,12 +15,13 @@ import pytest
 
 pytestmark = pytest.mark.speech
 ROOT = Path(__file__).resolve().parent.parent.parent
-# Measured on this short corpus with PocketSphinx and the Whisper second opinion: trigger recall
-# 6 of 8 at 10 dB, 2 wakes on 81 short phrases said alone, replies 93.8% right and 0% wrong.
-# Each bar sits a little below (or above, for errors) what was measured.
-RECALL_BAR = 0.60
-UNLISTED_RECALL_BAR = 0.40
-NEAR_BAR = 4
+# Measured on this short corpus with PocketSphinx and the Whisper second opinion (the templates,
+# at 10 dB): triggers the templates list 8 of 8, unlisted wordings 6 of 8, no false wake among
+# 72 short phrases and 12 near-triggers said alone, replies 90.9% right (listed) and 96.3%
+# (unlisted), none wrong. Each bar sits a little below (or above, for errors) what was measured.
+RECALL_BAR = 0.75
+UNLISTED_RECALL_BAR = 0.50
+NEAR_BAR = 2
 REPLY_RIGHT_BAR = 0.80
 REPLY_WRONG_BAR = 0.06
 
