@@ -35,7 +35,7 @@ EMERGENCY = {
 SAFETY = [
     "This assistant is not a diagnosis and does not replace a doctor.",
     "A swollen, red or hot leg is not a cramp: get urgent medical advice.",
-    "Chest pain or trouble breathing: call your emergency number at once.",
+    "Chest pain or trouble breathing: call {emergency} at once.",
     "See a doctor if cramps are frequent or last longer than ten minutes.",
 ]
 CHECK_SECONDS = 5.0
@@ -80,8 +80,10 @@ class Setup:
         microphone = self._choose(devices, "max_input_channels", "microphone")
         self._microphone_check(device(microphone))
         emergency = self._emergency()
-        for line in SAFETY:
-            self.say(line)
+        for line in SAFETY:  # with the number just chosen ("call 999 at once")
+            self.say(
+                line.format(emergency=" ".join(emergency) if emergency.isdigit() else emergency)
+            )
         settings = replace(
             self.settings,
             voice=self.voice,

@@ -28,6 +28,7 @@ def test_setup_without_a_sound_card_says_what_it_could_not_check(tmp_path: Path)
     options = f"--config {config.resolve()} --data-dir {(tmp_path / 'data').resolve()}"
     assert f"Start listening with: {command} {options} run" in out
     assert 'emergency = "999"' in config.read_text()
+    assert "Chest pain or trouble breathing: call 9 9 9 at once." in out
     # The printed command runs with the settings just written: the number chosen is the one said.
     shown = run_cli(*options.split(), "config", "show", check=True).stdout
     assert 'emergency = "999"' in shown
