@@ -67,10 +67,10 @@ def document(settings: Settings) -> str:
             default = getattr(default_table, key.name)
             note = docs.get(key.name, "")
             bounds = RANGES.get((section.name, key.name))
-            if bounds:
-                note += f" Range {bounds[0]} to {bounds[1]}."
+            if bounds and not _says(note, *map(_number, bounds)):
+                note += f" Range {_number(bounds[0])} to {_number(bounds[1])}."
             choices = CHOICES.get((section.name, key.name))
-            if choices:
+            if choices and not _says(note, *(f"`{c}`" for c in choices)):
                 note += f" One of: {', '.join(choices)}."
             if value != default:
                 note += f" Default: {toml_value(default)}."
@@ -101,3 +101,12 @@ def write_atomically(path: Path, text: str) -> None:
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _says(note: str, *words: str) -> bool:
+    """Whether the field's own docstring already states these (its range, its choices)."""
+    return all(word in note for word in words)

@@ -111,3 +111,11 @@ def test_a_killed_write_leaves_the_old_settings_whole(
         config_file.write_atomically(path, "[routine]\nemergency = ")
     assert load_settings(path).routine.emergency == "999"
     assert [p.name for p in tmp_path.iterdir()] == ["config.toml"]
+
+
+def test_show_says_each_range_once(capsys: pytest.CaptureFixture, tmp_path: Path) -> None:
+    # "Words per minute, 80 to 260 ... Range 80 to 260." said it twice.
+    code, out, _ = run(capsys, "--data-dir", str(tmp_path), "config", "show")
+    assert code == 0
+    assert "80 to 260" in out and "Range 80 to 260" not in out
+    assert "Range -20 to 5." in out  # a range the field's words do not give is still said
