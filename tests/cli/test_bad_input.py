@@ -203,6 +203,7 @@ TABLE: list[tuple[str, Setup, str]] = [
     ("audio missing", args("run", "--input", "{tmp}/gone.wav"), "no such audio file"),
     ("audio one NaN sample", audio_file("a.wav", converted(16000, 1, "FLOAT", one_nan)), HEARD),
     ("audio a named pipe", audio_file("a.wav", os.mkfifo), "not a regular file (a pipe"),
+    ("audio a folder", args("run", "--input", "{tmp}"), "a folder; expected an audio file"),
     ("audio at 1 Hz", audio_file("a.wav", lambda p: soundfile.write(str(p), np.zeros(9), 1)),
      "sample rate 1 Hz; expected 4000 to 384000 Hz"),
     # settings that `run` could not start with are refused by `config check` too

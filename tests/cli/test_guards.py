@@ -121,3 +121,11 @@ def test_a_recording_dates_its_episodes_by_when_it_was_recorded(tmp_path: Path) 
     diary.close()
     began = ended - timedelta(seconds=len(audio) / RATE)
     assert began + timedelta(seconds=30) <= episode.started <= began + timedelta(seconds=35)
+
+
+def test_say_to_a_file_says_what_it_wrote(tmp_path: Path) -> None:
+    done = run_cli("--data-dir", tmp_path / "data", "say", "Hello.", "--output", tmp_path / "h.wav")
+    assert done.returncode == 0, done.stderr
+    assert re.fullmatch(
+        rf"Wrote {re.escape(str(tmp_path / 'h.wav'))} \(\d+\.\d s\)\.\n", done.stdout
+    )
