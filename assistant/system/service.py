@@ -46,9 +46,12 @@ WantedBy=default.target
 
 
 def _quote(part: str) -> str:
-    """One word of ExecStart by systemd's own rules: double quotes with C-style escapes, `%%`
-    for a literal % (specifiers) and `$$` for a literal $ (variables)."""
+    """One word of ExecStart by systemd's own rules: double quotes with C-style escapes (a control
+    character such as a line break in a path is written `\\x0a`: as it was, it began a new line
+    of the unit, such as `ExecStartPre=`), `%%` for a literal % (specifiers) and `$$` for a
+    literal $ (variables)."""
     escaped = part.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = "".join(f"\\x{ord(c):02x}" if ord(c) < 0x20 or ord(c) == 0x7F else c for c in escaped)
     return '"' + escaped.replace("%", "%%").replace("$", "$$") + '"'
 
 

@@ -57,6 +57,23 @@ def test_a_data_path_with_systemd_specials_is_escaped(tmp_path: Path) -> None:
     assert verify.returncode == 0, verify.stderr
 
 
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze not installed")
+def test_a_line_break_in_a_path_cannot_add_lines_to_the_unit(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}
+    config = tmp_path / "settings\nExecStartPre=true\n.toml"
+    config.write_text("", encoding="utf-8")
+    done = cli(env, "--config", str(config), "service", "install", "--no-enable")
+    assert done.returncode == 0, done.stderr
+    unit = tmp_path / "systemd" / "user" / "cramp-assistant.service"
+    lines = unit.read_text().splitlines()
+    assert not [line for line in lines if line.startswith("ExecStartPre")]
+    assert len([line for line in lines if line.startswith("ExecStart=")]) == 1
+    verify = subprocess.run(
+        ["systemd-analyze", "verify", str(unit)], capture_output=True, text=True, timeout=60
+    )
+    assert verify.returncode == 0, verify.stderr
+
+
 def test_without_a_user_session_install_says_what_to_do(tmp_path: Path) -> None:
     env = {
         "PATH": "/usr/bin:/bin",
