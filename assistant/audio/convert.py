@@ -42,7 +42,10 @@ def read_audio(path: Path, target: int = RATE) -> np.ndarray:
     """
     _check_audio_file(path)
     data, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
-    mono = _finite(data.mean(axis=1), path)
+    with np.errstate(over="ignore", invalid="ignore"):
+        mono, bad = _finite(data.astype(np.float64).mean(axis=1).astype(np.float32))
+    if bad:
+        log.warning("%s: samples not numbers or far out of range; heard as silence", path)
     mono = mono - float(np.mean(mono))
     return to_int16(resample(mono, rate, target))
 
@@ -75,22 +78,34 @@ def _check_audio_file(path: Path):
     return info
 
 
-def _finite(mono: np.ndarray, path: Path) -> np.ndarray:
-    """`mono` with samples that are not numbers (NaN, infinity: a float file gone wrong) made
-    silent, so that one bad sample cannot make the whole file deaf."""
-    bad = ~np.isfinite(mono)
-    if bad.any():
-        log.warning("%s: %d sample(s) are not numbers; heard as silence", path, int(bad.sum()))
-        mono = np.where(bad, np.float32(0.0), mono)
-    return mono
+MAX_FLOAT_SAMPLE = 16.0
+"""Float samples beyond this (24 dB over full scale) are a file gone wrong, not sound: one
+sample of 1e30 once made the running DC estimate deaf to the next minutes, two of 3e38 to the
+whole file."""
+
+
+def _finite(mono: np.ndarray) -> tuple[np.ndarray, int]:
+    """`mono` with samples that are not numbers (NaN, infinity) or absurdly large made silent,
+    so that one bad sample cannot make the file deaf; and how many there were."""
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(mono) | (np.abs(mono) > MAX_FLOAT_SAMPLE)
+    count = int(bad.sum())
+    return (np.where(bad, np.float32(0.0), mono) if count else mono), count
 
 
 def _blocks(path: Path, rate: int, target: int, block_seconds: float):
     resampler = soxr.ResampleStream(rate, target, 1, dtype="float32") if rate != target else None
     dc = None
+    warned = False
     blocksize = max(1, int(rate * block_seconds))
     for block in soundfile.blocks(str(path), blocksize=blocksize, dtype="float32", always_2d=True):
-        mono = _finite(block.mean(axis=1), path)
+        with np.errstate(over="ignore", invalid="ignore"):  # 3e38 + 3e38 is infinity
+            mono, bad = _finite(block.astype(np.float64).mean(axis=1).astype(np.float32))
+        if bad and not warned:  # said once, not once a block
+            log.warning(
+                "%s: samples that are not numbers or far out of range; heard as silence", path
+            )
+            warned = True
         dc = float(np.mean(mono)) if dc is None else 0.9 * dc + 0.1 * float(np.mean(mono))
         mono = mono - dc
         last = len(block) < blocksize

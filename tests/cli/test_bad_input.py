@@ -132,6 +132,14 @@ def one_nan(audio: np.ndarray) -> np.ndarray:
     return audio
 
 
+def huge_samples(audio: np.ndarray) -> np.ndarray:
+    """The audio with absurd samples (a float file gone wrong) before the speech."""
+    audio = audio.copy()
+    audio[100], audio[200] = 3e38, 3e38
+    audio[300] = 1e30
+    return audio
+
+
 def raw_bytes(data: bytes) -> Callable[[Path], None]:
     return lambda path: path.write_bytes(data)
 
@@ -202,6 +210,8 @@ TABLE: list[tuple[str, Setup, str]] = [
      "holds no samples"),
     ("audio missing", args("run", "--input", "{tmp}/gone.wav"), "no such audio file"),
     ("audio one NaN sample", audio_file("a.wav", converted(16000, 1, "FLOAT", one_nan)), HEARD),
+    ("audio samples of 3e38", audio_file("a.wav", converted(16000, 1, "FLOAT", huge_samples)),
+     HEARD),
     ("audio a named pipe", audio_file("a.wav", os.mkfifo), "not a regular file (a pipe"),
     ("audio a folder", args("run", "--input", "{tmp}"), "a folder; expected an audio file"),
     ("audio at 1 Hz", audio_file("a.wav", lambda p: soundfile.write(str(p), np.zeros(9), 1)),
