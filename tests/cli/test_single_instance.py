@@ -32,3 +32,27 @@ def test_a_second_assistant_on_the_same_data_folder_is_refused(tmp_path: Path) -
     time.sleep(0.1)
     again = subprocess.run([*base, str(quiet)], capture_output=True, text=True, timeout=120)
     assert again.returncode == 0, again.stderr  # free again once the first one has ended
+
+
+def test_a_reader_looking_at_the_lock_never_refuses_a_start(tmp_path: Path) -> None:
+    # `diary` and `report` ask whether an assistant holds the folder (a shared lock for an
+    # instant); a start at that instant was refused as if another assistant were listening.
+    import threading
+
+    from assistant.system.instance import InstanceLock
+
+    looking = threading.Event()
+
+    def reader() -> None:
+        while not looking.is_set():
+            InstanceLock(tmp_path).held()
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        for _ in range(300):
+            lock = InstanceLock(tmp_path).acquire()
+            lock.release()
+    finally:
+        looking.set()
+        thread.join()
