@@ -84,6 +84,10 @@ class EpisodeRecorder:
 
     def handle(self, event: Event) -> None:
         """One event of the night."""
+        if self._diary is None and isinstance(event, TriggerHeard):
+            # The diary could not be opened at start (locked by another program, a full
+            # disk): tried again at each cramp, so one bad minute does not lose the night.
+            self._guard(self._open)
         if self._diary is None:
             return
         now = self.when(event.t)

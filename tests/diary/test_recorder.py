@@ -61,3 +61,29 @@ def test_a_broken_diary_is_reported_once_and_never_raises(tmp_path: Path) -> Non
     assert recorder.closing_words(10.0) == []
     assert recorder.cramps_this_week(10.0) == ["Sorry, I can't read the diary right now."]
     assert path.read_bytes() == b"\x00garbage" * 200
+
+
+def test_a_diary_locked_at_start_is_opened_at_the_next_cramp(tmp_path: Path) -> None:
+    # Another program held the diary while the night began: the night's episodes must still be
+    # kept once it lets go (the diary was opened once, and the whole night was lost).
+    import sqlite3
+
+    path = tmp_path / "diary.sqlite3"
+    Diary(path).close()
+    other = sqlite3.connect(path, timeout=0)
+    other.execute("BEGIN EXCLUSIVE")
+    recorder = EpisodeRecorder(path, NIGHT)
+    assert recorder.problems  # it said the diary could not be used
+    other.rollback()
+    other.close()
+    play(
+        recorder,
+        [
+            (41.0, "trigger", {"text": "i have a cramp", "speech_end": 41.0}),
+            (41.0, "step", {"id": "greet"}),
+            (90.0, "episode_end", {"outcome": "relieved"}),
+        ],
+    )
+    recorder.close()
+    [episode] = Diary(path).episodes()
+    assert episode.started == datetime(2026, 11, 20, 3, 0, 41) and episode.outcome == "relieved"
