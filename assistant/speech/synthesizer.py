@@ -206,6 +206,15 @@ class Synthesizer:
                     timeout=self.timeout,
                     capture_output=True,
                 )
+            except subprocess.TimeoutExpired:
+                # Hung, not failed: every other line would wait as long. Both engines are out:
+                # tones stand in for these lines at once (67 lines once took 581 s to start).
+                log.error(
+                    "espeak-ng hung on %r; %d more line(s) not tried now",
+                    job["text"],
+                    len(jobs) - jobs.index(job) - 1,
+                )
+                return
             except (subprocess.SubprocessError, OSError) as err:
                 log.error("espeak-ng failed on %r: %s", job["text"], err)
 

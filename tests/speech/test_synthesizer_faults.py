@@ -71,6 +71,34 @@ def broken_espeak(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+@pytest.fixture
+def hung_espeak(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An espeak-ng that never answers, first on PATH."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    program = folder / "espeak-ng"
+    program.write_text("#!/bin/sh\nexec sleep 600\n")
+    program.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    return folder
+
+
+def test_with_both_engines_hung_the_routine_costs_two_time_outs_not_one_a_line(
+    tmp_path: Path, hung_espeak: Path
+) -> None:
+    # Both engines hung at start-up: every line waited for both (67 lines: 581 s before the
+    # assistant listened). Now one time-out each, then tones stand in.
+    synthesizer = Synthesizer(tmp_path / "speech", timeout=2.0)
+    lines = [f"Line number {n} of a routine never rendered." for n in range(12)]
+    began = time.monotonic()
+    with frozen_pyttsx3() as frozen:
+        failed = synthesizer.render(lines)
+    took = time.monotonic() - began
+    assert frozen, "the worker was never frozen: the fault was not injected"
+    assert failed == lines
+    assert took < 2 * 2.0 + 5.0, f"{took:.1f} s"
+
+
 def test_a_frozen_pyttsx3_is_given_up_at_its_time_out_and_espeak_renders(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
