@@ -12,6 +12,7 @@ import numpy as np
 
 from assistant.audio import portaudio
 from assistant.audio.convert import resample_int16, write_wav
+from assistant.errors import UserError
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,9 @@ class WavSink(AudioSink):
     """Speech placed on the audio clock in a WAV file: silence where the assistant was quiet."""
 
     def __init__(self, path: Path) -> None:
+        """`path` ends in .wav: said at once, not after a whole night was processed."""
+        if path.suffix.lower() != ".wav":
+            raise UserError(f"--output {path}: expected a file name ending in .wav")
         self.path = path
         self._pieces: list[tuple[float, np.ndarray, int]] = []
 

@@ -54,6 +54,11 @@ def _config_check(args: argparse.Namespace, settings: Settings) -> int:
     check_voice(settings)
     # What `run` would load, chosen the same way; files and digests are always checked.
     _, engines = choose_recognizer(settings, load=args.load)
+    if settings.audio.input_device:  # a configured microphone `run` could not open
+        from assistant.audio.sources import check_input_device
+        from assistant.cli.common import device
+
+        check_input_device(device(settings.audio.input_device))
     where = str(path) if path.exists() else f"defaults ({path} does not exist)"
     print(f"Settings OK: {where}. Routine OK: {routine.name}, {len(routine.steps)} steps.")
     print(engines)
