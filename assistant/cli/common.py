@@ -27,7 +27,7 @@ def tell(line: str) -> None:
     try:
         print(line, flush=True)
     except OSError as err:
-        log.error("the console cannot be written (%s); the night goes on without it", err)
+        log.error("the console cannot be written (%s); going on without it", err)
         quiet_stream(sys.stdout)
 
 

@@ -7,7 +7,7 @@ import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from assistant.cli.common import date_time, episodes_since, moment, read_diary
+from assistant.cli.common import date_time, episodes_since, moment, read_diary, tell
 from assistant.config.settings import Settings
 from assistant.dialogue.vocabulary import LEGS, MUSCLES, ROUTINE_OUTCOMES
 from assistant.errors import UserError
@@ -87,7 +87,8 @@ def _diary_add(args: argparse.Namespace, settings: Settings) -> int:
         diary.close()
     said = "" if args.outcome else " (--outcome to say otherwise)"
     outcome = args.outcome or "relieved"
-    print(
+    # Stored: a full disk behind stdout must not make it look as if it was not (exit 2).
+    tell(
         f"Added episode {episode}: {args.start:%a %d %b %Y %H:%M}, {args.minutes:g} min, "
         f"{outcome}{said}."
     )
