@@ -210,60 +210,76 @@ def parse_routine(data: dict, where: str, emergency: str = "your emergency numbe
 
 def check_routine(routine: Routine) -> None:
     """Every reference names a step, every step can end, and the built-ins exist."""
-    where = routine.source
-    ids = routine.steps
+    _check_built_in_steps(routine)
+    for phrase in routine.barge_in:
+        if routine.templates.key_of(phrase) not in BARGE_IN_INTENTS:
+            expected = f"phrases of the stop, wait or repeat intents, not {phrase!r}"
+            raise ConfigError(routine.source, "routine.barge_in", expected)
+    _check_no_sentence_has_two_intents(routine.templates)
+    _check_routine_replies(routine)
+    for step in routine.steps.values():
+        _check_step(routine, step)
+    _check_every_step_can_end(routine)
+    _check_positions_are_confirmed(routine)
 
-    def must_exist(target: str, key: str) -> None:
-        if target not in ids:
-            raise ConfigError(where, key, f"the id of a step (one of: {', '.join(sorted(ids))})")
 
-    must_exist(routine.start, "routine.start")
-    must_exist(routine.escalate_step, "routine.escalate_step")
-    must_exist(routine.stop_step, "routine.stop_step")
-    must_exist(routine.quiet_step, "routine.quiet_step")
+def _must_exist(routine: Routine, target: str, key: str) -> None:
+    if target not in routine.steps:
+        ids = ", ".join(sorted(routine.steps))
+        raise ConfigError(routine.source, key, f"the id of a step (one of: {ids})")
+
+
+def _check_built_in_steps(routine: Routine) -> None:
+    """The start, escalation, stop and quiet steps exist; escalation and stop end."""
+    _must_exist(routine, routine.start, "routine.start")
+    _must_exist(routine, routine.escalate_step, "routine.escalate_step")
+    _must_exist(routine, routine.stop_step, "routine.stop_step")
+    _must_exist(routine, routine.quiet_step, "routine.quiet_step")
     # Escalation interrupts any step that allows it; a step it leads to that did not end the
     # episode would be interrupted again, at once, for ever (RecursionError mid-episode).
     for key, target in (
         ("routine.escalate_step", routine.escalate_step),
         ("routine.stop_step", routine.stop_step),
     ):
-        if not ids[target].end:
-            raise ConfigError(where, key, f"a step with `end` ({target!r} does not end)")
-    for phrase in routine.barge_in:
-        if routine.templates.key_of(phrase) not in BARGE_IN_INTENTS:
-            expected = f"phrases of the stop, wait or repeat intents, not {phrase!r}"
-            raise ConfigError(where, "routine.barge_in", expected)
-    _check_no_sentence_has_two_intents(routine.templates)
+        if not routine.steps[target].end:
+            expected = f"a step with `end` ({target!r} does not end)"
+            raise ConfigError(routine.source, key, expected)
+
+
+def _check_routine_replies(routine: Routine) -> None:
+    """The replies understood everywhere, during holds, and where each red flag leads."""
+    where = routine.source
     for intent, target in routine.global_replies.items():
         _check_intent(intent, where, f"routine.global_replies.{intent}")
-        must_exist(target, f"routine.global_replies.{intent}")
+        _must_exist(routine, target, f"routine.global_replies.{intent}")
     for intent in routine.hold_replies:
         _check_intent(intent, where, "routine.hold_replies")
     for kind in RED_FLAG_KINDS:
         if kind not in routine.red_flag_steps:
             raise ConfigError(where, f"routine.red_flag_steps.{kind}", "a step for this red flag")
     for kind, target in routine.red_flag_steps.items():
-        must_exist(target, f"routine.red_flag_steps.{kind}")
-    for step in ids.values():
-        key = f"steps.{step.id}"
-        if step.end:
-            if step.end not in OUTCOMES:
-                raise ConfigError(where, f"{key}.end", f"one of {', '.join(OUTCOMES)}")
-            continue
-        if step.asks:
-            for intent, targets in step.replies.items():
-                _check_intent(intent, where, f"{key}.replies.{intent}")
-                for target in targets:
-                    must_exist(target, f"{key}.replies.{intent}")
-            if not step.on_silence:
-                raise ConfigError(where, f"{key}.on_silence", "a step to go to when nobody answers")
-            must_exist(step.on_silence, f"{key}.on_silence")
-        elif step.next:
-            must_exist(step.next, f"{key}.next")
-        else:
-            raise ConfigError(where, key, "`next`, `replies` or `end`: this step leads nowhere")
-    _check_every_step_can_end(routine)
-    _check_positions_are_confirmed(routine)
+        _must_exist(routine, target, f"routine.red_flag_steps.{kind}")
+
+
+def _check_step(routine: Routine, step: Step) -> None:
+    """One step ends, asks (every reply and the silence leading to a step), or goes on."""
+    where, key = routine.source, f"steps.{step.id}"
+    if step.end:
+        if step.end not in OUTCOMES:
+            raise ConfigError(where, f"{key}.end", f"one of {', '.join(OUTCOMES)}")
+        return
+    if step.asks:
+        for intent, targets in step.replies.items():
+            _check_intent(intent, where, f"{key}.replies.{intent}")
+            for target in targets:
+                _must_exist(routine, target, f"{key}.replies.{intent}")
+        if not step.on_silence:
+            raise ConfigError(where, f"{key}.on_silence", "a step to go to when nobody answers")
+        _must_exist(routine, step.on_silence, f"{key}.on_silence")
+    elif step.next:
+        _must_exist(routine, step.next, f"{key}.next")
+    else:
+        raise ConfigError(where, key, "`next`, `replies` or `end`: this step leads nowhere")
 
 
 def _check_positions_are_confirmed(routine: Routine) -> None:

@@ -74,6 +74,8 @@ class Tone:
 
 
 Action = Say | Tone | Listen | EnterStep | RaiseRedFlag | EndEpisode | Adjust
+Reply = list[Action] | None
+"""What one rule of `Sequencer.reply` makes of a reply: actions, or None when it does not apply."""
 
 CONTROLS = {
     "slower": ("pace", -1),
@@ -181,46 +183,76 @@ class Sequencer:
         ep = self._episode
         if ep is None or ep.listen is None:
             return []
-        step = ep.step
-        name = intent.name
-        ep.answered = ep.answered or name != "unknown"
+        ep.answered = ep.answered or intent.name != "unknown"
         if ep.confirming:
             return self._confirmation(intent, t)
-        if name == "red_flag" and not intent.sure and intent.kind in self.routine.confirm:
-            ep.confirming, ep.asked_again, ep.resume = intent.kind, False, ep.listen
+        # The rules in order, the first that applies decides: what stops the routine, a voice
+        # control, a pause, what is said in passing, an answer to the question.
+        for rule in (self._stopping, self._control, self._pause, self._in_passing, self._answer):
+            actions = rule(ep, ep.listen, intent, t)
+            if actions is not None:
+                return actions
+        return self._missed(t, heard_something=True)
+
+    def _stopping(self, ep: _Episode, listen: Listen, intent: Intent, t: float) -> Reply:
+        """A red flag (confirmed first when heard without confidence), or stop."""
+        name, kind = intent.name, intent.kind
+        if name == "red_flag" and not intent.sure and kind in self.routine.confirm:
+            ep.confirming, ep.asked_again, ep.resume = kind, False, listen
             ep.listen = Listen("reply", CONFIRM_UNDERSTOOD, self.routine.reply_timeout)
-            return [Say(self.routine.confirm[intent.kind]), ep.listen]
+            return [Say(self.routine.confirm[kind]), ep.listen]
         if name == "red_flag":
-            target = step.replies.get("red_flag", (self.routine.red_flag_steps[intent.kind],))[0]
+            target = ep.step.replies.get("red_flag", (self.routine.red_flag_steps[kind],))[0]
             return self._go(target, t)
         if name == "stop":
             return self._go(self.routine.stop_step, t)
-        if name in CONTROLS:
-            setting, direction = CONTROLS[name]
-            actions: list[Action] = [Adjust(setting, direction), Say(self.routine.controls[name])]
-            if ep.listen.mode == "reply" and not ep.waiting:
-                actions += [Say(line) for line in step.say]  # the question, at the new pace
-            return [*actions, ep.listen]
+        return None
+
+    def _control(self, ep: _Episode, listen: Listen, intent: Intent, t: float) -> Reply:
+        """Slower, faster, quieter, louder: the routine goes on (the question said again)."""
+        if intent.name not in CONTROLS:
+            return None
+        setting, direction = CONTROLS[intent.name]
+        actions: list[Action] = [
+            Adjust(setting, direction),
+            Say(self.routine.controls[intent.name]),
+        ]
+        if listen.mode == "reply" and not ep.waiting:
+            actions += [Say(line) for line in ep.step.say]  # the question, at the new pace
+        return [*actions, listen]
+
+    def _pause(self, ep: _Episode, listen: Listen, intent: Intent, t: float) -> Reply:
+        """ "Wait", and "go on" while waiting (anything else waits on)."""
         if ep.waiting:
-            if name in ("go_on", "done"):
+            if intent.name in ("go_on", "done"):
                 ep.waiting = False
-                return [Say(self.routine.controls["go_on"]), *self._enter(step, t)]
-            return [ep.listen]
-        if name == "wait":
+                return [Say(self.routine.controls["go_on"]), *self._enter(ep.step, t)]
+            return [listen]
+        if intent.name == "wait":
             ep.waiting, ep.missed = True, 0
             ep.listen = Listen("reply", WAITING_UNDERSTOOD, self.routine.wait_timeout)
             return [Say(self.routine.controls["wait"]), ep.listen]
-        if ep.listen.mode == "hold":
-            if name in ep.listen.expect and name in self.routine.global_replies:
+        return None
+
+    def _in_passing(self, ep: _Episode, listen: Listen, intent: Intent, t: float) -> Reply:
+        """During a hold, which leg it is, "repeat": the step goes on."""
+        name = intent.name
+        if listen.mode == "hold":
+            if name in listen.expect and name in self.routine.global_replies:
                 return self._go(self.routine.global_replies[name], t)
-            return [ep.listen]  # anything else during a hold: keep holding
+            return [listen]  # anything else during a hold: keep holding
         if name == "leg":
             # Which leg, said in passing: noted (for the diary), and the question still stands.
             ep.missed = 0
-            return [Say(self.routine.controls["okay"]), ep.listen]
+            return [Say(self.routine.controls["okay"]), listen]
         if name == "repeat":
             ep.missed = 0
-            return [*(Say(line) for line in step.say), ep.listen]
+            return [*(Say(line) for line in ep.step.say), listen]
+        return None
+
+    def _answer(self, ep: _Episode, listen: Listen, intent: Intent, t: float) -> Reply:
+        """An answer to the step's question, or one understood at every question."""
+        step, name = ep.step, intent.name
         targets = step.replies.get(name)
         if targets:
             count = ep.reply_counts.get((step.id, name), 0)
@@ -228,7 +260,7 @@ class Sequencer:
             return self._go(targets[min(count, len(targets) - 1)], t)
         if name in self.routine.global_replies:
             return self._go(self.routine.global_replies[name], t)
-        return self._missed(t, heard_something=True)
+        return None
 
     def timeout(self, t: float) -> list[Action]:
         """Nothing was said within the current listen's time-out."""

@@ -92,52 +92,59 @@ class EpisodeRecorder:
             return
         now = self.when(event.t)
         if isinstance(event, TriggerHeard):
-            # The muscle is unknown until a step for one is entered ("it's my foot"): a
-            # recording where nobody said so is not recorded as the calf.
-            self._state = {"steps": [], "replies": [], "red_flags": [], "muscle": None}
-            self._episode = None
-            self._unspoken = False
+            self._begin(now)
+        elif self._episode is not None and isinstance(event, EpisodeEnded):
+            self._end(now, event.outcome)
+        elif self._episode is not None and self._noted(event):
+            episode, state = self._episode, self._state
+            self._guard(lambda: self._diary.update(episode, now, **state))  # type: ignore[union-attr]
 
-            def start() -> None:
-                assert self._diary is not None
-                if self.source == "file" and self._diary.episodes(now - SAME, now + SAME):
-                    # The same recording run again: its cramp is in the diary already.
-                    log.warning("an episode at %s is in the diary already: not again", now)
-                    return
-                self._episode = self._diary.start(now, self.source)
+    def _begin(self, now: datetime) -> None:
+        # The muscle is unknown until a step for one is entered ("it's my foot"): a
+        # recording where nobody said so is not recorded as the calf.
+        self._state = {"steps": [], "replies": [], "red_flags": [], "muscle": None}
+        self._episode = None
+        self._unspoken = False
 
-            self._guard(start)
-            return
-        if self._episode is None:
-            return
+        def start() -> None:
+            assert self._diary is not None
+            if self.source == "file" and self._diary.episodes(now - SAME, now + SAME):
+                # The same recording run again: its cramp is in the diary already.
+                log.warning("an episode at %s is in the diary already: not again", now)
+                return
+            self._episode = self._diary.start(now, self.source)
+
+        self._guard(start)
+
+    def _noted(self, event: Event) -> bool:
+        """Keep what `event` says about the episode; True when the row should be updated."""
         state = self._state
         if isinstance(event, StepEntered):
             state["steps"].append(event.id)
             state["muscle"] = self._muscles.get(event.id, state["muscle"])
         elif isinstance(event, IntentHeard):
             state["replies"].append(event.name)
-            if event.name == "severity" and event.kind:
-                state["severity"] = int(event.kind)
-            if event.name == "leg" and event.kind:
-                state["leg"] = event.kind
+            if event.name in ("severity", "leg") and event.kind:
+                state[event.name] = int(event.kind) if event.name == "severity" else event.kind
         elif isinstance(event, RedFlagRaised):
             state["red_flags"].append(event.kind)
         elif isinstance(event, LineFailed):
             self._unspoken = True
-            return
-        elif isinstance(event, EpisodeEnded):
-            episode, self._episode = self._episode, None
-            outcome = event.outcome
-            if self._unspoken and outcome in ("relieved", "no_response"):
-                # The person never heard the routine: it cannot count as having helped.
-                outcome = "unspoken"
-            self._guard(lambda: self._diary.update(episode, now, **state))  # type: ignore[union-attr]
-            self._guard(lambda: self._diary.finish(episode, now, outcome))  # type: ignore[union-attr]
-            return
+            return False
         else:
+            return False
+        return True
+
+    def _end(self, now: datetime, outcome: str) -> None:
+        episode, state, self._episode = self._episode, self._state, None
+        diary = self._diary
+        if episode is None or diary is None:
             return
-        episode = self._episode
-        self._guard(lambda: self._diary.update(episode, now, **state))  # type: ignore[union-attr]
+        if self._unspoken and outcome in ("relieved", "no_response"):
+            # The person never heard the routine: it cannot count as having helped.
+            outcome = "unspoken"
+        self._guard(lambda: diary.update(episode, now, **state))
+        self._guard(lambda: diary.finish(episode, now, outcome))
 
     def closing_words(self, t: float) -> list[str]:
         """Frequency advice at an episode's end, said once a week at most."""
