@@ -19,8 +19,14 @@ class ConfigError(UserError):
         self.file = file
         self.key = key
         self.expected = expected
-        where = f"{file}: {key}" if key else file
-        super().__init__(f"{where}: expected {expected}")
+        where = f"{file}: {_printable(key)}" if key else file
+        super().__init__(f"{where}: expected {_printable(expected)}")
+
+
+def _printable(text: str) -> str:
+    """`text` on one line: a key or value holding a line break (a TOML key can) is shown with
+    the break escaped, so the message stays one line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class AudioInputError(UserError):

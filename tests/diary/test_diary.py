@@ -221,7 +221,7 @@ def test_diary_add_refuses_bad_values(tmp_path: Path) -> None:
     bad = run_cli(
         "--data-dir", tmp_path, "diary", "add", "--start", "2026-11-01T02:00", "--minutes", "-4"
     )
-    assert bad.returncode == 2 and "minutes: expected 0 to 1440" in bad.stderr
+    assert bad.returncode == 2 and "minutes: expected more than 0 and at most 1440" in bad.stderr
     assert os.path.exists(tmp_path / "diary.sqlite3")
 
 
