@@ -70,7 +70,8 @@ class IntentMatcher:
         """The intent of `text` among `allowed` intents (all when None); `unknown` if none."""
         keys = [k for k in self.templates.keys if k not in (TRIGGER, QUERY)]
         if allowed is not None:
-            keys = [k for k in keys if k in self.keys(allowed)]
+            wanted = set(self.keys(allowed))  # once, not once per key (every reply comes here)
+            keys = [k for k in keys if k in wanted]
         key = self._key(text, keys)
         if key is None:
             return Intent(UNKNOWN, text)

@@ -59,28 +59,29 @@ def frozen_pyttsx3() -> Iterator[list[int]]:
         thread.join()
 
 
-@pytest.fixture
-def broken_espeak(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An espeak-ng that fails, first on PATH (a broken install)."""
+def espeak_on_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str) -> Path:
+    """An espeak-ng that runs `script`, first on PATH (a broken install)."""
     folder = tmp_path / "bin"
     folder.mkdir()
     program = folder / "espeak-ng"
-    program.write_text("#!/bin/sh\necho 'espeak-ng: cannot open audio data' >&2\nexit 1\n")
+    program.write_text(f"#!/bin/sh\n{script}\n")
     program.chmod(0o755)
     monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
     return folder
+
+
+@pytest.fixture
+def broken_espeak(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An espeak-ng that fails."""
+    return espeak_on_path(
+        tmp_path, monkeypatch, "echo 'espeak-ng: cannot open audio data' >&2\nexit 1"
+    )
 
 
 @pytest.fixture
 def hung_espeak(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An espeak-ng that never answers, first on PATH."""
-    folder = tmp_path / "bin"
-    folder.mkdir()
-    program = folder / "espeak-ng"
-    program.write_text("#!/bin/sh\nexec sleep 600\n")
-    program.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
-    return folder
+    """An espeak-ng that never answers."""
+    return espeak_on_path(tmp_path, monkeypatch, "exec sleep 600")
 
 
 def test_with_both_engines_hung_the_routine_costs_two_time_outs_not_one_a_line(
