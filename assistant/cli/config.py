@@ -62,6 +62,10 @@ def _config_check(args: argparse.Namespace, settings: Settings) -> int:
     where = str(path) if path.exists() else f"defaults ({path} does not exist)"
     print(f"Settings OK: {where}. Routine OK: {routine.name}, {len(routine.steps)} steps.")
     print(engines)
+    from assistant.cli.common import synthesizer_of
+
+    voice = synthesizer_of(settings).describe()
+    print(f"{voice[0].upper()}{voice[1:]}.")
     return 0
 
 

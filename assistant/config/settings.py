@@ -19,12 +19,16 @@ APP = "cramp-assistant"
 class Voice:
     """How the assistant sounds."""
 
+    engine: str = "piper"
+    """`piper`: the natural voice (Piper, `en_US-joe-medium`), when installed; `espeak`: espeak-ng
+    through pyttsx3. espeak-ng speaks whenever Piper cannot load or render."""
     rate: int = 140
     """Words per minute, 80 to 260: slow and calm at night (espeak's own default is 175)."""
     volume: float = 0.6
     """0.05 to 1: moderate, so as not to wake the house; applied at playback (no re-rendering)."""
     voice: str = ""
-    """An espeak-ng voice name (e.g. `en-us`, `en+f3`); empty for the default."""
+    """An espeak-ng voice name (e.g. `en-us`, `en+f3`) for `espeak` and the fallback; empty for
+    the default."""
 
 
 @dataclass(frozen=True)
@@ -130,12 +134,13 @@ class Settings:
     routine: RoutineSettings = field(default_factory=RoutineSettings)
     models: ModelSettings = field(default_factory=ModelSettings)
     data_dir: Path = field(default_factory=lambda: Path(platformdirs.user_data_dir(APP)))
-    """Where caches and state live (never audio, unless asked)."""
+    """Where the diary and the preferences live (never audio, unless asked)."""
 
     @property
     def cache_dir(self) -> Path:
-        """Rendered speech and other things that can be made again."""
-        return self.data_dir / "cache"
+        """Rendered speech and other things that can be made again: the platform's cache folder,
+        shared by every data folder (each file is named by its words, engine and pace)."""
+        return Path(platformdirs.user_cache_dir(APP))
 
     @property
     def diary_path(self) -> Path:
@@ -176,6 +181,7 @@ RANGES = {
 }
 _KINDS = {int: "a whole number", float: "a number", str: "text in quotes", bool: "true or false"}
 CHOICES = {
+    ("voice", "engine"): ("piper", "espeak"),
     ("listening", "engine"): ("auto", "vosk", "pocketsphinx", "whisper"),
     ("listening", "vad"): ("auto", "silero", "webrtcvad"),
     ("listening", "second_opinion"): ("auto", "whisper", "off"),

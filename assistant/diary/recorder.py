@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.dialogue.routine import Routine
-from assistant.diary.store import Diary, DiaryError, frequency_advice
+from assistant.diary.store import ADVICE_SPOKEN, Diary, DiaryError, frequency_advice
 from assistant.events import (
     EpisodeEnded,
     Event,
@@ -28,6 +28,11 @@ from assistant.events import (
 
 log = logging.getLogger(__name__)
 
+
+CANNOT_READ = "Sorry, I can't read the diary right now."
+NONE_THIS_WEEK = "No cramps in the last seven days."
+COUNTED_AHEAD = 20
+"""Counts of cramps in a week rendered before the night (a higher count is rendered when said)."""
 
 SAME = timedelta(seconds=1)
 """Episodes from a recording starting this close to one in the diary are that one again."""
@@ -166,17 +171,20 @@ class EpisodeRecorder:
     def cramps_this_week(self, t: float) -> list[str]:
         """The spoken answer to 'how many cramps this week?'."""
         if self._diary is None:
-            return ["Sorry, I can't read the diary right now."]
+            return [CANNOT_READ]
         now = self.when(t)
         found: list[int] = []
         self._guard(lambda: found.append(len(self._diary.episodes(now - timedelta(days=7), now))))  # type: ignore[union-attr]
         if not found:
-            return ["Sorry, I can't read the diary right now."]
-        count = found[0]
-        if count == 0:
-            return ["No cramps in the last seven days."]
-        plural = "cramp" if count == 1 else "cramps"
-        return [f"{count} {plural} in the last seven days."]
+            return [CANNOT_READ]
+        return [_week(found[0])]
+
+    @staticmethod
+    def lines() -> list[str]:
+        """Every line the diary's keeper can say (rendered before the night with the routine's:
+        at 3 a.m. no line waits for the synthesizer)."""
+        advice = [line for text in ADVICE_SPOKEN.values() for line in _sentences(text)]
+        return [CANNOT_READ, *(_week(n) for n in range(COUNTED_AHEAD + 1)), *advice]
 
     def close(self) -> None:
         """Close the diary."""
@@ -184,6 +192,12 @@ class EpisodeRecorder:
             self._diary.close()
         if self._scratch is not None:
             self._scratch.cleanup()
+
+
+def _week(count: int) -> str:
+    if count == 0:
+        return NONE_THIS_WEEK
+    return f"{count} {'cramp' if count == 1 else 'cramps'} in the last seven days."
 
 
 def _sentences(text: str) -> list[str]:

@@ -124,12 +124,16 @@ class Assistant:
 
     def prepare(self) -> None:
         """Render every line of the routine ahead of time, so that answers come at once."""
-        failed = self.synthesizer.render(self.routine.prompts())
+        failed = self.synthesizer.render(self.lines())
         if failed:
             log.error("%d line(s) of the routine could not be rendered: %r", len(failed), failed)
         # Every grammar the night can need, built now rather than while someone waits.
         for intents, mode in every_expectation(self.routine):
             self.ears.prepare(self.matcher.grammar(intents), mode)
+
+    def lines(self) -> list[str]:
+        """Every line the night can say: the routine's, the diary keeper's counts and advice."""
+        return self.routine.prompts() + (EpisodeRecorder.lines() if self.recorder else [])
 
     def run(self) -> None:
         """Listen until the source ends."""
@@ -300,7 +304,7 @@ class Assistant:
     def _adjust(self, adjust: Adjust, now: float) -> None:
         """A slower or faster pace, a quieter or louder voice: from the next line on."""
         value = adjust_voice(
-            self.synthesizer, adjust.setting, adjust.direction, self.routine, self.preferences
+            self.synthesizer, adjust.setting, adjust.direction, self.lines(), self.preferences
         )
         self.events.emit(VoiceAdjusted(now, adjust.setting, value))
 

@@ -11,7 +11,6 @@ import numpy as np
 
 from assistant.audio.convert import resample_int16
 from assistant.config.preferences import Preferences, adjusted
-from assistant.dialogue.routine import Routine
 from assistant.dialogue.sequencer import Tone
 from assistant.night.tones import TONE_RATE, tone
 from assistant.speech.synthesizer import Speech, SpeechUnavailable, Synthesizer
@@ -86,16 +85,16 @@ def adjust_voice(
     synthesizer: Synthesizer,
     setting: str,
     direction: int,
-    routine: Routine,
+    lines: list[str],
     preferences: Preferences | None,
 ) -> float:
-    """Change the synthesizer's pace or volume one step (at a new pace the whole routine is
-    rendered again, in the background) and remember it for the next night; the new value. A
-    disk that cannot take the preference never stops the routine."""
+    """Change the synthesizer's pace or volume one step (at a new pace every line of the night,
+    `lines`, is rendered again, in the background) and remember it for the next night; the new
+    value. A disk that cannot take the preference never stops the routine."""
     voice = adjusted(synthesizer.voice, setting, direction)
     synthesizer.voice = voice
     if setting == "pace":
-        synthesizer.render_soon(routine.prompts())  # beside the audio loop, never in it
+        synthesizer.render_soon(lines)  # beside the audio loop, never in it
     if preferences is not None:
         try:
             preferences.save(voice)

@@ -74,9 +74,16 @@ def run_night(
         )
         assistant.prepare()
         ready = time.monotonic() - began
+        message = f"{why} {where.rstrip('.')}; {synthesizer.describe()}."
         events.emit(
             Started(
-                0.0, f"{why} {where}", recognizer.name, round(ready, 3), voice.rate, voice.volume
+                0.0,
+                message,
+                recognizer.name,
+                round(ready, 3),
+                voice.rate,
+                voice.volume,
+                synthesizer.engine,
             )
         )
         try:

@@ -36,7 +36,9 @@ class ScenarioSource(AudioSource):
         self.scenario = scenario
         self.realtime = realtime
         self._person = Synthesizer(
-            cache_dir, Voice(rate=scenario.rate, volume=1.0, voice=scenario.voice)
+            # espeak-ng always: the assistant's own voice is never the person's.
+            cache_dir,
+            Voice(engine="espeak", rate=scenario.rate, volume=1.0, voice=scenario.voice),
         )
         self._turns = deque(enumerate(scenario.turns, 1))
         """(number in the file, turn) of the turns not yet played."""

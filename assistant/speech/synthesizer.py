@@ -1,35 +1,44 @@
-"""Speaking: pyttsx3 (espeak-ng on Linux) renders each line to a WAV, cached; playback is ours.
+"""Speaking: each line rendered to a WAV once, cached on disk; playback is ours.
 
-Rendering runs in a worker process with a time-out, because pyttsx3 with espeak-ng is known to
-hang on repeated use; if it fails, espeak-ng is called directly. Lines are rendered once and kept
-on disk, so a prompt is ready the moment it is needed.
+The voice is Piper's natural voice (`[voice] engine = "piper"`, when installed) or espeak-ng
+through pyttsx3 (`"espeak"`). Either renders in a worker process that is given up when it stops
+making progress, because engines hang (pyttsx3 with espeak-ng is known to); whatever the worker
+could not render, espeak-ng renders directly. Lines are rendered once and kept on disk, each under
+the engine and pace that made it, so a prompt is ready the moment it is needed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
+import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import soundfile
 
 from assistant.config.settings import Voice
+from assistant.speech.piper_voice import LEVEL, SEED, VOICE_NAME, why_not_available
 
 log = logging.getLogger(__name__)
 
 RETRY_AFTER = 60.0
 """Seconds before an engine that failed is tried again: both engines, once they failed on all
-that was asked; pyttsx3 alone, once it hung (espeak-ng renders meanwhile)."""
+that was asked; the worker's engine (Piper or pyttsx3), once it hung or failed (espeak-ng
+renders meanwhile)."""
 
 
 @dataclass(frozen=True)
@@ -52,16 +61,16 @@ class SpeechUnavailable(Exception):
 
 
 class Synthesizer:
-    """Text to audio through pyttsx3, with a disk cache and a time-out on every rendering.
+    """Text to audio through Piper or pyttsx3, with a disk cache and a time-out on the worker.
 
-    A line that cannot be rendered (pyttsx3 hung or failed, and espeak-ng too) falls back to an
-    earlier rendering of the same words, even at another pace or voice; only a line never
+    A line that cannot be rendered (the worker hung or failed, and espeak-ng too) falls back to
+    an earlier rendering of the same words, even at another pace or voice; only a line never
     rendered before raises SpeechUnavailable.
     """
 
     def __init__(self, cache_dir: Path, voice: Voice | None = None, timeout: float = 8.0) -> None:
-        """`timeout`: seconds a rendering may take (a batch gets 0.2 s more a line; pyttsx3
-        renders about 70 lines a second here)."""
+        """`timeout`: seconds the worker may go without finishing a line (the first line
+        includes starting Python and loading the engine) and espeak-ng may take on one line."""
         self.voice = voice or Voice()
         self.cache_dir = cache_dir
         self.timeout = timeout
@@ -69,15 +78,31 @@ class Synthesizer:
         """Lines in use, by text: a disk fault later cannot take them away."""
         self._retry_at = 0.0
         """When rendering may be tried again after both engines failed."""
-        self._pyttsx3_back_at = 0.0
-        """When pyttsx3 may be tried again after it hung."""
+        self._worker_back_at = 0.0
+        """When the worker's engine may be tried again after it hung or failed."""
         self._background: list[threading.Thread] = []
         """Renderings running beside the caller (`render_soon`)."""
+        self.piper_missing = why_not_available() if self.voice.engine == "piper" else None
+        """Why Piper cannot speak here, when it was asked for and cannot (then espeak-ng does)."""
+
+    @property
+    def engine(self) -> str:
+        """What renders new lines: `piper` or `espeak` (pyttsx3, then espeak-ng directly)."""
+        if self.voice.engine == "piper" and self.piper_missing is None:
+            return "piper"
+        return "espeak"
+
+    def describe(self) -> str:
+        """Which voice speaks and why, in a few words (the start line, `config check`)."""
+        if self.engine == "piper":
+            return f"voice: Piper {VOICE_NAME}, {self.voice.rate} words a minute"
+        why = self.piper_missing or 'voice.engine = "espeak"'
+        return f"voice: espeak-ng {self.voice.voice or 'default'} ({why})"
 
     def speech(self, text: str) -> Speech:
         """The audio of `text` (rendered now if it is not cached), at the configured volume."""
         cached = self._memory.get(text)
-        if cached is None or cached.key != self._voice_key():
+        if cached is None or cached.key != self._key(self.engine):
             cached = self._load(text)
         gain = max(0.0, min(1.0, self.voice.volume))
         return Speech((cached.samples * gain).astype(np.int16), cached.rate)
@@ -85,37 +110,28 @@ class Synthesizer:
     def render(self, lines: list[str]) -> list[str]:
         """Render every line not yet on disk (one worker process for the lot) and keep them in
         memory; return the lines that could not be rendered."""
-        todo = {line: self._path(line) for line in dict.fromkeys(lines)}
+        wanted = list(dict.fromkeys(lines))
         # A cached file that cannot be read (a power cut mid-write, a full disk) is rendered again.
-        todo = {line: path for line, path in todo.items() if not _is_audio(path)}
+        found = {line: self._path(line) for line in wanted if _is_audio(self._path(line))}
+        todo = [line for line in wanted if line not in found]
         failed: list[str] = []
         if todo and time.monotonic() < self._retry_at:
             # Both engines failed moments ago: trying again now would only make the person
             # wait a time-out per line. Earlier renderings and tones stand in meanwhile.
-            failed = list(todo)
+            failed = todo
         elif todo:
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
-            with tempfile.TemporaryDirectory(dir=self.cache_dir) as tmp:
-                folder = Path(tmp)
-                jobs = [{"text": t, "path": str(folder / f"{i}.wav")} for i, t in enumerate(todo)]
-                if not self._render_with_pyttsx3(jobs):
-                    self._render_with_espeak(jobs)
-                for job in jobs:
-                    if _is_audio(Path(job["path"])):
-                        _durable(Path(job["path"]))
-                        Path(job["path"]).replace(todo[job["text"]])
-                    else:
-                        failed.append(job["text"])
+            found.update(self._render_new(todo))
+            failed = [line for line in todo if line not in found]
             if len(failed) == len(todo):
                 self._retry_at = time.monotonic() + RETRY_AFTER
                 log.error(
-                    "the assistant cannot speak: neither pyttsx3 nor espeak-ng rendered %d "
-                    "line(s) (is espeak-ng installed?); earlier renderings or tones stand in",
+                    "the assistant cannot speak: neither %s nor espeak-ng rendered %d line(s) "
+                    "(is espeak-ng installed?); earlier renderings or tones stand in",
+                    self._worker_name(),
                     len(failed),
                 )
-        for line in dict.fromkeys(lines):
-            if line not in failed:
-                self._remember(line, self._path(line))
+        for line, path in found.items():
+            self._remember(line, path)
         return failed
 
     def render_soon(self, lines: list[str]) -> None:
@@ -131,19 +147,51 @@ class Synthesizer:
             thread.join(timeout)
         self._background = []
 
+    def _render_new(self, todo: list[str]) -> dict[str, Path]:
+        """Render `todo` with the worker, then what it could not with espeak-ng; the cached file
+        of each line rendered."""
+        made: dict[str, Path] = {}
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=self.cache_dir) as tmp:
+            jobs = [{"text": t, "path": str(Path(tmp) / f"{i}.wav")} for i, t in enumerate(todo)]
+            if time.monotonic() >= self._worker_back_at:
+                self._run_worker(jobs)
+                made.update(self._keep(jobs, self.engine))
+            rest = [job for job in jobs if job["text"] not in made]
+            for job in rest:  # espeak-ng's rendering of the line, kept from an earlier failure
+                if _is_audio(earlier := self._path(job["text"], "espeak")):
+                    made[job["text"]] = earlier
+            rest = [job for job in rest if job["text"] not in made]
+            if rest:
+                self._render_with_espeak(rest)
+                made.update(self._keep(rest, "espeak"))
+        return made
+
+    def _keep(self, jobs: list[dict], engine: str) -> dict[str, Path]:
+        """Move the jobs rendered into the cache, under `engine`'s name for them."""
+        kept: dict[str, Path] = {}
+        for job in jobs:
+            if _is_audio(Path(job["path"])):
+                _durable(Path(job["path"]))
+                kept[job["text"]] = Path(job["path"]).replace(self._path(job["text"], engine))
+        return kept
+
     def _load(self, text: str) -> _Cached:
         path = self._path(text)
-        if not _is_audio(path) and self.render([text]):
-            earlier = self._memory.get(text) or self._earlier_rendering(text)
-            if earlier is None:
-                raise SpeechUnavailable(text)
-            log.warning("could not render %r now; using an earlier rendering", text)
-            return earlier
-        return self._remember(text, path)
+        if _is_audio(path):
+            return self._remember(text, path)
+        if not self.render([text]):  # remembers what it made (perhaps espeak-ng's, as a stand-in)
+            return self._memory[text]
+        earlier = self._memory.get(text) or self._earlier_rendering(text)
+        if earlier is None:
+            raise SpeechUnavailable(text)
+        log.warning("could not render %r now; using an earlier rendering", text)
+        return earlier
 
     def _remember(self, text: str, path: Path) -> _Cached:
         data, rate = soundfile.read(str(path), dtype="int16")
-        cached = _Cached(np.asarray(data).reshape(-1), rate, self._voice_key())
+        key = path.stem.rsplit("-", 1)[-1]
+        cached = _Cached(np.asarray(data).reshape(-1), rate, key)
         self._memory[text] = cached
         return cached
 
@@ -154,39 +202,49 @@ class Synthesizer:
                 return _Cached(np.asarray(data).reshape(-1), rate, "earlier")
         return None
 
-    def _voice_key(self) -> str:
-        return hashlib.sha1(json.dumps([self.voice.voice, self.voice.rate]).encode()).hexdigest()
+    def _key(self, engine: str) -> str:
+        """The engine and pace a rendering was made with, in 12 characters."""
+        if engine == "piper":
+            parts: list = ["piper", VOICE_NAME, SEED, LEVEL, self.voice.rate]
+        else:
+            parts = [self.voice.voice, self.voice.rate]  # as earlier versions named them
+        return hashlib.sha1(json.dumps(parts).encode()).hexdigest()[:12]
 
-    def _path(self, text: str) -> Path:
-        return self.cache_dir / f"{_text_key(text)}-{self._voice_key()[:12]}.wav"
+    def _path(self, text: str, engine: str | None = None) -> Path:
+        return self.cache_dir / f"{_text_key(text)}-{self._key(engine or self.engine)}.wav"
 
-    def _render_with_pyttsx3(self, jobs: list[dict]) -> bool:
-        if time.monotonic() < self._pyttsx3_back_at:
-            return False  # it hung moments ago: espeak-ng at once, not a time-out per line
-        request = json.dumps({"rate": self.voice.rate, "voice": self.voice.voice, "jobs": jobs})
-        try:
-            done = subprocess.run(
-                # -P: the current folder is not put on the worker's import path, so a
-                # pyttsx3.py or assistant/ lying there is never imported and run.
-                [sys.executable, "-P", "-m", "assistant.speech.tts_worker"],
-                input=request,
-                capture_output=True,
-                text=True,
-                timeout=self.timeout + 0.2 * len(jobs),
-            )
-        except subprocess.TimeoutExpired:
+    def _worker_name(self) -> str:
+        return "Piper" if self.engine == "piper" else "pyttsx3"
+
+    def _run_worker(self, jobs: list[dict]) -> bool:
+        """Render `jobs` in the worker process; False (and espeak-ng for a while) when it hung
+        or failed."""
+        request = {
+            "engine": self.engine,
+            "rate": self.voice.rate,
+            "voice": self.voice.voice,
+            "level": LEVEL,
+            "jobs": jobs,
+        }
+        with tempfile.TemporaryFile() as errors, _worker(errors) as worker:
+            hung = not _follow(worker, json.dumps(request).encode(), len(jobs), self.timeout)
+            errors.seek(0)
+            why = errors.read().decode(errors="replace").strip()[-300:]
+        name = self._worker_name()
+        if hung:
             log.warning(
-                "pyttsx3 hung rendering %d line(s); using espeak-ng directly for %g s",
+                "%s hung rendering %d line(s); using espeak-ng directly for %g s",
+                name,
                 len(jobs),
                 RETRY_AFTER,
             )
-            self._pyttsx3_back_at = time.monotonic() + RETRY_AFTER
-            return False
-        ok = done.returncode == 0 and all(_is_audio(Path(j["path"])) for j in jobs)
-        if not ok:
-            why = done.stderr.strip()[-300:] or f"exit code {done.returncode}, no audio written"
-            log.warning("pyttsx3 failed (%s); using espeak-ng directly", why)
-        return ok
+        elif worker.returncode != 0 or not all(_is_audio(Path(j["path"])) for j in jobs):
+            why = why or f"exit code {worker.returncode}, no audio written"
+            log.warning("%s failed (%s); using espeak-ng directly for %g s", name, why, RETRY_AFTER)
+        else:
+            return True
+        self._worker_back_at = time.monotonic() + RETRY_AFTER
+        return False
 
     def _render_with_espeak(self, jobs: list[dict]) -> None:
         espeak = shutil.which("espeak-ng") or shutil.which("espeak")
@@ -217,6 +275,64 @@ class Synthesizer:
                 return
             except (subprocess.SubprocessError, OSError) as err:
                 log.error("espeak-ng failed on %r: %s", job["text"], err)
+
+
+@contextlib.contextmanager
+def _worker(errors: IO[bytes]) -> Iterator[subprocess.Popen]:
+    """The speech worker process, killed on the way out if it still runs (it hung, or the night
+    was stopped meanwhile: SIGTERM must not leave it behind)."""
+    # A stop arriving while the process is being started would leave it unknown to us: held
+    # until it is started, then delivered.
+    stops = {signal.SIGTERM, signal.SIGINT}
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, stops)
+    worker: subprocess.Popen | None = None
+    try:
+        try:
+            worker = subprocess.Popen(
+                # -P: the current folder is not put on the worker's import path, so a
+                # pyttsx3.py or assistant/ lying there is never imported and run.
+                [sys.executable, "-P", "-m", "assistant.speech.tts_worker"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+            )
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        yield worker
+    finally:
+        if worker is not None:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+            if worker.stdout is not None:
+                worker.stdout.close()
+
+
+def _follow(worker: subprocess.Popen, request: bytes, lines: int, patience: float) -> bool:
+    """Hand `request` to the worker and wait while it makes progress (a line done at least every
+    `patience` seconds); False when it stalls."""
+    assert worker.stdin is not None and worker.stdout is not None
+
+    def send() -> None:  # a frozen worker never reads: the caller must not block on it
+        try:
+            assert worker.stdin is not None
+            worker.stdin.write(request)
+            worker.stdin.close()
+        except OSError:
+            pass  # it died: its exit code tells
+
+    threading.Thread(target=send, daemon=True, name="worker-request").start()
+    for _ in range(lines):
+        ready, _, _ = select.select([worker.stdout], [], [], patience)
+        if not ready:
+            return False
+        if not worker.stdout.readline():
+            break  # it exited: its exit code and files tell how it went
+    try:
+        worker.wait(timeout=patience)
+    except subprocess.TimeoutExpired:
+        return False
+    return True
 
 
 @dataclass(frozen=True)

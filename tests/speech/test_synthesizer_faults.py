@@ -1,4 +1,5 @@
-"""Synthesizer faults injected for real: pyttsx3's worker frozen (SIGSTOP) and espeak-ng broken.
+"""Synthesizer faults injected for real: the speech worker (Piper or pyttsx3) frozen (SIGSTOP),
+espeak-ng broken.
 
 A frozen worker is killed at its time-out and espeak-ng renders instead; when nothing can
 render, an earlier rendering of the same words is used, and the assistant still answers.
@@ -33,21 +34,29 @@ pytestmark = pytest.mark.speech
 
 
 @contextlib.contextmanager
-def frozen_pyttsx3() -> Iterator[list[int]]:
-    """Every pyttsx3 worker that starts meanwhile is stopped (SIGSTOP) as soon as it appears."""
+def frozen_worker() -> Iterator[list[int]]:
+    """Every speech worker (Piper or pyttsx3) that starts meanwhile is stopped (SIGSTOP) as soon
+    as it appears."""
     frozen: list[int] = []
     done = threading.Event()
 
+    def workers() -> list[int]:
+        # /proc read here, not pgrep: a pgrep started meanwhile could be stopped by mistake
+        # (PIDs are reused) and then never answer.
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit() and int(entry.name) not in frozen:
+                with contextlib.suppress(OSError):
+                    if b"assistant.speech.tts_worker" in (entry / "cmdline").read_bytes():
+                        found.append(int(entry.name))
+        return found
+
     def freeze() -> None:
         while not done.is_set():
-            found = subprocess.run(
-                ["pgrep", "-f", "assistant.speech.tts_worker"], capture_output=True, text=True
-            )
-            for pid in map(int, found.stdout.split()):
-                if pid not in frozen:
-                    with contextlib.suppress(ProcessLookupError):
-                        os.kill(pid, signal.SIGSTOP)
-                        frozen.append(pid)
+            for pid in workers():
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGSTOP)
+                    frozen.append(pid)
             time.sleep(0.005)
 
     thread = threading.Thread(target=freeze, daemon=True)
@@ -68,6 +77,14 @@ def espeak_on_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str)
     program.chmod(0o755)
     monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
     return folder
+
+
+@pytest.fixture
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A speech cache of the test's own (the session's shared one holds every line already);
+    the commands the test runs inherit it."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    return tmp_path / "xdg-cache" / "cramp-assistant" / "speech"
 
 
 @pytest.fixture
@@ -92,7 +109,7 @@ def test_with_both_engines_hung_the_routine_costs_two_time_outs_not_one_a_line(
     synthesizer = Synthesizer(tmp_path / "speech", timeout=2.0)
     lines = [f"Line number {n} of a routine never rendered." for n in range(12)]
     began = time.monotonic()
-    with frozen_pyttsx3() as frozen:
+    with frozen_worker() as frozen:
         failed = synthesizer.render(lines)
     took = time.monotonic() - began
     assert frozen, "the worker was never frozen: the fault was not injected"
@@ -100,25 +117,26 @@ def test_with_both_engines_hung_the_routine_costs_two_time_outs_not_one_a_line(
     assert took < 2 * 2.0 + 5.0, f"{took:.1f} s"
 
 
-def test_a_frozen_pyttsx3_is_given_up_at_its_time_out_and_espeak_renders(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+@pytest.mark.parametrize("engine, name", [("piper", "Piper"), ("espeak", "pyttsx3")])
+def test_a_frozen_worker_is_given_up_at_its_time_out_and_espeak_renders(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, engine: str, name: str
 ) -> None:
-    synthesizer = Synthesizer(tmp_path / "speech", timeout=2.0)
+    synthesizer = Synthesizer(tmp_path / "speech", Voice(engine=engine), timeout=2.0)
     began = time.monotonic()
-    with caplog.at_level(logging.WARNING), frozen_pyttsx3() as frozen:
+    with caplog.at_level(logging.WARNING), frozen_worker() as frozen:
         speech = synthesizer.speech("A line never rendered before.")
     took = time.monotonic() - began
     assert frozen, "the worker was never frozen: the fault was not injected"
-    assert "pyttsx3 hung" in caplog.text
+    assert f"{name} hung" in caplog.text
     assert speech.seconds > 1.0 and np.abs(speech.samples).max() > 1000
     assert took < 2.0 + 0.2 + 10.0  # the time-out, then espeak-ng
 
 
-def test_once_pyttsx3_hung_the_next_lines_do_not_wait_for_it(tmp_path: Path) -> None:
-    """A hung pyttsx3 costs one time-out, not one per line ("slower" once stalled the audio
+def test_once_the_worker_hung_the_next_lines_do_not_wait_for_it(tmp_path: Path) -> None:
+    """A hung worker costs one time-out, not one per line ("slower" once stalled the audio
     loop for 21 s: every line waited for the frozen worker)."""
     synthesizer = Synthesizer(tmp_path / "speech", timeout=4.0)
-    with frozen_pyttsx3() as frozen:
+    with frozen_worker() as frozen:
         began = time.monotonic()
         synthesizer.speech("The first line, never rendered before.")
         first = time.monotonic() - began
@@ -138,7 +156,7 @@ def test_with_no_engine_working_an_earlier_rendering_is_used(
         fine.setenv("PATH", os.environ["PATH"].split(os.pathsep, 1)[1])
         before = Synthesizer(cache, Voice(rate=140, volume=1.0)).speech(line)
     slower = Synthesizer(cache, Voice(rate=110, volume=1.0), timeout=1.0)
-    with frozen_pyttsx3():
+    with frozen_worker():
         now = slower.speech(line)
         with pytest.raises(SpeechUnavailable):
             slower.speech("Words never rendered at any pace.")
@@ -172,7 +190,7 @@ def test_the_assistant_still_answers_a_trigger_when_no_engine_can_render(
     config = tmp_path / "config.toml"
     config.write_text("[voice]\nrate = 118\n", encoding="utf-8")
     events = tmp_path / "events.jsonl"
-    with frozen_pyttsx3():
+    with frozen_worker():
         done = run_cli(
             "--data-dir", data_dir, "--config", config, "run", "--input",
             night(tmp_path / "night.wav"), "--events", events, "--output", tmp_path / "said.wav",
@@ -186,7 +204,9 @@ def test_the_assistant_still_answers_a_trigger_when_no_engine_can_render(
     assert np.abs(spoken).max() > 1000
 
 
-def test_a_damaged_file_in_the_speech_cache_is_rendered_again(tmp_path: Path) -> None:
+def test_a_damaged_file_in_the_speech_cache_is_rendered_again(
+    tmp_path: Path, own_cache: Path
+) -> None:
     """A power cut can leave an empty or half-written WAV in the cache: the assistant still
     starts, renders that line again, and answers the trigger with it."""
     data = tmp_path / "data"
@@ -194,7 +214,7 @@ def test_a_damaged_file_in_the_speech_cache_is_rendered_again(tmp_path: Path) ->
     soundfile.write(str(quiet), np.zeros(RATE, dtype=np.int16), RATE)
     base = [sys.executable, "-m", "assistant", "--data-dir", str(data), "run", "--input"]
     assert subprocess.run([*base, str(quiet)], capture_output=True).returncode == 0
-    cached = sorted((data / "cache" / "speech").glob("*.wav"))
+    cached = sorted(own_cache.glob("*.wav"))
     assert len(cached) > 10
     for path in cached:
         path.write_bytes(b"")  # every line damaged, the greeting among them
@@ -233,18 +253,21 @@ def test_a_line_starting_with_a_dash_reaches_espeak_as_text_not_an_option(tmp_pa
 
 
 def test_with_nothing_ever_rendered_it_plays_tones_and_never_records_relieved(
-    tmp_path: Path, broken_espeak: Path
+    tmp_path: Path, broken_espeak: Path, own_cache: Path
 ) -> None:
-    """A first night with pyttsx3 frozen and espeak-ng broken: not one line exists. The trigger
-    is answered with tones in place of words, the failure is logged loudly, and the episode is
-    stored as one the person could not hear, never as relieved."""
+    """A first night with the speech worker frozen and espeak-ng broken: not one line exists.
+    The trigger is answered with tones in place of words, the failure is logged loudly, and the
+    episode is stored as one the person could not hear, never as relieved."""
     data = tmp_path / "data"
     events = tmp_path / "events.jsonl"
     rng = np.random.default_rng(3)
-    audio = mix(speak("I have a cramp"), snr_db=20, rng=rng, lead=2.0, tail=4.0)
-    audio = np.concatenate([audio, mix(speak("it's gone"), snr_db=20, rng=rng, lead=8, tail=90)])
+    with pytest.MonkeyPatch.context() as fine:  # the person's voice: the real espeak-ng
+        fine.setenv("PATH", os.environ["PATH"].split(os.pathsep, 1)[1])
+        trigger, gone = speak("I have a cramp"), speak("it's gone")
+    audio = mix(trigger, snr_db=20, rng=rng, lead=2.0, tail=4.0)
+    audio = np.concatenate([audio, mix(gone, snr_db=20, rng=rng, lead=8, tail=90)])
     soundfile.write(str(tmp_path / "night.wav"), audio, RATE, subtype="PCM_16")
-    with frozen_pyttsx3():
+    with frozen_worker():
         done = run_cli(
             "--data-dir", data, "run", "--input", tmp_path / "night.wav", "--events", events,
             "--output", tmp_path / "said.wav", timeout=300,
@@ -278,12 +301,12 @@ def children(parent: int, pids: list[int]) -> list[int]:
 
 
 def test_sigterm_while_the_routine_is_first_rendered_leaves_no_worker_behind(
-    tmp_path: Path,
+    tmp_path: Path, own_cache: Path
 ) -> None:
-    """systemd stops the service (SIGTERM) during its first start, while pyttsx3 renders."""
+    """systemd stops the service (SIGTERM) during its first start, while the worker renders."""
     quiet = tmp_path / "quiet.wav"
     soundfile.write(str(quiet), np.zeros(RATE, dtype=np.int16), RATE)
-    with frozen_pyttsx3() as frozen:  # the worker stays busy, as a slow first render would
+    with frozen_worker() as frozen:  # the worker stays busy, as a slow first render would
         started = subprocess.Popen(
             [sys.executable, "-m", "assistant", "--data-dir", str(tmp_path / "data"), "run"]
             + ["--input", str(quiet)],

@@ -34,10 +34,11 @@ def test_values_are_read(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("[voice]\nspeed = 3\n", "voice.speed: expected one of rate, volume, voice"),
+        ("[voice]\nspeed = 3\n", "voice.speed: expected one of engine, rate, volume, voice"),
         ("[voice]\nrate = 'fast'\n", "voice.rate: expected a whole number"),
         ("[voice]\nvolume = 7.0\n", "voice.volume: expected a value from 0.05 to 1.0"),
         ("[listening]\nengine = 'kaldi'\n", "listening.engine: expected one of auto, vosk"),
+        ("[voice]\nengine = 'festival'\n", "voice.engine: expected one of piper, espeak"),
         ("[colour]\n", "colour: expected one of the sections"),
         ("[voice\n", "expected valid TOML"),
     ],
