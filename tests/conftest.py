@@ -36,3 +36,24 @@ def routine() -> Routine:
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One data folder for the session (rendered speech is cached there), never the user's."""
     return tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture(scope="session")
+def rendered_speech() -> None:
+    """The assistant's lines rendered once for the session, in its shared speech cache, as a
+    first start would leave them (a fresh cache takes Piper about a minute here; the tests of
+    a first start use a cache of their own)."""
+    from assistant.config.settings import Settings
+    from assistant.diary.recorder import EpisodeRecorder
+    from assistant.speech.synthesizer import Synthesizer
+
+    settings = Settings()
+    lines = load_routine().prompts() + EpisodeRecorder.lines()
+    Synthesizer(settings.speech_cache, settings.voice, timeout=60.0).render(lines)
+
+
+@pytest.fixture(autouse=True)
+def _speech_is_rendered(request: pytest.FixtureRequest) -> None:
+    """Every test beyond the fast tier starts with the routine's lines rendered."""
+    if "unit" not in request.node.path.parts:
+        request.getfixturevalue("rendered_speech")

@@ -100,6 +100,9 @@ class FixedSynthesizer:
     def render(self, lines: list[str]) -> list[str]:
         return []
 
+    def prepare(self, lines: list[str], beside: bool = False) -> None:
+        pass
+
 
 class Timeline:
     """Builds a quiet night with loud bursts ("words") at given times."""

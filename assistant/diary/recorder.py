@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 
 CANNOT_READ = "Sorry, I can't read the diary right now."
-NONE_THIS_WEEK = "No cramps in the last seven days."
+NONE_THIS_WEEK = "In the last seven days, you had no cramps."
 COUNTED_AHEAD = 20
 """Counts of cramps in a week rendered before the night (a higher count is rendered when said)."""
 
@@ -195,9 +195,13 @@ class EpisodeRecorder:
 
 
 def _week(count: int) -> str:
+    # The count last, after "cramps": "11 cramps" ran together into "a loving cramps" for
+    # Whisper (scripts/intelligibility.py), "cramps 11 times" did not.
     if count == 0:
         return NONE_THIS_WEEK
-    return f"{count} {'cramp' if count == 1 else 'cramps'} in the last seven days."
+    if count == 1:
+        return "In the last seven days, you had one cramp."
+    return f"In the last seven days, you had cramps {count} times."
 
 
 def _sentences(text: str) -> list[str]:

@@ -345,7 +345,7 @@ SEVERAL_TONIGHT = "several in one night"
 MANY_NIGHTS = "three nights a week for two weeks"
 ADVICE_SPOKEN = {
     SEVERAL_TONIGHT: "You've had several cramps tonight. Please tell your doctor about them.",
-    MANY_NIGHTS: "Cramps came on three or more nights a week, for two weeks. "
+    MANY_NIGHTS: "You had cramps on three or more nights a week, for two weeks. "
     "Please see your doctor about them.",
 }
 """Frequency advice as the assistant says it, to the person, that night."""

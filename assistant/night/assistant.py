@@ -122,11 +122,10 @@ class Assistant:
         self.quiet = QuietBefore(self.listening.silence_before_trigger)
         """The quiet before the utterance being heard (the trigger's quiet rule)."""
 
-    def prepare(self) -> None:
-        """Render every line of the routine ahead of time, so that answers come at once."""
-        failed = self.synthesizer.render(self.lines())
-        if failed:
-            log.error("%d line(s) of the routine could not be rendered: %r", len(failed), failed)
+    def prepare(self, listen_first: bool = False) -> None:
+        """Render every line of the night ahead of time, so that answers come at once (with
+        `listen_first`, beside the listening: see Synthesizer.prepare)."""
+        self.synthesizer.prepare(self.lines(), beside=listen_first)
         # Every grammar the night can need, built now rather than while someone waits.
         for intents, mode in every_expectation(self.routine):
             self.ears.prepare(self.matcher.grammar(intents), mode)

@@ -72,7 +72,7 @@ def run_night(
             sound=settings.sound,
             origin=origin,
         )
-        assistant.prepare()
+        assistant.prepare(listen_first=kind == "voice")
         ready = time.monotonic() - began
         message = f"{why} {where.rstrip('.')}; {synthesizer.describe()}."
         events.emit(

@@ -134,6 +134,24 @@ class Synthesizer:
             self._remember(line, path)
         return failed
 
+    def prepare(self, lines: list[str], beside: bool = False) -> None:
+        """Render `lines` before they are needed. `beside`: a microphone waits, someone may need
+        it now: lines not rendered yet (a first start, a new pace) are rendered on a background
+        thread, and a line needed before its turn is rendered when it is said."""
+        if beside and (missing := self.missing(lines)):
+            log.warning(
+                "rendering %d line(s) beside listening (a first start takes a while; %s)",
+                len(missing),
+                self.describe(),
+            )
+            self.render_soon(lines)
+        elif failed := self.render(lines):
+            log.error("%d line(s) of the routine could not be rendered: %r", len(failed), failed)
+
+    def missing(self, lines: list[str]) -> list[str]:
+        """Those of `lines` the current engine and pace have not rendered yet."""
+        return [line for line in dict.fromkeys(lines) if not _is_audio(self._path(line))]
+
     def render_soon(self, lines: list[str]) -> None:
         """Render `lines` on a background thread: a hung engine must not stop the caller (the
         audio loop). Lines needed before then are rendered when they are asked for."""

@@ -104,7 +104,7 @@ def test_stop_during_a_hold(tmp_path: Path, data_dir: Path) -> None:
     )
     assert kinds(events, "intent", "name") == ["stop"]
     assert kinds(events, "episode_end", "outcome") == ["stopped"]
-    assert "Ten." not in said(events)  # it stopped before the first count
+    assert "Ten seconds." not in said(events)  # it stopped before the first count
 
 
 def test_after_stop_nothing_but_the_goodbye(tmp_path: Path, data_dir: Path) -> None:
@@ -178,7 +178,7 @@ def test_slower_and_quieter_last_into_the_next_night(tmp_path: Path) -> None:
         ("volume", 0.429),
     ]
     lines = {e["text"]: e["seconds"] for e in first if e["event"] == "say"}
-    assert "Slower." in lines and "Quieter." in lines
+    assert "Okay, slower." in lines and "Okay, quieter." in lines
     second = simulate(tmp_path, own, '[[turn]]\nsay = "I have a cramp"\n[[turn]]\nsay = "stop"\n')
     start = second[0]
     assert (start["pace"], start["volume"]) == (120, 0.429)

@@ -135,7 +135,7 @@ def test_how_many_cramps_this_week(fortnight) -> None:
     _, nights = fortnight
     records = nights[-1]
     answers = [r["text"] for r in records if r["event"] == "say" and "last seven days" in r["text"]]
-    assert answers == ["5 cramps in the last seven days."]
+    assert answers == ["In the last seven days, you had cramps 5 times."]
 
 
 def test_the_csv_has_a_header_and_a_row_per_episode(fortnight) -> None:

@@ -50,8 +50,10 @@ def test_clicks_in_fan_noise_are_not_taken_for_replies(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     events = [json.loads(line) for line in events_path.read_text().splitlines()]
     assert [e["text"] for e in events if e["event"] == "trigger"] == ["i have a cramp"]
-    asked = next(e["t"] for e in events if e["event"] == "say" and e["text"] == "Is it easing?")
-    reprompt = "Is the cramp easing? Say better, or still hurts."
+    asked = next(
+        e["t"] for e in events if e["event"] == "say" and e["text"] == "Is it getting better?"
+    )
+    reprompt = "Is the cramp getting better? Say better, or still hurts."
     again = next(e["t"] for e in events if e["event"] == "say" and e["text"] == reprompt)
     # Asked again only once the reply time-out (8 s) has passed with no answer, not at a click.
     assert again - asked >= 8.0

@@ -151,7 +151,7 @@ def test_with_no_engine_working_an_earlier_rendering_is_used(
     tmp_path: Path, broken_espeak: Path
 ) -> None:
     cache = tmp_path / "speech"
-    line = "Is it easing?"
+    line = "Is it getting better?"
     with pytest.MonkeyPatch.context() as fine:
         fine.setenv("PATH", os.environ["PATH"].split(os.pathsep, 1)[1])
         before = Synthesizer(cache, Voice(rate=140, volume=1.0)).speech(line)

@@ -73,7 +73,7 @@ def assert_only_reached_by(routine: Routine, word: str, replies: set[str], asked
 def test_rubbing_is_only_reached_by_answering_no_to_the_swelling_question(
     routine: Routine,
 ) -> None:
-    assert_only_reached_by(routine, "rub", {"no"}, "swollen, red or hot")
+    assert_only_reached_by(routine, "rub", {"no"}, "red, hot or swollen")
 
 
 def test_standing_is_only_reached_by_a_reply_that_confirms_sitting(routine: Routine) -> None:
@@ -81,7 +81,7 @@ def test_standing_is_only_reached_by_a_reply_that_confirms_sitting(routine: Rout
     # only "ready" (I'm sitting) to a question about sitting leads there: not "still hurts",
     # and not "okay" or "yes" said to acknowledge.
     assert_only_reached_by(routine, "stand", {"ready"}, "sitting")
-    assert "Sit on the edge of the bed first." in routine.steps["sit_up"].say
+    assert "First, sit on the edge of the bed." in routine.steps["sit_up"].say
 
 
 def test_the_emergency_number_is_configurable(routine: Routine) -> None:

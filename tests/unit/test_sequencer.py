@@ -90,7 +90,12 @@ def test_trigger_starts_straight_away_with_the_stretch(night: Night) -> None:
 def test_a_hold_is_counted_aloud_then_eased(night: Night) -> None:
     night.trigger()
     night.hold_through()
-    assert night.said()[2:6] == ["Ten.", "Twenty.", "Thirty.", "Now ease off slowly."]
+    assert night.said()[2:6] == [
+        "Ten seconds.",
+        "Twenty seconds.",
+        "Thirty seconds.",
+        "Now slowly let go.",
+    ]
     assert night.step == "ask_easing"
     assert night.listening.mode == "reply"
 
@@ -116,7 +121,7 @@ def test_gone_goes_straight_to_rest(night: Night) -> None:
     assert night.said()[-1] == "How bad was it, from one to ten?"
     night.wait()  # no answer to the optional question: fine
     assert night.outcome() == "relieved"
-    assert night.said()[-1] == "Goodnight."
+    assert night.said()[-1] == "Good night."
 
 
 def test_still_hurts_stretches_again_then_sits_up_before_standing(night: Night) -> None:
@@ -127,7 +132,7 @@ def test_still_hurts_stretches_again_then_sits_up_before_standing(night: Night) 
     night.hold_through()
     night.reply("still_hurts")
     assert night.step == "sit_up"
-    assert "Sit on the edge of the bed first." in night.said()
+    assert "First, sit on the edge of the bed." in night.said()
     night.reply("ready")
     assert night.step == "stand"
     steps = night.steps()
@@ -186,7 +191,7 @@ def test_a_red_flag_heard_unsure_is_confirmed_then_acted_on(night: Night) -> Non
     night.trigger()
     night.hold_through()
     night.reply("red_flag", "clot", sure=False)
-    assert night.said()[-1] == "Is your leg swollen, red or hot? Say yes or no."
+    assert night.said()[-1] == "Is your leg red, hot or swollen? Say yes or no."
     assert night.listening.expect == ("yes", "no", "stop", "red_flag", "repeat")
     assert night.outcome() is None
     night.reply("yes")
@@ -198,7 +203,7 @@ def test_no_to_the_confirmation_goes_back_to_the_question(night: Night) -> None:
     night.hold_through()
     night.reply("red_flag", "weakness", sure=False)
     night.reply("no")
-    assert night.said()[-2:] == ["Okay.", "Is it easing?"]
+    assert night.said()[-2:] == ["Okay.", "Is it getting better?"]
     assert night.step == "ask_easing" and RaiseRedFlag("weakness") not in night.log
     night.reply("better")
     assert night.step == "extra_hold"
@@ -219,7 +224,7 @@ def test_the_reprompt_narrows_what_is_listened_for(night: Night) -> None:
     night.hold_through()
     wide = night.listening.expect
     night.reply("unknown")
-    assert night.said()[-1] == "Is the cramp easing? Say better, or still hurts."
+    assert night.said()[-1] == "Is the cramp getting better? Say better, or still hurts."
     narrow = night.listening.expect
     assert {"better", "still_hurts", "stop", "red_flag"} <= set(narrow)
     assert len(narrow) < len(wide) and "slower" not in narrow
@@ -272,7 +277,7 @@ def test_repeat_says_the_question_again(night: Night) -> None:
     night.trigger()
     night.hold_through()
     night.reply("repeat")
-    assert night.said()[-1] == "Is it easing?"
+    assert night.said()[-1] == "Is it getting better?"
     assert night.step == "ask_easing"
 
 
@@ -280,7 +285,7 @@ def test_no_answer_reprompts_once_then_ends_quietly(night: Night) -> None:
     night.trigger()
     night.hold_through()
     night.wait()
-    assert night.said()[-1].startswith("Is the cramp easing?")
+    assert night.said()[-1].startswith("Is the cramp getting better?")
     spoken = len(night.said())
     night.wait()
     assert night.outcome() == "no_response"
@@ -355,7 +360,10 @@ def test_slower_adjusts_the_pace_and_asks_the_question_again(routine: Routine) -
     assert night.step == "ask_easing"
     actions = night.reply("slower")
     assert actions[0] == Adjust("pace", -1)
-    assert [a.text for a in actions if isinstance(a, Say)] == ["Slower.", "Is it easing?"]
+    assert [a.text for a in actions if isinstance(a, Say)] == [
+        "Okay, slower.",
+        "Is it getting better?",
+    ]
     assert night.step == "ask_easing" and night.listening.mode == "reply"
 
 
@@ -365,7 +373,7 @@ def test_quieter_during_a_hold_keeps_holding(routine: Routine) -> None:
     assert night.listening.mode == "hold"
     actions = night.reply("quieter")
     assert actions[0] == Adjust("volume", -1)
-    assert [a.text for a in actions if isinstance(a, Say)] == ["Quieter."]
+    assert [a.text for a in actions if isinstance(a, Say)] == ["Okay, quieter."]
     assert night.step == "stretch" and night.listening.mode == "hold"
 
 
@@ -379,7 +387,7 @@ def test_wait_pauses_until_go_on_then_the_step_starts_again(routine: Routine) ->
     night.reply("better")  # not a way out of the wait
     assert night.step == "ask_easing" and night.said()[-1].startswith("Okay, I'll wait.")
     night.reply("go_on")
-    assert night.said()[-2:] == ["Okay, let's go on.", "Is it easing?"]
+    assert night.said()[-2:] == ["Okay, let's go on.", "Is it getting better?"]
     night.reply("better")
     assert night.step == "extra_hold"
 
@@ -400,7 +408,7 @@ def test_other_leg_starts_the_stretch_on_the_other_leg(routine: Routine) -> None
     night.trigger()
     night.hold_through()
     night.reply("other_leg")
-    assert "Okay, the other leg. Straighten it." in night.said()
+    assert "Okay, the other leg. Straighten that leg." in night.said()
     assert night.step == "stretch"
 
 
@@ -413,7 +421,7 @@ def test_a_soft_tone_marks_the_trigger_and_the_end_of_a_hold(routine: Routine) -
     night.hold_through()
     tones = [a for a in night.log if isinstance(a, Tone)]
     assert tones == [Tone("heard"), Tone("hold_end")]
-    assert "Ten." in night.said()
+    assert "Ten seconds." in night.said()
 
 
 def test_holds_can_be_counted_by_tones_instead_of_words(routine: Routine) -> None:
@@ -422,6 +430,6 @@ def test_holds_can_be_counted_by_tones_instead_of_words(routine: Routine) -> Non
     night.actions = night.seq.start()
     night.trigger()
     night.hold_through()
-    assert not {"Ten.", "Twenty.", "Thirty."} & set(night.said())
+    assert not {"Ten seconds.", "Twenty seconds.", "Thirty seconds."} & set(night.said())
     kinds = [a.kind for a in night.log if isinstance(a, Tone)]
     assert kinds == ["heard", "count", "count", "hold_end"]
