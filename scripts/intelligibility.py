@@ -63,14 +63,38 @@ class Listener:
         """What Whisper writes for int16 `samples` at `rate` Hz."""
         audio = resample_int16(samples, rate, 16000).astype(np.float32) / 32768.0
         segments, _ = self._model.transcribe(
-            audio, language="en", beam_size=5, condition_on_previous_text=False, vad_filter=False
+            audio,
+            language="en",
+            beam_size=5,
+            temperature=0.0,  # no sampling fallback: the same audio is always heard the same
+            condition_on_previous_text=False,
+            vad_filter=False,
         )
         return " ".join(segment.text.strip() for segment in segments)
 
 
+CONTRACTIONS = {
+    "you're": "you are",
+    "i'm": "i am",
+    "it's": "it is",
+    "that's": "that is",
+    "let's": "let us",
+    "i'll": "i will",
+    "you've": "you have",
+    "can't": "cannot",
+    "don't": "do not",
+}
+"""Spelt out on both sides, as Whisper's own English normaliser does: "you're" for "you are" is
+the same words heard, not a word heard wrong."""
+
+
+def _spelt_out(text: str) -> list[str]:
+    return " ".join(CONTRACTIONS.get(word, word) for word in words(text)).split()
+
+
 def word_errors(said: str, heard: str) -> tuple[int, int]:
     """(words wrong, words said) between a line and its transcript, both normalised."""
-    expected, got = words(said), words(heard)
+    expected, got = _spelt_out(said), _spelt_out(heard)
     return Levenshtein.distance(expected, got), len(expected)
 
 
