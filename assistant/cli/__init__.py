@@ -111,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
         description="An offline bedside voice assistant for night leg cramps.",
     )
     parser.add_argument("--config", type=Path, help="settings file (TOML)")
-    parser.add_argument("--data-dir", type=Path, help="where caches and state live")
+    parser.add_argument("--data-dir", type=Path, help="where the diary and preferences live")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for group in (night, diary, system, config, models):

@@ -63,7 +63,7 @@ def test_speaker_unplugged_during_a_prompt_the_routine_goes_on(
         app.wait_until_audio_time(greeting["t"] + 0.5)
         virtual_audio.pactl("unload-module", virtual_audio.speaker_module)  # mid-greeting
         # Still away when the hold's first count is said, after the stream has idled out.
-        count = app.wait_for(lambda e: e["event"] == "say" and e["text"] == "Ten.", 40)
+        count = app.wait_for(lambda e: e["event"] == "say" and e["text"] == "Ten seconds.", 40)
         app.wait_until_audio_time(count["t"] + 1.0)
         virtual_audio.load_speaker()
         virtual_audio.record_speaker(recording)
