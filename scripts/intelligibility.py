@@ -24,9 +24,9 @@ from rapidfuzz.distance import Levenshtein
 
 from assistant.audio.convert import resample_int16
 from assistant.config.settings import Settings, Voice
-from assistant.dialogue.routine import Routine, load_routine
+from assistant.dialogue.routine import load_routine
 from assistant.dialogue.text import words
-from assistant.diary.recorder import EpisodeRecorder
+from assistant.night.assistant import every_line
 from assistant.speech import model_files
 from assistant.speech.synthesizer import Synthesizer
 
@@ -40,11 +40,6 @@ class Heard:
     errors: int
     """Words wrong: substituted, inserted or left out."""
     words: int
-
-
-def night_lines(routine: Routine) -> list[str]:
-    """Every line the night can say: the routine's and the diary keeper's."""
-    return list(dict.fromkeys(routine.prompts() + EpisodeRecorder.lines()))
 
 
 class Listener:
@@ -124,7 +119,7 @@ def main() -> int:
     parser.add_argument("--show-wrong", action="store_true", help="print every line heard wrong")
     args = parser.parse_args()
 
-    lines = night_lines(load_routine())
+    lines = every_line(load_routine())
     listener = Listener()
     print(f"{len(lines)} lines, {sum(len(words(line)) for line in lines)} words each time\n")
     print("| engine | pace (words a minute) | words wrong | lines wrong | render s (cold) |")

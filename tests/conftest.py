@@ -44,11 +44,11 @@ def rendered_speech() -> None:
     first start would leave them (a fresh cache takes Piper about a minute here; the tests of
     a first start use a cache of their own)."""
     from assistant.config.settings import Settings
-    from assistant.diary.recorder import EpisodeRecorder
+    from assistant.night.assistant import every_line
     from assistant.speech.synthesizer import Synthesizer
 
     settings = Settings()
-    lines = load_routine().prompts() + EpisodeRecorder.lines()
+    lines = every_line(load_routine())
     Synthesizer(settings.speech_cache, settings.voice, timeout=60.0).render(lines)
 
 

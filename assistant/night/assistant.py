@@ -68,6 +68,11 @@ MIN_SPEECH_SECONDS = 0.15
 """Shorter sounds (a click, a creak) do not break the quiet a trigger must come out of."""
 
 
+def every_line(routine: Routine) -> list[str]:
+    """Every line a night can say: the routine's, and the diary keeper's counts and advice."""
+    return list(dict.fromkeys(routine.prompts() + EpisodeRecorder.lines()))
+
+
 class Assistant:
     """Runs the routine against an audio source, speaking into a sink."""
 
@@ -131,8 +136,8 @@ class Assistant:
             self.ears.prepare(self.matcher.grammar(intents), mode)
 
     def lines(self) -> list[str]:
-        """Every line the night can say: the routine's, the diary keeper's counts and advice."""
-        return self.routine.prompts() + (EpisodeRecorder.lines() if self.recorder else [])
+        """Every line this night can say (the diary keeper's only when there is one)."""
+        return every_line(self.routine) if self.recorder else self.routine.prompts()
 
     def run(self) -> None:
         """Listen until the source ends."""

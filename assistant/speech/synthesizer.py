@@ -111,9 +111,8 @@ class Synthesizer:
         """Render every line not yet on disk (one worker process for the lot) and keep them in
         memory; return the lines that could not be rendered."""
         wanted = list(dict.fromkeys(lines))
-        # A cached file that cannot be read (a power cut mid-write, a full disk) is rendered again.
-        found = {line: self._path(line) for line in wanted if _is_audio(self._path(line))}
-        todo = [line for line in wanted if line not in found]
+        todo = self.missing(wanted)
+        found = {line: self._path(line) for line in wanted if line not in todo}
         failed: list[str] = []
         if todo and time.monotonic() < self._retry_at:
             # Both engines failed moments ago: trying again now would only make the person
@@ -149,7 +148,8 @@ class Synthesizer:
             log.error("%d line(s) of the routine could not be rendered: %r", len(failed), failed)
 
     def missing(self, lines: list[str]) -> list[str]:
-        """Those of `lines` the current engine and pace have not rendered yet."""
+        """Those of `lines` the current engine and pace have not rendered yet (a cached file that
+        cannot be read, after a power cut mid-write or a full disk, counts as not rendered)."""
         return [line for line in dict.fromkeys(lines) if not _is_audio(self._path(line))]
 
     def render_soon(self, lines: list[str]) -> None:
@@ -241,7 +241,6 @@ class Synthesizer:
             "engine": self.engine,
             "rate": self.voice.rate,
             "voice": self.voice.voice,
-            "level": LEVEL,
             "jobs": jobs,
         }
         with tempfile.TemporaryFile() as errors, _worker(errors) as worker:

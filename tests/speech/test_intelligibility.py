@@ -11,8 +11,9 @@ import pytest
 
 from assistant.config.settings import Settings
 from assistant.dialogue.routine import load_routine
+from assistant.night.assistant import every_line
 from assistant.speech.synthesizer import Synthesizer
-from scripts.intelligibility import Listener, hear_all, night_lines
+from scripts.intelligibility import Listener, hear_all
 
 pytestmark = pytest.mark.speech
 
@@ -22,7 +23,7 @@ def test_every_line_in_the_default_voice_comes_back_word_for_word() -> None:
     voice = replace(settings.voice, volume=1.0)  # as rendered: the volume is the speaker's
     synthesizer = Synthesizer(settings.speech_cache, voice, timeout=60.0)
     assert synthesizer.engine == "piper", synthesizer.describe()  # setup installs it
-    lines = night_lines(load_routine(emergency=settings.routine.emergency))
+    lines = every_line(load_routine(emergency=settings.routine.emergency))
     heard = hear_all(synthesizer, Listener(), lines)
     wrong = [(h.line, h.heard) for h in heard if h.errors]
     assert len(heard) > 80
