@@ -6,6 +6,7 @@ import math
 import stat
 import tomllib
 from pathlib import Path
+from typing import Any
 
 
 class UserError(Exception):
@@ -37,7 +38,7 @@ MAX_TOML_BYTES = 1 << 20
 """Settings, routines and scenarios are a few kilobytes: a larger file is not one of them."""
 
 
-def read_toml(path: Path, what: str) -> dict:
+def read_toml(path: Path, what: str) -> dict[str, Any]:
     """Parse a TOML file; a missing or malformed one is a ConfigError saying which and why.
     Only a regular file of at most MAX_TOML_BYTES is read: `/dev/zero` or a pipe named as a
     routine once filled the memory or hung."""

@@ -1,6 +1,6 @@
 """Barge-in benchmark: commands heard over the assistant's voice, and its voice never taken for one.
 
-    .venv/bin/python -m scripts.barge_bench [--json out.json] [--quick]
+    .venv/bin/python -m scripts.barge_bench [--json out.json] [--quick] [--only self|recall]
 
 Both halves run the real `simulate` command, where the assistant's own voice comes back into the
 microphone through a simulated room (`echo` gain, a delay and a reverberation tail):
@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -112,7 +113,7 @@ def self_triggers(folder: Path, data: Path, echoes: list[float]) -> dict:
 
 def recall(folder: Path, data: Path, echoes: list[float], voices: list[str]) -> dict:
     """Commands said over the first prompts of an episode."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for (when, before), echo, voice, (said, intent), at in itertools.product(
         WHEN.items(), echoes, voices, COMMANDS.items(), OFFSETS
     ):
@@ -151,23 +152,28 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--quick", action="store_true", help="one echo level and one voice")
+    parser.add_argument("--only", choices=["self", "recall"], help="run one half")
     args = parser.parse_args()
     echoes = ECHOES[:1] if args.quick else ECHOES
     self_echoes = SELF_ECHOES[-1:] if args.quick else SELF_ECHOES
     voices = VOICES[:1] if args.quick else VOICES
     with tempfile.TemporaryDirectory() as tmp:
         folder, data = Path(tmp), Path(tmp) / "data"
-        figures = {
-            "self": self_triggers(folder, data, self_echoes),
-            "recall": recall(folder, data, echoes, voices),
-        }
-    s, r = figures["self"], figures["recall"]
-    print(f"self-triggers: {s['self_triggers']} in {s['speech_hours'] * 60:.1f} min of its speech")
-    print(f"  ({s['per_hour']} per hour)  {s['which']}")
-    print(f"recall: {r['heard']}/{r['tries']} = {r['recall']:.0%}  by echo {r['by_echo']}")
-    print(f"  by when: {r['by_when']}")
-    print(f"latency, end of word to speech cut: p50 {r['latency_p50_s']} s", end=", ")
-    print(f"max {r['latency_max_s']} s")
+        figures: dict[str, dict] = {}
+        if args.only != "recall":
+            figures["self"] = self_triggers(folder, data, self_echoes)
+        if args.only != "self":
+            figures["recall"] = recall(folder, data, echoes, voices)
+    if "self" in figures:
+        s = figures["self"]
+        print(f"self-triggers: {s['self_triggers']} in {s['speech_hours'] * 60:.1f} min of speech")
+        print(f"  ({s['per_hour']} per hour)  {s['which']}")
+    if "recall" in figures:
+        r = figures["recall"]
+        print(f"recall: {r['heard']}/{r['tries']} = {r['recall']:.0%}  by echo {r['by_echo']}")
+        print(f"  by when: {r['by_when']}")
+        print(f"latency, end of word to speech cut: p50 {r['latency_p50_s']} s", end=", ")
+        print(f"max {r['latency_max_s']} s")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1))
     return 0

@@ -28,6 +28,7 @@ import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -92,6 +93,7 @@ def run_child(args: list[str]) -> tuple[float, float, float]:
     child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.monotonic() - began
+    assert child.stderr is not None
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"{' '.join(args)} failed: {child.stderr.read().decode()[-500:]}")
     child.stderr.close()
@@ -106,7 +108,7 @@ class Bench:
         self.engine = engine
         self.work = work
         self.manifest = json.loads((corpus / "manifest.json").read_text())
-        self.listening = {**COMBINATIONS[engine]}
+        self.listening: dict[str, Any] = {**COMBINATIONS[engine]}
         for line in extra.splitlines():  # e.g. "trigger_margin = -8.0" to explore a setting
             key, _, value = line.partition("=")
             self.listening[key.strip()] = json.loads(value.strip())
@@ -152,7 +154,10 @@ class Bench:
         self.results["start_to_listening_s"] = statistics.median(times)
 
     def triggers(self) -> None:
-        recall, latencies, stages, voices = {}, [], {}, Counter()
+        recall: dict[str, Any] = {}
+        latencies: list[float] = []
+        stages: dict[str, Any] = {}
+        voices: Counter[tuple[str, str]] = Counter()
         for label, entry in self.manifest["positives"].items():
             events, _, _, rss = self.run_file(self.corpus / entry["file"], f"pos-{label}")
             stages[label] = trigger_stages(events, entry["clips"])
@@ -219,7 +224,8 @@ class Bench:
         routine = load_routine()
         matcher = IntentMatcher(routine)
         results: dict = {}
-        confusions, latencies = Counter(), []
+        confusions: Counter[str] = Counter()
+        latencies: list[float] = []
         for label, entry in self.manifest.get("replies", {}).items():
             audio = read_audio(self.corpus / entry["file"])
             tally: dict = {k: Counter() for k in ("reply", "reply_paraphrase")}
@@ -310,7 +316,7 @@ def trigger_stages(events: list[dict], clips: list[dict]) -> dict:
     stage proposed, how many the second opinion kept, how many were answered (the rules too)."""
     heard = [e for e in events if e["event"] == "heard" and e["mode"] == "trigger"]
     fired = [e for e in events if e["event"] == "trigger"]
-    counts = Counter()
+    counts: Counter[str] = Counter()
     for clip in clips:
         if clip["kind"] != "trigger":
             continue

@@ -385,8 +385,8 @@ def build(out: Path, small: bool, seed: int) -> dict:
         ],
     }
     for kind, spoken in said_alone.items():
-        audio = _said_alone(spoken, rng)
-        write_wav(out / f"{kind}.wav", audio, RATE)
+        alone = _said_alone(spoken, rng)
+        write_wav(out / f"{kind}.wav", alone, RATE)
         manifest["negatives"].append(
             {"file": f"{kind}.wav", "kind": kind, "seconds": len(audio) / RATE, "n": len(spoken)}
         )

@@ -16,6 +16,7 @@ import difflib
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -91,7 +92,8 @@ def main() -> dict:
         sys.exit(f"no second opinion: {why}")
     first = PocketSphinxRecognizer()
     both = SecondOpinion(PocketSphinxRecognizer(), judge)
-    rows, edits, words = [], 0, 0
+    rows: list[dict[str, Any]] = []
+    edits, words = 0, 0
     for path, reference in recordings():
         audio = load(path)
         transcript = judge.transcribe(audio)
@@ -114,7 +116,7 @@ def main() -> dict:
             }
         )
         print(f"{rows[-1]['file']:55} {transcript[:50]!r:52} woke: {woke}", flush=True)
-    result = {
+    result: dict[str, Any] = {
         "recordings": len(rows),
         "whisper_word_error_rate": edits / max(1, words),
         "false_wakes": {

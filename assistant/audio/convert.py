@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import soundfile
@@ -20,14 +22,16 @@ RATES = (4000, 384000)
 
 def to_int16(samples: np.ndarray) -> np.ndarray:
     """Float samples in [-1, 1] to int16, clipping what lies outside."""
-    return (np.clip(samples, -1.0, 1.0) * 32767.0).astype(np.int16)
+    clipped: np.ndarray = np.clip(samples, -1.0, 1.0) * 32767.0
+    return clipped.astype(np.int16)
 
 
 def resample(samples: np.ndarray, rate: int, target: int = RATE) -> np.ndarray:
     """Float mono samples from `rate` to `target` Hertz (soxr, high quality)."""
     if rate == target:
         return samples
-    return soxr.resample(samples, rate, target)
+    resampled: np.ndarray = soxr.resample(samples, rate, target)
+    return resampled
 
 
 def resample_int16(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
@@ -50,13 +54,15 @@ def read_audio(path: Path, target: int = RATE) -> np.ndarray:
     return to_int16(resample(mono, rate, target))
 
 
-def stream_audio(path: Path, target: int = RATE, block_seconds: float = 1.0):
+def stream_audio(
+    path: Path, target: int = RATE, block_seconds: float = 1.0
+) -> Iterator[np.ndarray]:
     """Like `read_audio`, block by block, so that an hour-long file costs no more memory than a
     second of it. The DC offset is removed with a slow running mean."""
     return _blocks(path, _check_audio_file(path).samplerate, target, block_seconds)
 
 
-def _check_audio_file(path: Path):
+def _check_audio_file(path: Path) -> Any:
     """The file's audio format, or one clear AudioInputError saying what is wrong with it."""
     if not path.exists():
         raise AudioInputError(f"{path}: no such audio file")
@@ -93,7 +99,7 @@ def _finite(mono: np.ndarray) -> tuple[np.ndarray, int]:
     return (np.where(bad, np.float32(0.0), mono) if count else mono), count
 
 
-def _blocks(path: Path, rate: int, target: int, block_seconds: float):
+def _blocks(path: Path, rate: int, target: int, block_seconds: float) -> Iterator[np.ndarray]:
     resampler = soxr.ResampleStream(rate, target, 1, dtype="float32") if rate != target else None
     dc = None
     warned = False

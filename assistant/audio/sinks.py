@@ -7,6 +7,7 @@ import threading
 import time
 from collections import deque
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -154,7 +155,7 @@ class SpeakerSink(AudioSink):
         stream.start()
         self._generation = portaudio.generation()
 
-    def _fill(self, outdata, frames, time_info, status) -> None:
+    def _fill(self, outdata: Any, frames: int, time_info: Any, status: Any) -> None:
         self._last_callback = time.monotonic()
         out = outdata[:, 0]
         done = 0

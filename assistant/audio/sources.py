@@ -55,7 +55,7 @@ class WavSource(AudioSource):
         return paced(self._blocks, self.realtime)
 
 
-def check_input_device(device: int | str | None) -> dict:
+def check_input_device(device: int | str | None) -> dict[str, Any]:
     """The PortAudio input device to use; a UserError that says how to list them when none fits."""
     import sounddevice as sd
 
@@ -109,7 +109,7 @@ class MicrophoneSource(AudioSource):
         self._rate = RATE
         self._open(info)
 
-    def _open(self, info: dict) -> None:
+    def _open(self, info: dict[str, Any]) -> None:
         import sounddevice as sd
 
         try:
@@ -125,7 +125,7 @@ class MicrophoneSource(AudioSource):
     def _input_stream(self, rate: int) -> Any:  # a sounddevice stream
         import sounddevice as sd
 
-        def callback(indata, frames, time_info, status) -> None:
+        def callback(indata: Any, frames: int, time_info: Any, status: Any) -> None:
             if status.input_overflow:
                 self.overflows += 1
             self._queue.put(indata[:, 0].copy())
@@ -159,7 +159,7 @@ class MicrophoneSource(AudioSource):
                 block = (np.clip(out, -1, 1) * 32767).astype(np.int16)
             yield block
 
-    def _resampler(self):
+    def _resampler(self) -> Any:
         import soxr
 
         if self._rate == RATE:

@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         refuse_writing_over_state(args, settings)
         # Diary, caches and settings are the user's alone.
         settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        return args.handler(args, settings)
+        return int(args.handler(args, settings))
     except UserError as err:
         print(f"cramp-assistant: {err}", file=sys.stderr)
         return 2

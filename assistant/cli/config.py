@@ -8,7 +8,7 @@ from assistant.config.settings import Settings, default_config_path
 from assistant.errors import UserError
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """`config` and its actions."""
     config = commands.add_parser("config", help="the settings file: where, what, is it right")
     config_commands = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)

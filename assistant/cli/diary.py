@@ -13,7 +13,7 @@ from assistant.dialogue.vocabulary import LEGS, MUSCLES, ROUTINE_OUTCOMES
 from assistant.errors import UserError
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """`diary`, `diary add` and `report`."""
     diary = commands.add_parser("diary", help="the cramp diary (last 30 days)")
     diary.add_argument("--since", type=date_time, help="from this date (e.g. 2026-11-01)")

@@ -8,7 +8,7 @@ from assistant.config.settings import Settings
 from assistant.errors import UserError
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """`models` and its actions."""
     models = commands.add_parser(
         "models", help="list, fetch, verify or remove models (Vosk, Whisper)"

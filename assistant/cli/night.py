@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from assistant.audio.sources import AudioSource
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """`run`, `simulate`, `demo` and `say`."""
     run = commands.add_parser("run", help="listen for a trigger and guide through the routine")
     run.add_argument("--input", type=Path, help="a WAV file to use as the microphone")

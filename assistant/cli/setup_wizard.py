@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -94,7 +95,7 @@ class Setup:
         self._summary(settings)
         return settings
 
-    def _choose(self, devices: list, channels: str, what: str) -> str:
+    def _choose(self, devices: list[dict[str, Any]], channels: str, what: str) -> str:
         usable = [(i, d) for i, d in enumerate(devices) if d[channels] > 0]
         print(f"\n{what.capitalize()}s:")
         for i, info in usable:

@@ -9,7 +9,7 @@ from assistant.config.settings import Settings, default_config_path
 from assistant.errors import UserError
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """`setup`, `devices` and `service install|status|uninstall`."""
     setup = commands.add_parser(
         "setup", help="first run: devices, a microphone check, volume, emergency number"

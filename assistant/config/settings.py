@@ -203,7 +203,7 @@ def load_settings(path: Path | None = None, data_dir: Path | None = None) -> Set
     """Settings from `path` (or the user's file if it exists), every key checked."""
     explicit = path is not None
     path = path or default_config_path()
-    data: dict = {}
+    data: dict[str, Any] = {}
     if path.exists() or explicit:
         data = read_toml(path, "settings file")
     settings = _build(data, str(path))
@@ -212,7 +212,7 @@ def load_settings(path: Path | None = None, data_dir: Path | None = None) -> Set
     return settings
 
 
-def _build(data: dict, where: str) -> Settings:
+def _build(data: dict[str, Any], where: str) -> Settings:
     sections = {f.name: f for f in fields(Settings) if f.name != "data_dir"}
     built = {}
     for key in data:
@@ -232,7 +232,7 @@ def _build(data: dict, where: str) -> Settings:
     return settings
 
 
-def _section(cls: type, table: dict, name: str, where: str) -> Any:
+def _section(cls: type, table: dict[str, Any], name: str, where: str) -> Any:
     known = {f.name: f for f in fields(cls)}
     values: dict[str, Any] = {}
     value: Any

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from assistant.dialogue.text import normalise
 
@@ -66,7 +67,7 @@ class Grammar:
 
 def word_automaton(sentences: Iterable[str]) -> Automaton:
     """A trie of the sentences with equal subtrees merged (a minimal acyclic automaton)."""
-    trie: dict = {}
+    trie: dict[str, Any] = {}
     end = ""  # a key no word can be: marks that a sentence ends at this node
     for sentence in sentences:
         node = trie
@@ -74,10 +75,10 @@ def word_automaton(sentences: Iterable[str]) -> Automaton:
             node = node.setdefault(word, {})
         node[end] = {}
     final = 0
-    ids: dict[tuple, int] = {(): final}
+    ids: dict[tuple[object, ...], int] = {(): final}
     transitions: list[tuple[int, int, str | None]] = []
 
-    def state(node: dict) -> int:
+    def state(node: dict[str, Any]) -> int:
         children = tuple(sorted((w, state(c)) for w, c in node.items() if w != end))
         signature = (end in node, children)
         if not children:

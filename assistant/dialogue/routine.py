@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from assistant.config.settings import Settings
 from assistant.dialogue.templates import Templates, overlaps, parse_templates
@@ -161,7 +162,9 @@ def routine_of(settings: Settings) -> Routine:
     return load_routine(path, emergency=settings.routine.emergency)
 
 
-def parse_routine(data: dict, where: str, emergency: str = "your emergency number") -> Routine:
+def parse_routine(
+    data: dict[str, Any], where: str, emergency: str = "your emergency number"
+) -> Routine:
     """Build a Routine from parsed TOML, checking every reference."""
     reader = _Reader(where, emergency)
     head = reader.table(data, "routine")
@@ -373,24 +376,24 @@ class _Reader:
         self.where = where
         self.emergency = emergency
 
-    def table(self, data: dict, key: str) -> dict:
+    def table(self, data: dict[str, Any], key: str) -> dict[str, Any]:
         value = data.get(key)
         if not isinstance(value, dict):
             raise ConfigError(self.where, key, "a table")
         return value
 
-    def str_(self, data: dict, key: str, prefix: str) -> str:
+    def str_(self, data: dict[str, Any], key: str, prefix: str) -> str:
         value = data.get(key, "")
         if not isinstance(value, str):
             raise ConfigError(self.where, f"{prefix}.{key}", "a string")
         return value
 
-    def number(self, data: dict, key: str, prefix: str, default: float) -> float:
+    def number(self, data: dict[str, Any], key: str, prefix: str, default: float) -> float:
         # A day at most: NaN or infinity would leave a hold or a question open all night.
         value = data.get(key, default)
         return number_in(value, 0, 86400, self.where, f"{prefix}.{key}", " seconds")
 
-    def mapping(self, data: dict, key: str, prefix: str) -> dict[str, str]:
+    def mapping(self, data: dict[str, Any], key: str, prefix: str) -> dict[str, str]:
         if not isinstance(data, dict):
             raise ConfigError(self.where, prefix, "a table")
         value = data.get(key, {})
@@ -398,7 +401,7 @@ class _Reader:
             raise ConfigError(self.where, f"{prefix}.{key}", "a table of name = step")
         return dict(value)
 
-    def str_list(self, data: dict, key: str, prefix: str) -> tuple[str, ...]:
+    def str_list(self, data: dict[str, Any], key: str, prefix: str) -> tuple[str, ...]:
         if not isinstance(data, dict):
             raise ConfigError(self.where, prefix, "a table")
         value = data.get(key, [])
@@ -432,7 +435,7 @@ class _Reader:
             raise ConfigError(self.where, f"confirm.{missing[0]}", "a yes/no question to ask")
         return {kind: data[kind] for kind in RED_FLAG_KINDS}
 
-    def lines(self, data: dict, key: str, prefix: str) -> tuple[str, ...]:
+    def lines(self, data: dict[str, Any], key: str, prefix: str) -> tuple[str, ...]:
         return tuple(
             line.replace("{emergency}", self.emergency) for line in self.str_list(data, key, prefix)
         )
@@ -485,7 +488,7 @@ class _Reader:
             assumes=self.str_(body, "assumes", prefix),
         )
 
-    def intents(self, table: dict) -> dict[str, tuple[str, ...]]:
+    def intents(self, table: dict[str, Any]) -> dict[str, tuple[str, ...]]:
         result: dict[str, tuple[str, ...]] = {}
         for name, value in table.items():
             if name not in INTENTS:

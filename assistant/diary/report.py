@@ -10,8 +10,10 @@ import html
 import io
 import os
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from assistant.dialogue.routine import Routine
 from assistant.dialogue.vocabulary import SOURCE_WORDS, outcome_words
@@ -30,7 +32,7 @@ DOCTOR_NOTE = (
 )
 
 
-def _chart(draw) -> str:
+def _chart(draw: Callable[[Any], None]) -> str:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -84,13 +86,13 @@ def write_report(
     weeks = per_week(episodes, since, now)
     hours = per_hour(episodes)
 
-    def weekly(ax) -> None:
+    def weekly(ax: Any) -> None:
         ax.bar([w for w, _ in weeks], [c for _, c in weeks], color="#4a6fa5")
         ax.set_title("Episodes per week (week starting)")
         ax.tick_params(axis="x", labelrotation=45, labelsize=7)
         _counts_axis(ax, [c for _, c in weeks])
 
-    def hourly(ax) -> None:
+    def hourly(ax: Any) -> None:
         ax.bar([f"{h:02d}" for h, _ in hours], [c for _, c in hours], color="#7a5195")
         ax.set_title("Episodes by hour they began (18:00 to 17:00)")
         ax.tick_params(axis="x", labelsize=7)
@@ -118,7 +120,7 @@ def write_report(
     nights_count = len(nights(episodes))
     nights_word = noun(nights_count, "night")
 
-    def items(counter: Counter) -> str:
+    def items(counter: Counter[str]) -> str:
         return (
             "".join(f"<li>{html.escape(str(k))}: {v}</li>" for k, v in counter.most_common())
             or "<li>none recorded</li>"
@@ -225,7 +227,7 @@ def advice_in_period(episodes: list[Episode]) -> list[tuple[str, datetime]]:
     return [(ADVICE_WRITTEN[reason], when) for reason, when in first_advice(episodes)]
 
 
-def _counts_axis(ax, counts: list[int]) -> None:
+def _counts_axis(ax: Any, counts: list[int]) -> None:
     """A count axis from 0 up, in whole numbers, even when every count is 0."""
     ax.set_ylim(0, max(1, *counts) * 1.1 if counts else 1)
     ax.yaxis.get_major_locator().set_params(integer=True)

@@ -14,7 +14,7 @@ import os
 import sqlite3
 import statistics
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from assistant.dialogue.vocabulary import LEGS, MUSCLES, OUTCOMES
@@ -233,7 +233,7 @@ class Diary:
         ).fetchone()
         return row is not None
 
-    def _write(self, sql: str, params: tuple) -> sqlite3.Cursor:
+    def _write(self, sql: str, params: tuple[object, ...]) -> sqlite3.Cursor:
         try:
             return self._db.execute(sql, params)
         except sqlite3.DatabaseError as err:
@@ -332,9 +332,9 @@ def _explain(path: Path, err: sqlite3.DatabaseError) -> str:
 # ---------------------------------------------------------------------------- summaries
 
 
-def nights(episodes: list[Episode]) -> dict:
+def nights(episodes: list[Episode]) -> dict[date, list[Episode]]:
     """Episodes grouped by night: a night runs from noon to noon, named by its evening's date."""
-    grouped: dict = {}
+    grouped: dict[date, list[Episode]] = {}
     for ep in episodes:
         night = (ep.started - timedelta(hours=12)).date()
         grouped.setdefault(night, []).append(ep)
@@ -384,8 +384,8 @@ def first_advice(episodes: list[Episode]) -> list[tuple[str, datetime]]:
     in order: what `advice_reason` says at every start, in one pass (a report of 100,000 episodes
     asked it once per episode, over all of them: minutes, quadratic)."""
     found: dict[str, datetime] = {}
-    per_night: dict = {}
-    seen_nights: list = []  # sorted: nights are met in time order
+    per_night: dict[date, int] = {}
+    seen_nights: list[date] = []  # sorted: nights are met in time order
     ordered = sorted(episodes, key=lambda e: e.started)
     i = 0
     while i < len(ordered) and len(found) < 2:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from datetime import datetime
-from typing import IO
+from typing import IO, Any
 
 from assistant.diary.store import Episode
 from assistant.diary.store import nights as group_by_night
@@ -13,7 +13,7 @@ from assistant.diary.store import nights as group_by_night
 COLUMNS = ["started", "minutes", "leg", "muscle", "severity", "outcome", "red_flags", "source"]
 
 
-def row(ep: Episode) -> dict:
+def row(ep: Episode) -> dict[str, Any]:
     """An episode as plain values."""
     return {
         "started": ep.started.isoformat(timespec="minutes"),

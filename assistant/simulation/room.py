@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.audio.chunk import FRAME, RATE
-from assistant.audio.convert import read_audio, resample
+from assistant.audio.convert import read_audio, resample, to_int16
 from assistant.audio.sinks import AudioSink
 from assistant.audio.sources import AudioSource, paced
 from assistant.config.settings import Voice
@@ -118,7 +118,7 @@ class ScenarioSource(AudioSource):
             return read_audio(path)
         speech = self._person.speech(str(turn.value))
         mono = speech.samples.astype(np.float32) / 32768.0
-        return (np.clip(resample(mono, speech.rate, RATE), -1, 1) * 32767).astype(np.int16)
+        return to_int16(resample(mono, speech.rate, RATE))
 
     def blocks(self) -> Iterator[np.ndarray]:
         return paced(self._frames(), self.realtime)
@@ -182,7 +182,8 @@ def room_response(rng: np.random.Generator) -> np.ndarray:
     response[delay] = 1.0
     decay = np.exp(-np.arange(tail) / (0.03 * RATE))
     response[delay + 1 :] += (rng.normal(0.0, 0.25, tail - 1) * decay[1:]).astype(np.float32)
-    return response / np.abs(response).max()
+    normalised: np.ndarray = response / np.abs(response).max()
+    return normalised
 
 
 def _voice_end(audio: np.ndarray) -> float:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from assistant.errors import ConfigError, number_in, read_toml
 
@@ -62,7 +63,7 @@ def load_scenario(path: Path) -> Scenario:
     return parse_scenario(read_toml(path, "scenario file"), str(path), path.parent)
 
 
-def parse_scenario(data: dict, where: str, base_dir: Path) -> Scenario:
+def parse_scenario(data: dict[str, Any], where: str, base_dir: Path) -> Scenario:
     """Build a Scenario from parsed TOML."""
     head = data.get("scenario", {})
     if not isinstance(head, dict):

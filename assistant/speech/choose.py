@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistant.config.settings import Settings
 from assistant.errors import UserError
@@ -20,10 +20,10 @@ log = logging.getLogger(__name__)
 ENGLISH_MARKERS = ("-en-", "-en_", "en-us", "en-in", "en-gb")
 
 
-def _is_english(folder: Path, manifest: dict) -> bool:
+def _is_english(folder: Path, manifest: dict[str, Any]) -> bool:
     info = manifest.get(folder.name)
     if info is not None:
-        return info.language.lower().startswith("en")
+        return bool(info.language.lower().startswith("en"))
     return any(m in folder.name.lower() for m in ENGLISH_MARKERS)
 
 

@@ -19,6 +19,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from assistant.config.settings import Settings
 from assistant.errors import ConfigError, UserError, read_toml
@@ -77,7 +78,7 @@ def load_manifest(path: Path) -> dict[str, ModelInfo]:
     return parse_manifest(read_toml(path, "model manifest"), str(path))
 
 
-def parse_manifest(data: dict, where: str) -> dict[str, ModelInfo]:
+def parse_manifest(data: dict[str, Any], where: str) -> dict[str, ModelInfo]:
     """The entries of a parsed manifest by name, each field checked (ConfigError naming it)."""
     entries: dict[str, ModelInfo] = {}
     models = data.get("model", [])

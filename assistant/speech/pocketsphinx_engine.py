@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+from typing import Any
 
 import numpy as np
 
@@ -82,7 +83,7 @@ class PocketSphinxRecognizer:
         self._grammar.activate_search(name)
         self._grammar_now = grammar
 
-    def _fsg(self, name: str, grammar: Grammar):
+    def _fsg(self, name: str, grammar: Grammar) -> Any:
         """The grammar's word automaton as a PocketSphinx FSG, every word in the dictionary (a
         possessive or "'s" form is added from its stem; sentences with other words are left
         out, loudly)."""
@@ -163,7 +164,7 @@ class PocketSphinxRecognizer:
         return Hypothesis(text if taken else "", score, raw, sure=sure)
 
 
-def _acoustic_log_likelihood(decoder) -> tuple[float, int] | None:
+def _acoustic_log_likelihood(decoder: Any) -> tuple[float, int] | None:
     """Sum of the natural-log acoustic scores of the best path, and its frame count."""
     total, frames = 0.0, 0
     for seg in decoder.seg() or ():

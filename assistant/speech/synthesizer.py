@@ -25,7 +25,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 import soundfile
@@ -185,7 +185,7 @@ class Synthesizer:
                 made.update(self._keep(rest, "espeak"))
         return made
 
-    def _keep(self, jobs: list[dict], engine: str) -> dict[str, Path]:
+    def _keep(self, jobs: list[dict[str, Any]], engine: str) -> dict[str, Path]:
         """Move the jobs rendered into the cache, under `engine`'s name for them."""
         kept: dict[str, Path] = {}
         for job in jobs:
@@ -223,7 +223,7 @@ class Synthesizer:
     def _key(self, engine: str) -> str:
         """The engine and pace a rendering was made with, in 12 characters."""
         if engine == "piper":
-            parts: list = ["piper", VOICE_NAME, SEED, LEVEL, self.voice.rate]
+            parts: list[object] = ["piper", VOICE_NAME, SEED, LEVEL, self.voice.rate]
         else:
             parts = [self.voice.voice, self.voice.rate]  # as earlier versions named them
         return hashlib.sha1(json.dumps(parts).encode()).hexdigest()[:12]
@@ -234,7 +234,7 @@ class Synthesizer:
     def _worker_name(self) -> str:
         return "Piper" if self.engine == "piper" else "pyttsx3"
 
-    def _run_worker(self, jobs: list[dict]) -> bool:
+    def _run_worker(self, jobs: list[dict[str, Any]]) -> bool:
         """Render `jobs` in the worker process; False (and espeak-ng for a while) when it hung
         or failed."""
         request = {
@@ -263,7 +263,7 @@ class Synthesizer:
         self._worker_back_at = time.monotonic() + RETRY_AFTER
         return False
 
-    def _render_with_espeak(self, jobs: list[dict]) -> None:
+    def _render_with_espeak(self, jobs: list[dict[str, Any]]) -> None:
         espeak = shutil.which("espeak-ng") or shutil.which("espeak")
         if espeak is None:
             log.error("no speech synthesizer to fall back on: install espeak-ng")
@@ -295,14 +295,14 @@ class Synthesizer:
 
 
 @contextlib.contextmanager
-def _worker(errors: IO[bytes]) -> Iterator[subprocess.Popen]:
+def _worker(errors: IO[bytes]) -> Iterator[subprocess.Popen[bytes]]:
     """The speech worker process, killed on the way out if it still runs (it hung, or the night
     was stopped meanwhile: SIGTERM must not leave it behind)."""
     # A stop arriving while the process is being started would leave it unknown to us: held
     # until it is started, then delivered.
     stops = {signal.SIGTERM, signal.SIGINT}
     held = signal.pthread_sigmask(signal.SIG_BLOCK, stops)
-    worker: subprocess.Popen | None = None
+    worker: subprocess.Popen[bytes] | None = None
     try:
         try:
             worker = subprocess.Popen(
@@ -325,7 +325,7 @@ def _worker(errors: IO[bytes]) -> Iterator[subprocess.Popen]:
                 worker.stdout.close()
 
 
-def _follow(worker: subprocess.Popen, request: bytes, lines: int, patience: float) -> bool:
+def _follow(worker: subprocess.Popen[bytes], request: bytes, lines: int, patience: float) -> bool:
     """Hand `request` to the worker and wait while it makes progress (a line done at least every
     `patience` seconds); False when it stalls."""
     assert worker.stdin is not None and worker.stdout is not None
@@ -372,7 +372,7 @@ def _durable(path: Path) -> None:
 
 def _is_audio(path: Path) -> bool:
     try:
-        return soundfile.info(str(path)).frames > 0
+        return bool(soundfile.info(str(path)).frames > 0)
     except (RuntimeError, soundfile.LibsndfileError):
         return False
 

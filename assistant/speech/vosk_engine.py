@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -80,7 +81,7 @@ class VoskRecognizer:
         if not self.grammar:
             log.info("%s has no runtime grammar support: decoding freely", model_dir.name)
 
-    def _new_recognizer(self):
+    def _new_recognizer(self) -> Any:
         if self.grammar and self._phrases:
             extra = ["[unk]"] if self._model.vosk_model_find_word("[unk]") >= 0 else []
             grammar = json.dumps([*self._phrases, *extra], ensure_ascii=False)
@@ -126,7 +127,7 @@ class VoskRecognizer:
 
     def partial(self) -> str:
         """The partial text of the utterance so far."""
-        return json.loads(self._recognizer.PartialResult()).get("partial", "")
+        return str(json.loads(self._recognizer.PartialResult()).get("partial", ""))
 
     def end(self) -> Hypothesis:
         result = json.loads(self._recognizer.FinalResult())

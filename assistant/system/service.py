@@ -115,7 +115,7 @@ def status() -> tuple[str, bool]:
     return "\n".join([*lines, detail] if detail else lines), state == "active"
 
 
-def _systemctl(*args: str) -> subprocess.CompletedProcess:
+def _systemctl(*args: str) -> subprocess.CompletedProcess[str]:
     if shutil.which("systemctl") is None:
         raise UserError("systemctl not found: the service needs systemd")
     return subprocess.run(

@@ -109,14 +109,16 @@ def test_setup_walks_through_and_hears_the_microphone(
         text=True,
         bufsize=1,
     )
+    assert app.stdin and app.stdout and app.stderr
+    app_out, app_err = app.stdout, app.stderr
     out: list[str] = []
     answers = iter(["", "quieter", "", "", "GB"])
 
     def read_until(text: str) -> None:
         line = ""
         while text not in line:
-            char = app.stdout.read(1)
-            assert char, f"setup ended early: {''.join(out)} {app.stderr.read()}"
+            char = app_out.read(1)
+            assert char, f"setup ended early: {''.join(out)} {app_err.read()}"
             line += char
             if char == "\n":
                 out.append(line)

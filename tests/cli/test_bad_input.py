@@ -141,7 +141,10 @@ def huge_samples(audio: np.ndarray) -> np.ndarray:
 
 
 def raw_bytes(data: bytes) -> Callable[[Path], None]:
-    return lambda path: path.write_bytes(data)
+    def write(path: Path) -> None:
+        path.write_bytes(data)
+
+    return write
 
 
 def truncated_wav(path: Path) -> None:
@@ -297,6 +300,7 @@ def test_bad_input_gets_what_the_table_says(
     argv = setup(tmp_path)
     if "--data-dir" not in argv:
         argv = ["--data-dir", str(data_dir), *argv]
+    code: int | str | None
     try:
         code = main(argv)
     except SystemExit as exit_:  # argparse's own errors: usage and one line

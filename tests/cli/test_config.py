@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import fields
 from pathlib import Path
@@ -106,7 +107,7 @@ def test_a_killed_write_leaves_the_old_settings_whole(
     def dies(fd: int) -> None:
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(config_file.os, "fsync", dies)
+    monkeypatch.setattr(os, "fsync", dies)
     with pytest.raises(OSError):
         config_file.write_atomically(path, "[routine]\nemergency = ")
     assert load_settings(path).routine.emergency == "999"

@@ -45,7 +45,7 @@ def test_an_output_onto_what_is_kept_is_refused(
     if command == "report":
         argv = ["report", "--out", target, "--force"]
     else:
-        argv = ["run", "--input", tmp_path / "missing.wav", flag, target]
+        argv = ["run", "--input", str(tmp_path / "missing.wav"), flag, target]
     before = config.read_bytes()
     done = run_cli("--config", config, "--data-dir", data, *argv)
     assert done.returncode == 2

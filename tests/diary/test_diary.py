@@ -208,10 +208,14 @@ def test_frequency_advice() -> None:
         return Episode(day * 100 + hour, start, start + timedelta(minutes=5), "relieved")
 
     two_weeks = [ep(d) for d in (2, 4, 6, 9, 11, 13)]
-    assert "three or more nights a week" in frequency_advice(two_weeks, datetime(2026, 11, 14, 9))
+    assert "three or more nights a week" in (
+        frequency_advice(two_weeks, datetime(2026, 11, 14, 9)) or ""
+    )
     assert frequency_advice(two_weeks[3:], datetime(2026, 11, 14, 9)) is None
     one_night = [ep(20, 1), ep(20, 3), ep(20, 5)]
-    assert "several cramps tonight" in frequency_advice(one_night, datetime(2026, 11, 20, 6))
+    assert "several cramps tonight" in (
+        frequency_advice(one_night, datetime(2026, 11, 20, 6)) or ""
+    )
 
 
 def test_diary_add_refuses_bad_values(tmp_path: Path) -> None:

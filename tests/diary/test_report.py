@@ -36,7 +36,7 @@ NIGHTS = ["2026-10-31", "2026-11-02", "2026-11-04", "2026-11-06", "2026-11-09", 
 
 
 @pytest.fixture(scope="module")
-def fortnight(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
+def fortnight(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[list[dict]]]:
     """Six nights simulated by voice, one logged by hand, and a seventh voice night that should
     end with the frequency advice; then the weekly question."""
     work = tmp_path_factory.mktemp("fortnight")
@@ -162,7 +162,13 @@ def test_the_report_renders_in_a_real_browser(fortnight, tmp_path: Path) -> None
         assert base64.b64decode(image).startswith(b"\x89PNG")
     profile = tmp_path / "profile"
     dom = subprocess.run(
-        [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom", report.as_uri()],
+        [
+            str(CHROMIUM),
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            "--dump-dom",
+            report.as_uri(),
+        ],
         capture_output=True,
         text=True,
         timeout=120,
@@ -177,7 +183,7 @@ def test_the_report_renders_in_a_real_browser(fortnight, tmp_path: Path) -> None
     shot.unlink(missing_ok=True)
     subprocess.run(
         [
-            CHROMIUM,
+            str(CHROMIUM),
             *CHROMIUM_FLAGS,
             f"--user-data-dir={profile}",
             f"--screenshot={shot}",

