@@ -30,6 +30,12 @@ class Voice:
     """An espeak-ng voice name (e.g. `en-us`, `en+f3`) for `espeak` and the fallback; empty for
     the default."""
 
+    @property
+    def gain(self) -> float:
+        """The factor every sample of the voice (and its tones) is played at: the volume, kept
+        within 0 to 1 whatever a caller set."""
+        return max(0.0, min(1.0, self.volume))
+
 
 @dataclass(frozen=True)
 class ListeningSettings:

@@ -11,12 +11,11 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import numpy as np
 
 from assistant.audio.chunk import FRAME, RATE, frames
-from assistant.audio.convert import resample_int16
 from assistant.audio.gate import SpeechEnded
 from assistant.audio.sinks import AudioSink
 from assistant.audio.sources import AudioSource
@@ -42,20 +41,17 @@ from assistant.events import (
     EpisodeEnded,
     EventLog,
     IntentHeard,
-    LineFailed,
-    LineSaid,
     ListeningBegan,
     QueryHeard,
     RedFlagRaised,
     StepEntered,
-    TonePlayed,
     TriggerHeard,
     VoiceAdjusted,
 )
 from assistant.night.barge_in import BargeIn, Overheard
 from assistant.night.hearing import Began, Ears, Heard
 from assistant.night.quiet import QuietBefore
-from assistant.night.speech_player import adjust_voice, compose
+from assistant.night.speech_player import SpeechPlayer
 from assistant.speech.recognizer import Hypothesis
 from assistant.speech.synthesizer import Synthesizer
 from assistant.system.watchdog import Watchdog
@@ -110,16 +106,14 @@ class Assistant:
         self.watchdog = watchdog
         self.preferences = preferences
         self.sound = sound or SoundSettings()
-        self.origin = origin
         self.sequencer = Sequencer(routine, self.sound.count_with)
         self.matcher = IntentMatcher(routine)
+        self.player = SpeechPlayer(
+            synthesizer, sink, events, self.listening.after_speech, self.sound, origin
+        )
         # While it speaks, it still hears "stop", "wait" and "repeat" said over it.
-        self.barge = BargeIn(routine.barge_in, ears)
+        self.barge = BargeIn(routine.barge_in, ears, self.player)
         self._t = 0.0
-        self._speech_end = 0.0
-        """Audio time when the assistant's current speech ends."""
-        self._quiet_from = 0.0
-        """Audio time when the assistant's current speech (and its echo tail) ends."""
         self._listen: Listen | None = None
         self._deadline: float | None = None
         self._heard_at = 0.0
@@ -158,17 +152,17 @@ class Assistant:
                 "the input ended in the middle of an episode (step %s): it is kept as interrupted",
                 self.sequencer.step_id,
             )
-            self.events.emit(EpisodeEnded(max(self._t, self._speech_end), "interrupted"))
+            self.events.emit(EpisodeEnded(max(self._t, self.player.speech_end), "interrupted"))
             self.events.advance(float("inf"))
         self.sink.close()
 
     def _frame(self, frame: np.ndarray) -> None:
         t = self._t
-        if t < self._quiet_from:
+        if self.player.speaking(t):
             # The assistant is speaking: it must never answer itself. Only a few commands are
             # heard, over its voice; quiet is counted from when it stops.
             self.ears.reset()
-            self.quiet.speaking_until(self._quiet_from)
+            self.quiet.speaking_until(self.player.quiet_from)
             overheard = self.barge.frame(frame, t)
             if overheard is not None:
                 self._overheard(overheard)
@@ -197,10 +191,9 @@ class Assistant:
         if intent.name == UNKNOWN:
             return
         now = self._t
-        self.sink.stop(now)
+        cut = self.player.stop(now)
+        self.barge.stopped()
         self.events.emit(BargedIn(now, intent.name, intent.text, ended.t))
-        cut = self.barge.cut()
-        self._speech_end, self._quiet_from = now, now + self.listening.after_speech
         if intent.name == "repeat":
             self._speak(cut)
         elif self.sequencer.in_episode:
@@ -262,7 +255,7 @@ class Assistant:
                 self._speak(lines)
                 lines = []
             # Bookkeeping happens when the speech before it has been said.
-            now = max(self._t, self._speech_end)
+            now = max(self._t, self.player.speech_end)
             if isinstance(action, Listen):
                 self._start_listening(action)
             elif isinstance(action, EnterStep):
@@ -281,35 +274,14 @@ class Assistant:
             self._speak(lines)
 
     def _speak(self, lines: list[str | Tone]) -> None:
-        turn = compose(lines, self.synthesizer)
-        if turn is None:
-            return
-        for failed in turn.failed:
-            self.events.emit(LineFailed(self._t, failed))
         # The work since the person stopped talking is time they waited: put it on the clock.
         work = time.monotonic() - self._heard_at if self.count_work_time else 0.0
-        start = max(self._t + work, self._quiet_from)
-        for line, offset, seconds in turn.parts:
-            if isinstance(line, Tone):
-                self.events.emit(TonePlayed(start + offset, line.kind, round(seconds, 2)))
-            else:
-                self.events.emit(LineSaid(start + offset, line, round(seconds, 2)))
-        samples = turn.samples
-        if self.origin is not None:  # quieter at night, so as not to wake the house
-            factor = self.sound.factor(self.origin + timedelta(seconds=start))
-            samples = (samples * factor).astype(np.int16)
-        self.sink.play(samples, turn.rate, start)
-        spoken = [line for line, _, _ in turn.parts]
-        self.barge.played(round(start * RATE), resample_int16(samples, turn.rate, RATE), spoken)
-        self._speech_end = start + turn.seconds
-        self._quiet_from = self._speech_end + self.listening.after_speech
+        self.player.say(lines, self._t, work)
         self._heard_at = time.monotonic()
 
     def _adjust(self, adjust: Adjust, now: float) -> None:
         """A slower or faster pace, a quieter or louder voice: from the next line on."""
-        value = adjust_voice(
-            self.synthesizer, adjust.setting, adjust.direction, self.lines(), self.preferences
-        )
+        value = self.player.adjust(adjust.setting, adjust.direction, self.lines(), self.preferences)
         self.events.emit(VoiceAdjusted(now, adjust.setting, value))
 
     def _start_listening(self, listen: Listen) -> None:
@@ -319,7 +291,7 @@ class Assistant:
         else:
             grammar = self.matcher.grammar(listen.expect)
         self.ears.listen_for(grammar, listen.mode)
-        begins = max(self._t, self._quiet_from)
+        begins = max(self._t, self.player.quiet_from)
         self._deadline = begins + listen.timeout if listen.timeout is not None else None
         self.events.emit(ListeningBegan(begins, listen.mode))
 

@@ -19,9 +19,9 @@ from assistant.audio.echo import available as echo_available
 from assistant.audio.gate import SpeechContinues, SpeechEnded, SpeechStarted
 from assistant.dialogue.grammar import Grammar
 from assistant.dialogue.intents import barge_in_phrases
-from assistant.dialogue.sequencer import Tone
 from assistant.events import UtteranceHeard
 from assistant.night.hearing import Ears, build_gate, heard_event
+from assistant.night.speech_player import SpeechPlayer
 from assistant.speech.recognizer import Hypothesis
 
 BARGE_END_SILENCE = 0.15
@@ -30,17 +30,6 @@ ECHO_LEARNING_SECONDS = 8.0
 """Seconds of its own voice the echo canceller hears before commands are taken over it."""
 BARGE_AFTER = 0.4
 """Seconds into a line before a command said over it can be noticed."""
-
-Line = str | Tone
-
-
-@dataclass(frozen=True)
-class Playing:
-    """Audio the speaker plays: from sample `first` of the audio clock, at RATE."""
-
-    first: int
-    samples: np.ndarray
-    lines: list[Line]
 
 
 @dataclass(frozen=True)
@@ -56,30 +45,23 @@ class Overheard:
 class BargeIn:
     """Listens over the assistant's own voice; `frame` returns what was said over it."""
 
-    def __init__(self, barge_in: tuple[str, ...], ears: Ears) -> None:
-        """`barge_in`: the routine's barge-in phrases; `ears`: whose recognizer is borrowed."""
+    def __init__(self, barge_in: tuple[str, ...], ears: Ears, player: SpeechPlayer) -> None:
+        """`barge_in`: the routine's barge-in phrases; `ears`: whose recognizer is borrowed;
+        `player`: what the speaker is playing (the echo canceller's reference)."""
         self.phrases = barge_in
         self.ears = ears
+        self.player = player
         self.gate = build_gate(ears.listening, BARGE_END_SILENCE, ears.make_detector())
         self.echo = EchoCanceller() if echo_available() else None
         self.talk_over = TalkOver()
-        self.playing: list[Playing] = []
-        """What the speaker plays now or will play (lines already over are forgotten)."""
         self.active = False
         """True while an utterance over its voice is being recognised."""
         self._echo_heard = 0.0
         """Seconds of its own voice the echo canceller has learnt from."""
 
-    def played(self, first: int, samples: np.ndarray, lines: list[Line]) -> None:
-        """The speaker plays `samples` (at RATE) from sample `first` on."""
-        self.playing.append(Playing(first, samples, lines))
-
-    def cut(self) -> list[Line]:
-        """The speaker was stopped: what it was saying (for "repeat"), then forgotten."""
-        lines = [line for p in self.playing for line in p.lines]
-        self.playing = []
+    def stopped(self) -> None:
+        """The speaker was stopped by a command: the next one starts afresh."""
         self.gate.reset()
-        return lines
 
     def cancel(self) -> None:
         """The assistant stopped speaking mid-utterance: whatever was said is not a command."""
@@ -91,9 +73,9 @@ class BargeIn:
         """One microphone frame at `t` while the assistant speaks."""
         first = round(t * RATE)
         # What has been played out is forgotten, with or without an echo canceller.
-        self.playing = [p for p in self.playing if p.first + len(p.samples) > first]
+        self.player.played_out(first)
         if self.echo is not None:
-            reference = self._reference(first, len(frame))
+            reference = self.player.reference(first, len(frame))
             frame = self.echo.process(frame, reference)
             person = self.talk_over.person_speaking(frame, reference)
             if reference.any():
@@ -104,7 +86,7 @@ class BargeIn:
                 frame = np.zeros_like(frame)  # only its own voice: nothing to hear
         for event in self.gate.frame(frame, t):
             if isinstance(event, SpeechStarted):
-                audible = [p for p in self.playing if p.first <= first]
+                audible = self.player.heard_by(first)
                 said = [line for p in audible for line in p.lines if isinstance(line, str)]
                 phrases = barge_in_phrases(self.phrases, said)
                 # Nobody talks over a line they have not heard yet; its first instants are
@@ -124,12 +106,3 @@ class BargeIn:
                 self.ears.give_back()
                 return Overheard(hypothesis, event, heard_event(t, hypothesis, event, "barge"))
         return None
-
-    def _reference(self, first: int, n: int) -> np.ndarray:
-        """What the speaker plays during samples [first, first + n) of the audio clock."""
-        out = np.zeros(n, dtype=np.int32)
-        for p in self.playing:
-            lo, hi = max(first, p.first), min(first + n, p.first + len(p.samples))
-            if lo < hi:
-                out[lo - first : hi - first] += p.samples[lo - p.first : hi - p.first]
-        return np.clip(out, -32768, 32767).astype(np.int16)

@@ -1,17 +1,23 @@
-"""The assistant's speaking: one turn's lines and tones joined into one piece of audio at one rate,
-with where each line starts (for the event log and for barge-in); and "slower", "louder" and the
-like, applied to the voice and remembered for the next night."""
+"""The assistant's speaking, owned in one place: one turn's lines and tones joined into one piece
+of audio, played at the voice's volume (and the night volume during the night hours), when that
+speech ends, what the speaker is playing (the echo canceller's reference, and what "repeat"
+says again), and "slower", "louder" and the like, remembered for the next night."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import numpy as np
 
+from assistant.audio.chunk import RATE
 from assistant.audio.convert import resample_int16
+from assistant.audio.sinks import AudioSink
 from assistant.config.preferences import Preferences, adjusted
+from assistant.config.settings import SoundSettings
 from assistant.dialogue.sequencer import Tone
+from assistant.events import EventLog, LineFailed, LineSaid, TonePlayed
 from assistant.night.tones import TONE_RATE, tone
 from assistant.speech.synthesizer import Speech, SpeechUnavailable, Synthesizer
 
@@ -41,12 +47,120 @@ class Turn:
         return len(self.samples) / self.rate
 
 
+@dataclass(frozen=True)
+class Playing:
+    """Audio the speaker plays: from sample `first` of the audio clock, at RATE."""
+
+    first: int
+    samples: np.ndarray
+    lines: list[Line]
+
+
+class SpeechPlayer:
+    """Says turns into the sink on the audio clock and keeps what is being said."""
+
+    def __init__(
+        self,
+        synthesizer: Synthesizer,
+        sink: AudioSink,
+        events: EventLog,
+        after_speech: float,
+        sound: SoundSettings | None = None,
+        origin: datetime | None = None,
+    ) -> None:
+        """`after_speech`: seconds of its own echo tail after a turn, not listened to;
+        `sound`: the night volume; `origin`: the local time at audio time 0 (the night volume
+        needs it; None: never applied)."""
+        self.synthesizer = synthesizer
+        self.sink = sink
+        self.events = events
+        self.after_speech = after_speech
+        self.sound = sound or SoundSettings()
+        self.origin = origin
+        self.speech_end = 0.0
+        """Audio time when the current speech ends."""
+        self.quiet_from = 0.0
+        """Audio time when the current speech (and its echo tail) ends."""
+        self.playing: list[Playing] = []
+        """What the speaker plays now or will play (lines already over are forgotten)."""
+
+    def speaking(self, t: float) -> bool:
+        """True while the assistant's voice (or its echo tail) is in the room at `t`."""
+        return t < self.quiet_from
+
+    def say(self, lines: list[Line], now: float, work: float = 0.0) -> None:
+        """Say `lines` after `work` seconds spent since `now` (or when the current speech has
+        ended), logging each line and tone at the moment it is heard."""
+        turn = compose(lines, self.synthesizer)
+        if turn is None:
+            return
+        for failed in turn.failed:
+            self.events.emit(LineFailed(now, failed))
+        start = max(now + work, self.quiet_from)
+        for line, offset, seconds in turn.parts:
+            if isinstance(line, Tone):
+                self.events.emit(TonePlayed(start + offset, line.kind, round(seconds, 2)))
+            else:
+                self.events.emit(LineSaid(start + offset, line, round(seconds, 2)))
+        samples = turn.samples
+        if self.origin is not None:  # quieter at night, so as not to wake the house
+            factor = self.sound.factor(self.origin + timedelta(seconds=start))
+            samples = (samples * factor).astype(np.int16)
+        self.sink.play(samples, turn.rate, start)
+        spoken = [line for line, _, _ in turn.parts]
+        reference = resample_int16(samples, turn.rate, RATE)
+        self.playing.append(Playing(round(start * RATE), reference, spoken))
+        self.speech_end = start + turn.seconds
+        self.quiet_from = self.speech_end + self.after_speech
+
+    def stop(self, now: float) -> list[Line]:
+        """Stop speaking at `now`; what was being said (for "repeat"), then forgotten."""
+        self.sink.stop(now)
+        lines = [line for p in self.playing for line in p.lines]
+        self.playing = []
+        self.speech_end, self.quiet_from = now, now + self.after_speech
+        return lines
+
+    def played_out(self, first: int) -> None:
+        """Forget what the speaker finished playing before sample `first`."""
+        self.playing = [p for p in self.playing if p.first + len(p.samples) > first]
+
+    def heard_by(self, first: int) -> list[Playing]:
+        """What the speaker has begun to play by sample `first`."""
+        return [p for p in self.playing if p.first <= first]
+
+    def reference(self, first: int, n: int) -> np.ndarray:
+        """What the speaker plays during samples [first, first + n) of the audio clock."""
+        out = np.zeros(n, dtype=np.int32)
+        for p in self.playing:
+            lo, hi = max(first, p.first), min(first + n, p.first + len(p.samples))
+            if lo < hi:
+                out[lo - first : hi - first] += p.samples[lo - p.first : hi - p.first]
+        return np.clip(out, -32768, 32767).astype(np.int16)
+
+    def adjust(
+        self, setting: str, direction: int, lines: list[str], preferences: Preferences | None
+    ) -> float:
+        """Change the pace or volume one step (at a new pace every line of the night, `lines`,
+        is rendered again, in the background) and remember it for the next night; the new
+        value. A disk that cannot take the preference never stops the routine."""
+        voice = adjusted(self.synthesizer.voice, setting, direction)
+        self.synthesizer.voice = voice
+        if setting == "pace":
+            self.synthesizer.render_soon(lines)  # beside the audio loop, never in it
+        if preferences is not None:
+            try:
+                preferences.save(voice)
+            except OSError as err:
+                log.error("pace and volume not remembered for the next night: %s", err)
+        return voice.rate if setting == "pace" else voice.volume
+
+
 def compose(lines: list[Line], synthesizer: Synthesizer) -> Turn | None:
-    """The turn for `lines` (None when nothing at all can be said)."""
+    """The turn for `lines` at the voice's volume (None when nothing at all can be said)."""
     pieces: list[Speech] = []
     said: list[Line] = []
     failed: list[str] = []
-    volume = max(0.0, min(1.0, synthesizer.voice.volume))
     for line in lines:
         if isinstance(line, str):
             try:
@@ -59,7 +173,7 @@ def compose(lines: list[Line], synthesizer: Synthesizer) -> Turn | None:
                 failed.append(line)
                 line = Tone("unspoken")
         chime = tone(line.kind, pieces[0].rate if pieces else TONE_RATE)
-        pieces.append(Speech((chime.samples * volume).astype(np.int16), chime.rate))
+        pieces.append(Speech((chime.samples * synthesizer.voice.gain).astype(np.int16), chime.rate))
         said.append(line)
     if not pieces:
         return None
@@ -79,25 +193,3 @@ def compose(lines: list[Line], synthesizer: Synthesizer) -> Turn | None:
 def resampled(speech: Speech, rate: int) -> Speech:
     """`speech` at `rate` (lines and tones are joined at one rate)."""
     return Speech(resample_int16(speech.samples, speech.rate, rate), rate)
-
-
-def adjust_voice(
-    synthesizer: Synthesizer,
-    setting: str,
-    direction: int,
-    lines: list[str],
-    preferences: Preferences | None,
-) -> float:
-    """Change the synthesizer's pace or volume one step (at a new pace every line of the night,
-    `lines`, is rendered again, in the background) and remember it for the next night; the new
-    value. A disk that cannot take the preference never stops the routine."""
-    voice = adjusted(synthesizer.voice, setting, direction)
-    synthesizer.voice = voice
-    if setting == "pace":
-        synthesizer.render_soon(lines)  # beside the audio loop, never in it
-    if preferences is not None:
-        try:
-            preferences.save(voice)
-        except OSError as err:
-            log.error("pace and volume not remembered for the next night: %s", err)
-    return voice.rate if setting == "pace" else voice.volume

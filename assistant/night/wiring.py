@@ -89,7 +89,7 @@ def run_night(
         try:
             assistant.run()
         finally:
-            synthesizer.finish_rendering()  # a new pace's lines, still being rendered
+            synthesizer.stop_rendering()  # a new pace's lines, or a first start's, still rendering
             source.close()
             events.close()
             recorder.close()

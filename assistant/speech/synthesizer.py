@@ -35,6 +35,8 @@ from assistant.speech.piper_voice import LEVEL, SEED, VOICE_NAME, why_not_availa
 
 log = logging.getLogger(__name__)
 
+STOP_CHECK_SECONDS = 0.25
+"""How often a rendering looks whether the night has ended while it waits for the worker."""
 RETRY_AFTER = 60.0
 """Seconds before an engine that failed is tried again: both engines, once they failed on all
 that was asked; the worker's engine (Piper or pyttsx3), once it hung or failed (espeak-ng
@@ -82,6 +84,8 @@ class Synthesizer:
         """When the worker's engine may be tried again after it hung or failed."""
         self._background: list[threading.Thread] = []
         """Renderings running beside the caller (`render_soon`)."""
+        self._stopping = threading.Event()
+        """Set when the night ends: renderings still running stop, keeping the lines done."""
         self.piper_missing = why_not_available() if self.voice.engine == "piper" else None
         """Why Piper cannot speak here, when it was asked for and cannot (then espeak-ng does)."""
 
@@ -104,8 +108,7 @@ class Synthesizer:
         cached = self._memory.get(text)
         if cached is None or cached.key != self._key(self.engine):
             cached = self._load(text)
-        gain = max(0.0, min(1.0, self.voice.volume))
-        return Speech((cached.samples * gain).astype(np.int16), cached.rate)
+        return Speech((cached.samples * self.voice.gain).astype(np.int16), cached.rate)
 
     def render(self, lines: list[str]) -> list[str]:
         """Render every line not yet on disk (one worker process for the lot) and keep them in
@@ -114,7 +117,9 @@ class Synthesizer:
         todo = self.missing(wanted)
         found = {line: self._path(line) for line in wanted if line not in todo}
         failed: list[str] = []
-        if todo and time.monotonic() < self._retry_at:
+        if todo and self._stopping.is_set():
+            failed = todo  # the night is over: the next start renders them
+        elif todo and time.monotonic() < self._retry_at:
             # Both engines failed moments ago: trying again now would only make the person
             # wait a time-out per line. Earlier renderings and tones stand in meanwhile.
             failed = todo
@@ -159,8 +164,10 @@ class Synthesizer:
         self._background = [t for t in self._background if t.is_alive()] + [thread]
         thread.start()
 
-    def finish_rendering(self, timeout: float = 60.0) -> None:
-        """Wait for background renderings (at the end of a night, before the process exits)."""
+    def stop_rendering(self, timeout: float = 30.0) -> None:
+        """End background renderings (at the end of a night, before the process exits): the
+        worker is stopped, the lines it finished are kept, the rest wait for the next start."""
+        self._stopping.set()
         for thread in self._background:
             thread.join(timeout)
         self._background = []
@@ -175,6 +182,8 @@ class Synthesizer:
             if time.monotonic() >= self._worker_back_at:
                 self._run_worker(jobs)
                 made.update(self._keep(jobs, self.engine))
+            if self._stopping.is_set():
+                return made
             rest = [job for job in jobs if job["text"] not in made]
             for job in rest:  # espeak-ng's rendering of the line, kept from an earlier failure
                 if _is_audio(earlier := self._path(job["text"], "espeak")):
@@ -243,12 +252,20 @@ class Synthesizer:
             "voice": self.voice.voice,
             "jobs": jobs,
         }
+        done: set[int] = set()
         with tempfile.TemporaryFile() as errors, _worker(errors) as worker:
-            hung = not _follow(worker, json.dumps(request).encode(), len(jobs), self.timeout)
+            outcome = _follow(
+                worker, json.dumps(request).encode(), len(jobs), done, self.timeout, self._stopping
+            )
             errors.seek(0)
             why = errors.read().decode(errors="replace").strip()[-300:]
         name = self._worker_name()
-        if hung:
+        if outcome == "stopped":
+            for index, job in enumerate(jobs):
+                if index not in done:  # perhaps half written when the worker was stopped
+                    Path(job["path"]).unlink(missing_ok=True)
+            return False
+        if outcome == "hung":
             log.warning(
                 "%s hung rendering %d line(s); using espeak-ng directly for %g s",
                 name,
@@ -325,9 +342,17 @@ def _worker(errors: IO[bytes]) -> Iterator[subprocess.Popen[bytes]]:
                 worker.stdout.close()
 
 
-def _follow(worker: subprocess.Popen[bytes], request: bytes, lines: int, patience: float) -> bool:
-    """Hand `request` to the worker and wait while it makes progress (a line done at least every
-    `patience` seconds); False when it stalls."""
+def _follow(
+    worker: subprocess.Popen[bytes],
+    request: bytes,
+    lines: int,
+    done: set[int],
+    patience: float,
+    stopping: threading.Event,
+) -> str:
+    """Hand `request` (of `lines` lines) to the worker and wait while it makes progress (a line
+    done at least every `patience` seconds), adding the index of each line done to `done`.
+    `done` when it finished, `hung` when it stalled, `stopped` when `stopping` was set."""
     assert worker.stdin is not None and worker.stdout is not None
 
     def send() -> None:  # a frozen worker never reads: the caller must not block on it
@@ -340,16 +365,22 @@ def _follow(worker: subprocess.Popen[bytes], request: bytes, lines: int, patienc
 
     threading.Thread(target=send, daemon=True, name="worker-request").start()
     for _ in range(lines):
-        ready, _, _ = select.select([worker.stdout], [], [], patience)
-        if not ready:
-            return False
-        if not worker.stdout.readline():
+        waiting_since = time.monotonic()
+        while not select.select([worker.stdout], [], [], STOP_CHECK_SECONDS)[0]:
+            if stopping.is_set():
+                return "stopped"
+            if time.monotonic() - waiting_since >= patience:
+                return "hung"
+        line = worker.stdout.readline()
+        if not line:
             break  # it exited: its exit code and files tell how it went
+        with contextlib.suppress(ValueError):
+            done.add(int(line))
     try:
         worker.wait(timeout=patience)
     except subprocess.TimeoutExpired:
-        return False
-    return True
+        return "hung"
+    return "done"
 
 
 @dataclass(frozen=True)

@@ -329,3 +329,30 @@ def test_sigterm_while_the_routine_is_first_rendered_leaves_no_worker_behind(
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
     assert alive == []
+
+
+def test_a_night_that_ends_while_lines_are_rendering_stops_the_worker_and_keeps_what_is_done(
+    tmp_path: Path,
+) -> None:
+    """ "Slower" near the end of a night re-renders every line in the background (a minute or
+    more with Piper on a busy machine): the night must end at once, keep each line finished, and
+    leave no half-written file or temporary folder behind."""
+    cache = tmp_path / "speech"
+    synthesizer = Synthesizer(cache, Voice(rate=120))
+    lines = [f"This is line number {n} of a long routine." for n in range(40)]
+    synthesizer.render_soon(lines)
+    # The worker writes into a temporary folder of the cache; a second file there means the
+    # first line is finished.
+    deadline = time.monotonic() + 120
+    while len(list(cache.glob("*/*.wav"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert len(list(cache.glob("*/*.wav"))) >= 2, "no line was rendered in two minutes"
+    began = time.monotonic()
+    synthesizer.stop_rendering()
+    took = time.monotonic() - began
+    assert took < 10, f"the night waited {took:.1f} s for the rendering"
+    assert not any(p.is_dir() for p in cache.iterdir()), "a temporary folder was left behind"
+    kept = list(cache.glob("*.wav"))
+    assert all(soundfile.info(str(p)).frames > 0 for p in kept)
+    left = Synthesizer(cache, Voice(rate=120)).missing(lines)
+    assert 0 < len(left) < len(lines), "what was finished is kept, the rest is left for later"
