@@ -28,7 +28,7 @@ from assistant.dialogue.routine import load_routine
 from assistant.dialogue.text import words
 from assistant.night.assistant import every_line
 from assistant.speech import model_files
-from assistant.speech.synthesizer import Synthesizer
+from assistant.speech.synthesizer import WorkerSynthesizer
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def word_errors(said: str, heard: str) -> tuple[int, int]:
     return Levenshtein.distance(expected, got), len(expected)
 
 
-def hear_all(synthesizer: Synthesizer, listener: Listener, lines: list[str]) -> list[Heard]:
+def hear_all(synthesizer: WorkerSynthesizer, listener: Listener, lines: list[str]) -> list[Heard]:
     """Render `lines` with `synthesizer` and have `listener` write each down."""
     synthesizer.render(lines)
     # Every line by the engine asked for: espeak-ng standing in for a Piper that failed would
@@ -127,7 +127,7 @@ def main() -> int:
     for engine in args.engine:
         for rate in args.rate:
             voice = replace(Voice(), engine=engine, rate=rate, volume=1.0)
-            synthesizer = Synthesizer(args.cache, voice, timeout=30.0)
+            synthesizer = WorkerSynthesizer(args.cache, voice, timeout=30.0)
             if synthesizer.engine != engine:
                 sys.exit(f"{engine} cannot speak here: {synthesizer.describe()}")
             began = time.monotonic()

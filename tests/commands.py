@@ -1,13 +1,20 @@
 """The one way the tests run the real command: `python -m assistant ARGS` in a child process,
-from the repository's root, with the test session's private home (see conftest.py)."""
+from the repository's root, with the test session's private home (see conftest.py): `run_cli`
+to its end, `start_cli` in the background."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def command(*args: str | Path, under: list[str] | None = None) -> list[str]:
+    """The command line of `cramp-assistant ARGS` (`under`: a program it runs under: strace)."""
+    return [*(under or []), sys.executable, "-m", "assistant", *map(str, args)]
 
 
 def run_cli(
@@ -16,20 +23,35 @@ def run_cli(
     timeout: float = 600,
     check: bool = False,
     input: str | None = None,
+    under: list[str] | None = None,
+    **options: Any,
 ) -> subprocess.CompletedProcess:
-    """Run `cramp-assistant ARGS`; with `check`, the test fails (with stderr) unless it exits 0."""
+    """Run `cramp-assistant ARGS`; with `check`, the test fails (with stderr) unless it exits 0.
+    `options` go to subprocess.run (e.g. `stdout` to a file, `cwd`, `preexec_fn`)."""
+    options.setdefault("cwd", ROOT)
+    options.setdefault("stdout", subprocess.PIPE)
     done = subprocess.run(
-        [sys.executable, "-m", "assistant", *map(str, args)],
-        capture_output=True,
+        command(*args, under=under),
+        stderr=subprocess.PIPE,
         text=True,
         timeout=timeout,
         env=env,
-        cwd=ROOT,
         input=input,
+        **options,
     )
     if check:
         assert done.returncode == 0, done.stderr
     return done
+
+
+def start_cli(*args: str | Path, **options: Any) -> subprocess.Popen:
+    """Start `cramp-assistant ARGS` in the background (text; stdout and stderr piped unless
+    `options` say otherwise); the caller waits for it."""
+    options.setdefault("cwd", ROOT)
+    options.setdefault("stdout", subprocess.PIPE)
+    options.setdefault("stderr", subprocess.PIPE)
+    options.setdefault("text", True)
+    return subprocess.Popen(command(*args), **options)
 
 
 def diary_of(folder: Path, *starts: str) -> Path:

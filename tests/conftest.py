@@ -45,11 +45,11 @@ def rendered_speech() -> None:
     a first start use a cache of their own)."""
     from assistant.config.settings import Settings
     from assistant.night.assistant import every_line
-    from assistant.speech.synthesizer import Synthesizer
+    from assistant.speech.synthesizer import WorkerSynthesizer
 
     settings = Settings()
     lines = every_line(load_routine())
-    Synthesizer(settings.speech_cache, settings.voice, timeout=60.0).render(lines)
+    WorkerSynthesizer(settings.speech_cache, settings.voice, timeout=60.0).render(lines)
 
 
 @pytest.fixture(autouse=True)

@@ -103,6 +103,9 @@ class FixedSynthesizer:
     def prepare(self, lines: list[str], beside: bool = False) -> None:
         pass
 
+    def render_soon(self, lines: list[str]) -> None:
+        pass
+
 
 class Timeline:
     """Builds a quiet night with loud bursts ("words") at given times."""

@@ -53,6 +53,11 @@ def available() -> bool:
     return _LIB is not None
 
 
+def echo_canceller() -> EchoCanceller | None:
+    """An echo canceller when libspeexdsp is installed (None: barge-in goes without one)."""
+    return EchoCanceller() if available() else None
+
+
 class EchoCanceller:
     """Removes the assistant's own voice from the microphone, 10 ms at a time."""
 

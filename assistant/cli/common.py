@@ -12,7 +12,7 @@ from assistant.diary.store import Diary, Episode, local_time
 from assistant.errors import UserError
 
 if TYPE_CHECKING:
-    from assistant.speech.synthesizer import Synthesizer
+    from assistant.speech.synthesizer import WorkerSynthesizer
 
 log = logging.getLogger(__name__)
 
@@ -67,11 +67,11 @@ def moment(value: str) -> datetime:
     return when
 
 
-def synthesizer_of(settings: Settings) -> Synthesizer:
+def synthesizer_of(settings: Settings) -> WorkerSynthesizer:
     """The assistant's voice as the settings say."""
-    from assistant.speech.synthesizer import Synthesizer
+    from assistant.speech.synthesizer import WorkerSynthesizer
 
-    return Synthesizer(settings.speech_cache, settings.voice)
+    return WorkerSynthesizer(settings.speech_cache, settings.voice)
 
 
 def read_diary(settings: Settings) -> Diary:

@@ -25,7 +25,7 @@ from assistant.config.settings import Settings, default_config_path
 from assistant.dialogue.intents import IntentMatcher
 from assistant.dialogue.routine import routine_of
 from assistant.night.hearing import Ears, Heard
-from assistant.speech.synthesizer import Synthesizer
+from assistant.speech.synthesizer import WorkerSynthesizer
 
 EMERGENCY = {
     "GB": "999", "UK": "999", "IE": "112", "US": "911", "CA": "911", "AU": "000", "NZ": "111",
@@ -53,7 +53,7 @@ class Setup:
         self.ask = ask
         self.voice = settings.voice
         self.speaker: SpeakerSink | None = None
-        self.synthesizer = Synthesizer(settings.speech_cache, settings.voice)
+        self.synthesizer = WorkerSynthesizer(settings.speech_cache, settings.voice)
         self.heard_you = False
         """Whether the microphone check heard the words (the last line depends on it)."""
 

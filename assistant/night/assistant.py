@@ -16,6 +16,7 @@ from datetime import datetime
 import numpy as np
 
 from assistant.audio.chunk import FRAME, RATE, frames
+from assistant.audio.echo import EchoCanceller
 from assistant.audio.gate import SpeechEnded
 from assistant.audio.sinks import AudioSink
 from assistant.audio.sources import AudioSource
@@ -86,6 +87,7 @@ class Assistant:
         preferences: Preferences | None = None,
         sound: SoundSettings | None = None,
         origin: datetime | None = None,
+        echo: EchoCanceller | None = None,
     ) -> None:
         """`count_work_time`: put the time spent decoding and rendering on the audio clock, as a
         device lives it; off for scripted replays, which must come out the same every time.
@@ -93,7 +95,7 @@ class Assistant:
         follows the night through the event log, subscribed by whoever wires the night).
         `preferences`: where pace and volume asked for by voice are remembered.
         `sound`: tones, counting, night volume; `origin`: the local time at audio time 0 (the
-        night volume needs it)."""
+        night volume needs it); `echo`: the echo canceller barge-in hears through."""
         self.routine = routine
         self.ears = ears
         self.synthesizer = synthesizer
@@ -112,7 +114,7 @@ class Assistant:
             synthesizer, sink, events, self.listening.after_speech, self.sound, origin
         )
         # While it speaks, it still hears "stop", "wait" and "repeat" said over it.
-        self.barge = BargeIn(routine.barge_in, ears, self.player)
+        self.barge = BargeIn(routine.barge_in, ears, self.player, echo)
         self._t = 0.0
         self._listen: Listen | None = None
         self._deadline: float | None = None

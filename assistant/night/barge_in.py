@@ -15,7 +15,6 @@ import numpy as np
 
 from assistant.audio.chunk import RATE
 from assistant.audio.echo import EchoCanceller, TalkOver
-from assistant.audio.echo import available as echo_available
 from assistant.audio.gate import SpeechContinues, SpeechEnded, SpeechStarted
 from assistant.dialogue.grammar import Grammar
 from assistant.dialogue.intents import barge_in_phrases
@@ -45,14 +44,21 @@ class Overheard:
 class BargeIn:
     """Listens over the assistant's own voice; `frame` returns what was said over it."""
 
-    def __init__(self, barge_in: tuple[str, ...], ears: Ears, player: SpeechPlayer) -> None:
+    def __init__(
+        self,
+        barge_in: tuple[str, ...],
+        ears: Ears,
+        player: SpeechPlayer,
+        echo: EchoCanceller | None = None,
+    ) -> None:
         """`barge_in`: the routine's barge-in phrases; `ears`: whose recognizer is borrowed;
-        `player`: what the speaker is playing (the echo canceller's reference)."""
+        `player`: what the speaker is playing (the echo canceller's reference); `echo`: takes
+        its own voice out of the microphone (None: commands are heard over it without)."""
         self.phrases = barge_in
         self.ears = ears
         self.player = player
         self.gate = build_gate(ears.listening, BARGE_END_SILENCE, ears.make_detector())
-        self.echo = EchoCanceller() if echo_available() else None
+        self.echo = echo
         self.talk_over = TalkOver()
         self.active = False
         """True while an utterance over its voice is being recognised."""

@@ -12,6 +12,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from assistant.audio.echo import echo_canceller
 from assistant.audio.keep import UtteranceKeeper
 from assistant.audio.sinks import AudioSink
 from assistant.audio.sources import AudioSource
@@ -25,7 +26,7 @@ from assistant.night.assistant import Assistant
 from assistant.night.hearing import Ears
 from assistant.simulation.room import ScenarioSource
 from assistant.speech.choose import build_recognizer
-from assistant.speech.synthesizer import Synthesizer, unknown_voice
+from assistant.speech.synthesizer import WorkerSynthesizer, unknown_voice
 from assistant.system.instance import InstanceLock
 from assistant.system.watchdog import Watchdog
 
@@ -57,7 +58,7 @@ def run_night(
         events.listeners.append(recorder.handle)
         preferences = Preferences(settings.preferences_path)
         voice = preferences.apply(settings.voice)
-        synthesizer = Synthesizer(settings.speech_cache, voice)
+        synthesizer = WorkerSynthesizer(settings.speech_cache, voice)
         assistant = Assistant(
             routine,
             Ears(recognizer, settings.listening, keeper=keeper),
@@ -71,6 +72,7 @@ def run_night(
             preferences=preferences,
             sound=settings.sound,
             origin=origin,
+            echo=echo_canceller(),
         )
         assistant.prepare(listen_first=kind == "voice")
         ready = time.monotonic() - began

@@ -18,7 +18,7 @@ from assistant.config.settings import Voice
 from assistant.errors import AudioInputError
 from assistant.events import Event, EventLog, ListeningBegan, PersonSpoke
 from assistant.simulation.scenario import Scenario, Turn
-from assistant.speech.synthesizer import Synthesizer
+from assistant.speech.synthesizer import WorkerSynthesizer
 
 SETTLE = 2.0
 """Seconds after a turn before an assistant still waiting for a trigger is taken to be asleep."""
@@ -35,7 +35,7 @@ class ScenarioSource(AudioSource):
     ) -> None:
         self.scenario = scenario
         self.realtime = realtime
-        self._person = Synthesizer(
+        self._person = WorkerSynthesizer(
             # espeak-ng always: the assistant's own voice is never the person's.
             cache_dir,
             Voice(engine="espeak", rate=scenario.rate, volume=1.0, voice=scenario.voice),

@@ -25,7 +25,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import numpy as np
 import soundfile
@@ -62,8 +62,28 @@ class SpeechUnavailable(Exception):
     """A line could not be rendered now, and no earlier rendering of it exists."""
 
 
-class Synthesizer:
-    """Text to audio through Piper or pyttsx3, with a disk cache and a time-out on the worker.
+class Synthesizer(Protocol):
+    """What the night needs of a voice: lines as audio, rendered ahead when asked."""
+
+    voice: Voice
+    """Pace and volume now (the night changes them on "slower", "quieter" and the like)."""
+
+    def speech(self, text: str) -> Speech:
+        """The audio of `text` at the voice's volume; SpeechUnavailable when it cannot be had."""
+        ...
+
+    def prepare(self, lines: list[str], beside: bool = False) -> None:
+        """Render `lines` before they are needed (`beside`: in the background)."""
+        ...
+
+    def render_soon(self, lines: list[str]) -> None:
+        """Render `lines` in the background (a new pace's lines)."""
+        ...
+
+
+class WorkerSynthesizer:
+    """A Synthesizer: text to audio through Piper or pyttsx3 in a worker process, with a disk
+    cache and a time-out on the worker.
 
     A line that cannot be rendered (the worker hung or failed, and espeak-ng too) falls back to
     an earlier rendering of the same words, even at another pace or voice; only a line never

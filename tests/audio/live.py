@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +13,7 @@ import numpy as np
 
 from scripts.speechgen import mix, speak
 from tests.audio.pulse import VirtualAudio
+from tests.commands import start_cli
 
 Event = dict
 
@@ -27,13 +27,8 @@ class LiveAssistant:
         self.audio = audio
         self.events_path = folder / "events.jsonl"
         self.data_dir = folder / "data"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "assistant", "--data-dir", str(self.data_dir), "-v", "run"]
-            + ["--events", str(self.events_path)],
-            env=audio.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+        self.process = start_cli(
+            "--data-dir", self.data_dir, "-v", "run", "--events", self.events_path, env=audio.env
         )
         self.origin = 0.0
         """Wall-clock time of audio time 0, once listening has begun."""

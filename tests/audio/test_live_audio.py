@@ -7,7 +7,6 @@ answer is recorded from the virtual speaker's monitor.
 from __future__ import annotations
 
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import pytest
 from scripts.speechgen import mix, speak
 from tests.audio.live import LiveAssistant
 from tests.audio.pulse import VirtualAudio, pulse_available
-from tests.commands import run_cli
+from tests.commands import run_cli, start_cli
 
 pytestmark = [
     pytest.mark.audio,
@@ -81,13 +80,7 @@ def test_say_speaks_through_the_speaker(virtual_audio: VirtualAudio, tmp_path: P
 
 def test_say_without_a_speaker_says_so_in_one_line(tmp_path: Path) -> None:
     env = no_sound_card(tmp_path)
-    done = subprocess.run(
-        [sys.executable, "-m", "assistant", "--data-dir", str(tmp_path), "say", "Testing."],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_cli("--data-dir", tmp_path, "say", "Testing.", env=env, timeout=120)
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "No speaker" in done.stderr
     assert "Error querying device" not in done.stderr
@@ -99,16 +92,10 @@ def test_setup_walks_through_and_hears_the_microphone(
     """First run on the virtual devices: default devices, a quieter voice, 'leg cramp' said when
     asked, and GB: the settings file gets the volume and 999, and the check reports the words."""
     config = tmp_path / "config.toml"
-    app = subprocess.Popen(
-        [sys.executable, "-m", "assistant", "--config", str(config), "--data-dir", str(tmp_path)]
-        + ["setup"],
-        env=virtual_audio.env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        bufsize=1,
-    )
+    app = start_cli(
+        "--config", config, "--data-dir", tmp_path, "setup",
+        env=virtual_audio.env, stdin=subprocess.PIPE, bufsize=1,
+    )  # fmt: skip
     assert app.stdin and app.stdout and app.stderr
     app_out, app_err = app.stdout, app.stderr
     out: list[str] = []

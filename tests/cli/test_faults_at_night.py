@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pytest
 import soundfile
 
 from scripts.speechgen import RATE, mix, speak
-from tests.commands import ROOT, run_cli
+from tests.commands import run_cli, start_cli
 
 
 @pytest.fixture
@@ -71,11 +70,9 @@ def test_keeping_utterances_on_a_full_disk_is_given_up_once_and_the_night_goes_o
 
 def demo(tmp_path: Path, stdout) -> tuple[subprocess.Popen, Path]:
     log = tmp_path / "events.jsonl"
-    child = subprocess.Popen(
-        [sys.executable, "-m", "assistant", "--data-dir", str(tmp_path / "data"), "demo",
-         "--fast", "--events", str(log)],
-        stdout=stdout, stderr=subprocess.PIPE, cwd=ROOT, text=True,
-    )  # fmt: skip
+    child = start_cli(
+        "--data-dir", tmp_path / "data", "demo", "--fast", "--events", log, stdout=stdout
+    )
     return child, log
 
 
@@ -111,10 +108,9 @@ def test_ctrl_c_ends_a_night_started_from_a_background_job(tmp_path: Path) -> No
     quiet = tmp_path / "quiet.wav"
     soundfile.write(str(quiet), np.zeros(RATE * 120, dtype=np.int16), RATE, subtype="PCM_16")
     log = tmp_path / "events.jsonl"
-    child = subprocess.Popen(
-        [sys.executable, "-m", "assistant", "--data-dir", str(tmp_path / "data"), "run",
-         "--input", str(quiet), "--realtime", "--events", str(log)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT, text=True,
+    child = start_cli(
+        "--data-dir", tmp_path / "data", "run", "--input", quiet, "--realtime", "--events", log,
+        stdout=subprocess.DEVNULL,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )  # fmt: skip
     deadline = time.monotonic() + 60

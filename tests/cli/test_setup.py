@@ -35,14 +35,9 @@ def test_setup_without_a_sound_card_says_what_it_could_not_check(tmp_path: Path)
 
 
 def test_setup_with_stdin_closed_says_so_in_one_line(tmp_path: Path) -> None:
-    import subprocess
-
-    from tests.commands import ROOT
-
-    done = subprocess.run(
-        [sys.executable, "-m", "assistant", "--config", str(tmp_path / "c.toml"),
-         "--data-dir", str(tmp_path / "data"), "setup"],
-        capture_output=True, text=True, cwd=ROOT, timeout=120, preexec_fn=lambda: os.close(0),
+    done = run_cli(
+        "--config", tmp_path / "c.toml", "--data-dir", tmp_path / "data", "setup",
+        timeout=120, preexec_fn=lambda: os.close(0),
     )  # fmt: skip
     assert done.returncode == 2
     assert done.stderr.strip() == (

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -110,12 +108,7 @@ def test_stop_during_a_hold(tmp_path: Path, data_dir: Path) -> None:
 def test_after_stop_nothing_but_the_goodbye(tmp_path: Path, data_dir: Path) -> None:
     # Three cramps already tonight: the frequency advice is due, but never after "stop".
     for start in ("2026-11-20T23:10", "2026-11-21T00:40", "2026-11-21T01:30"):
-        done = subprocess.run(
-            [sys.executable, "-m", "assistant", "--data-dir", str(data_dir), "diary", "add"]
-            + ["--start", start, "--minutes", "3"],
-            capture_output=True,
-            text=True,
-        )
+        done = run_cli("--data-dir", data_dir, "diary", "add", "--start", start, "--minutes", "3")
         assert done.returncode == 0, done.stderr
     events = simulate(
         tmp_path,
@@ -273,13 +266,7 @@ def test_a_full_disk_never_ends_the_night(tmp_path: Path, data_dir: Path) -> Non
         '[[turn]]\nsay = "it\'s gone"\nduring = "hold"\n',
         encoding="utf-8",
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "assistant", "--data-dir", str(own), "simulate", str(scenario)]
-        + ["--events", "/dev/full"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = run_cli("--data-dir", own, "simulate", scenario, "--events", "/dev/full")
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert "No space left on device" in done.stderr  # said once, in the log
@@ -291,12 +278,8 @@ def test_the_demo_never_hears_itself(tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
     config.write_text('[routine]\nemergency = "911"\n', encoding="utf-8")
     events = tmp_path / "events.jsonl"
-    done = subprocess.run(
-        [sys.executable, "-m", "assistant", "--config", str(config), "--data-dir"]
-        + [str(tmp_path / "data"), "demo", "--fast", "--events", str(events)],
-        capture_output=True,
-        text=True,
-        timeout=600,
+    done = run_cli(
+        "--config", config, "--data-dir", tmp_path / "data", "demo", "--fast", "--events", events
     )
     assert done.returncode == 0, done.stderr
     records = [json.loads(line) for line in events.read_text().splitlines()]

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import soundfile
 
+from tests.commands import run_cli, start_cli
+
 
 def test_a_second_assistant_on_the_same_data_folder_is_refused(tmp_path: Path) -> None:
     quiet = tmp_path / "quiet.wav"
     soundfile.write(str(quiet), np.zeros(16000 * 60, dtype=np.int16), 16000)
     data = tmp_path / "data"
-    base = [sys.executable, "-m", "assistant", "--data-dir", str(data), "run", "--input"]
-    first = subprocess.Popen([*base, str(quiet), "--realtime"], stdout=subprocess.PIPE, text=True)
+    base = ["--data-dir", str(data), "run", "--input"]
+    first = start_cli(*base, quiet, "--realtime", stderr=None)
     try:
         assert first.stdout is not None
         first.stdout.readline()  # the start-up line: it holds the folder now
-        second = subprocess.run([*base, str(quiet)], capture_output=True, text=True, timeout=60)
+        second = run_cli(*base, quiet, timeout=60)
         assert second.returncode == 2
         assert f"PID {first.pid}" in second.stderr and str(data) in second.stderr
         assert "Traceback" not in second.stderr
@@ -30,7 +30,7 @@ def test_a_second_assistant_on_the_same_data_folder_is_refused(tmp_path: Path) -
         if first.stdout:
             first.stdout.close()
     time.sleep(0.1)
-    again = subprocess.run([*base, str(quiet)], capture_output=True, text=True, timeout=120)
+    again = run_cli(*base, quiet, timeout=120)
     assert again.returncode == 0, again.stderr  # free again once the first one has ended
 
 

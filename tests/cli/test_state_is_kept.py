@@ -66,16 +66,10 @@ def test_the_same_cramp_added_twice_is_one_episode(data: Path) -> None:
 
 
 def test_an_episode_added_with_stdout_on_a_full_disk_is_stored_and_says_so(data: Path) -> None:
-    import subprocess
-    import sys
-
-    from tests.commands import ROOT
-
     with open("/dev/full", "w") as full:
-        done = subprocess.run(
-            [sys.executable, "-m", "assistant", "--data-dir", str(data), "diary", "add",
-             "--start", "2026-11-04T03:00", "--minutes", "3"],
-            stdout=full, stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=120,
+        done = run_cli(
+            "--data-dir", data, "diary", "add", "--start", "2026-11-04T03:00", "--minutes", "3",
+            stdout=full, timeout=120,
         )  # fmt: skip
     assert done.returncode == 0, done.stderr  # it was stored: exit 2 said it was not
     assert episodes(data) == 4

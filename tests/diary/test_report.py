@@ -8,7 +8,6 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from functools import partial
 from pathlib import Path
 
@@ -251,12 +250,8 @@ def test_a_report_since_the_year_one_stays_small(tmp_path: Path) -> None:
     data = tmp_path / "data"
     succeeds("--data-dir", data, "diary", "add", "--start", "2026-11-08T04:15", "--minutes", "6")
     report = tmp_path / "report.html"
-    done = subprocess.run(
-        [sys.executable, "-m", "assistant", "--data-dir", str(data), "report"]
-        + ["--out", str(report), "--since", "0001-01-01"],
-        capture_output=True,
-        text=True,
-        timeout=60,
+    done = run_cli(
+        "--data-dir", data, "report", "--out", report, "--since", "0001-01-01", timeout=60
     )
     assert done.returncode == 0, done.stderr
     assert report.stat().st_size < 500_000

@@ -267,14 +267,12 @@ def test_models_list_works_after_a_plain_install(tmp_path: Path) -> None:
     )
     assert built.returncode == 0, built.stderr
     assert (target / "assistant" / "speech" / "manifest.toml").is_file()
-    done = subprocess.run(
-        [sys.executable, "-m", "assistant", "--data-dir", str(tmp_path / "data"), "models", "list"],
-        capture_output=True,
-        text=True,
+    done = run_cli(
+        "--data-dir", tmp_path / "data", "models", "list",
         timeout=120,
         cwd=tmp_path,  # not the checkout: the installed copy is the one imported
         env={**os.environ, "PYTHONPATH": str(target)},
-    )
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "vosk-model-small-en-us-0.15" in done.stdout
     assert f"Models folder: {tmp_path / 'data' / 'models'}" in done.stdout

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +15,7 @@ import pytest
 import soundfile
 
 from scripts.speechgen import RATE, mix, speak
+from tests.commands import run_cli
 
 pytestmark = [
     pytest.mark.speech,
@@ -39,14 +38,11 @@ def traced_run(tmp_path: Path, *extra: str) -> tuple[list[str], Path]:
     data = tmp_path / "data"  # a fresh one: speech is rendered inside the trace too
     trace = tmp_path / "trace.txt"
     wav = night(tmp_path / "night.wav")
-    done = subprocess.run(
-        ["strace", "-f", "-qq", "-e", "trace=socket,openat,creat", "-o", str(trace)]
-        + [sys.executable, "-m", "assistant", "--data-dir", str(data), "run", "--input", str(wav)]
-        + list(extra),
-        capture_output=True,
-        text=True,
+    done = run_cli(
+        "--data-dir", data, "run", "--input", wav, *extra,
+        under=["strace", "-f", "-qq", "-e", "trace=socket,openat,creat", "-o", str(trace)],
         timeout=300,
-    )
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "(trigger)" in done.stdout  # the night was really heard and answered
     return trace.read_text().splitlines(), data

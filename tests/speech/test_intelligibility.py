@@ -12,7 +12,7 @@ import pytest
 from assistant.config.settings import Settings
 from assistant.dialogue.routine import load_routine
 from assistant.night.assistant import every_line
-from assistant.speech.synthesizer import Synthesizer
+from assistant.speech.synthesizer import WorkerSynthesizer
 from scripts.intelligibility import Listener, hear_all
 
 pytestmark = pytest.mark.speech
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.speech
 def test_every_line_in_the_default_voice_comes_back_word_for_word() -> None:
     settings = Settings()
     voice = replace(settings.voice, volume=1.0)  # as rendered: the volume is the speaker's
-    synthesizer = Synthesizer(settings.speech_cache, voice, timeout=60.0)
+    synthesizer = WorkerSynthesizer(settings.speech_cache, voice, timeout=60.0)
     assert synthesizer.engine == "piper", synthesizer.describe()  # setup installs it
     lines = every_line(load_routine(emergency=settings.routine.emergency))
     heard = hear_all(synthesizer, Listener(), lines)

@@ -22,7 +22,7 @@ from assistant.events import EventLog
 from assistant.night.assistant import Assistant
 from assistant.night.hearing import Ears
 from assistant.speech.pocketsphinx_engine import PocketSphinxRecognizer
-from assistant.speech.synthesizer import Synthesizer
+from assistant.speech.synthesizer import WorkerSynthesizer
 from scripts.speechgen import mix, speak
 
 pytestmark = pytest.mark.speech
@@ -52,7 +52,7 @@ def triggers_heard(routine: Routine, audio: np.ndarray, tmp: Path, data_dir: Pat
     assistant = Assistant(
         routine,
         Ears(PocketSphinxRecognizer(), ListeningSettings()),
-        Synthesizer(data_dir / "speech"),
+        WorkerSynthesizer(data_dir / "speech"),
         WavSource(wav),
         NullSink(),
         events,

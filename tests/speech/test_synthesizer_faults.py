@@ -13,7 +13,6 @@ import logging
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -26,9 +25,9 @@ import soundfile
 
 from assistant.config.settings import Voice
 from assistant.diary.store import Diary
-from assistant.speech.synthesizer import SpeechUnavailable, Synthesizer
+from assistant.speech.synthesizer import SpeechUnavailable, WorkerSynthesizer
 from scripts.speechgen import RATE, mix, speak
-from tests.commands import run_cli
+from tests.commands import run_cli, start_cli
 
 pytestmark = pytest.mark.speech
 
@@ -106,7 +105,7 @@ def test_with_both_engines_hung_the_routine_costs_two_time_outs_not_one_a_line(
 ) -> None:
     # Both engines hung at start-up: every line waited for both (67 lines: 581 s before the
     # assistant listened). Now one time-out each, then tones stand in.
-    synthesizer = Synthesizer(tmp_path / "speech", timeout=2.0)
+    synthesizer = WorkerSynthesizer(tmp_path / "speech", timeout=2.0)
     lines = [f"Line number {n} of a routine never rendered." for n in range(12)]
     began = time.monotonic()
     with frozen_worker() as frozen:
@@ -121,7 +120,7 @@ def test_with_both_engines_hung_the_routine_costs_two_time_outs_not_one_a_line(
 def test_a_frozen_worker_is_given_up_at_its_time_out_and_espeak_renders(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, engine: str, name: str
 ) -> None:
-    synthesizer = Synthesizer(tmp_path / "speech", Voice(engine=engine), timeout=2.0)
+    synthesizer = WorkerSynthesizer(tmp_path / "speech", Voice(engine=engine), timeout=2.0)
     began = time.monotonic()
     with caplog.at_level(logging.WARNING), frozen_worker() as frozen:
         speech = synthesizer.speech("A line never rendered before.")
@@ -135,7 +134,7 @@ def test_a_frozen_worker_is_given_up_at_its_time_out_and_espeak_renders(
 def test_once_the_worker_hung_the_next_lines_do_not_wait_for_it(tmp_path: Path) -> None:
     """A hung worker costs one time-out, not one per line ("slower" once stalled the audio
     loop for 21 s: every line waited for the frozen worker)."""
-    synthesizer = Synthesizer(tmp_path / "speech", timeout=4.0)
+    synthesizer = WorkerSynthesizer(tmp_path / "speech", timeout=4.0)
     with frozen_worker() as frozen:
         began = time.monotonic()
         synthesizer.speech("The first line, never rendered before.")
@@ -154,8 +153,8 @@ def test_with_no_engine_working_an_earlier_rendering_is_used(
     line = "Is it getting better?"
     with pytest.MonkeyPatch.context() as fine:
         fine.setenv("PATH", os.environ["PATH"].split(os.pathsep, 1)[1])
-        before = Synthesizer(cache, Voice(rate=140, volume=1.0)).speech(line)
-    slower = Synthesizer(cache, Voice(rate=110, volume=1.0), timeout=1.0)
+        before = WorkerSynthesizer(cache, Voice(rate=140, volume=1.0)).speech(line)
+    slower = WorkerSynthesizer(cache, Voice(rate=110, volume=1.0), timeout=1.0)
     with frozen_worker():
         now = slower.speech(line)
         with pytest.raises(SpeechUnavailable):
@@ -212,19 +211,14 @@ def test_a_damaged_file_in_the_speech_cache_is_rendered_again(
     data = tmp_path / "data"
     quiet = tmp_path / "quiet.wav"
     soundfile.write(str(quiet), np.zeros(RATE, dtype=np.int16), RATE)
-    base = [sys.executable, "-m", "assistant", "--data-dir", str(data), "run", "--input"]
-    assert subprocess.run([*base, str(quiet)], capture_output=True).returncode == 0
+    base = ["--data-dir", str(data), "run", "--input"]
+    assert run_cli(*base, quiet).returncode == 0
     cached = sorted(own_cache.glob("*.wav"))
     assert len(cached) > 10
     for path in cached:
         path.write_bytes(b"")  # every line damaged, the greeting among them
     events = tmp_path / "events.jsonl"
-    done = subprocess.run(
-        [*base, str(night(tmp_path / "night.wav")), "--events", str(events)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = run_cli(*base, night(tmp_path / "night.wav"), "--events", events, timeout=300)
     records = clean_run(done, events)
     said = [r["text"] for r in records if r["event"] == "say"]
     assert said[0] == "I'm here. Straighten your leg."
@@ -238,7 +232,7 @@ def test_code_in_the_current_folder_is_never_run(
     marker = tmp_path / "ran"
     (tmp_path / "pyttsx3.py").write_text(f"open({str(marker)!r}, 'w').write('x')\n")
     monkeypatch.chdir(tmp_path)
-    synthesizer = Synthesizer(tmp_path / "cache", Voice())
+    synthesizer = WorkerSynthesizer(tmp_path / "cache", Voice())
     assert synthesizer.render(["Hello there."]) == []
     assert not marker.exists()
 
@@ -246,7 +240,7 @@ def test_code_in_the_current_folder_is_never_run(
 def test_a_line_starting_with_a_dash_reaches_espeak_as_text_not_an_option(tmp_path: Path) -> None:
     evil = tmp_path / "evil.wav"
     out = tmp_path / "line.wav"
-    synthesizer = Synthesizer(tmp_path / "cache", Voice())
+    synthesizer = WorkerSynthesizer(tmp_path / "cache", Voice())
     synthesizer._render_with_espeak([{"text": f"-w{evil} hello", "path": str(out)}])
     assert soundfile.info(str(out)).frames > 0  # the words were spoken into the right file
     assert not evil.exists()
@@ -307,12 +301,8 @@ def test_sigterm_while_the_routine_is_first_rendered_leaves_no_worker_behind(
     quiet = tmp_path / "quiet.wav"
     soundfile.write(str(quiet), np.zeros(RATE, dtype=np.int16), RATE)
     with frozen_worker() as frozen:  # the worker stays busy, as a slow first render would
-        started = subprocess.Popen(
-            [sys.executable, "-m", "assistant", "--data-dir", str(tmp_path / "data"), "run"]
-            + ["--input", str(quiet)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
+        started = start_cli(
+            "--data-dir", tmp_path / "data", "run", "--input", quiet, stdout=subprocess.DEVNULL
         )
         deadline = time.monotonic() + 60
         while not children(started.pid, frozen) and time.monotonic() < deadline:
@@ -338,7 +328,7 @@ def test_a_night_that_ends_while_lines_are_rendering_stops_the_worker_and_keeps_
     more with Piper on a busy machine): the night must end at once, keep each line finished, and
     leave no half-written file or temporary folder behind."""
     cache = tmp_path / "speech"
-    synthesizer = Synthesizer(cache, Voice(rate=120))
+    synthesizer = WorkerSynthesizer(cache, Voice(rate=120))
     lines = [f"This is line number {n} of a long routine." for n in range(40)]
     synthesizer.render_soon(lines)
     # The worker writes into a temporary folder of the cache; a second file there means the
@@ -354,5 +344,5 @@ def test_a_night_that_ends_while_lines_are_rendering_stops_the_worker_and_keeps_
     assert not any(p.is_dir() for p in cache.iterdir()), "a temporary folder was left behind"
     kept = list(cache.glob("*.wav"))
     assert all(soundfile.info(str(p)).frames > 0 for p in kept)
-    left = Synthesizer(cache, Voice(rate=120)).missing(lines)
+    left = WorkerSynthesizer(cache, Voice(rate=120)).missing(lines)
     assert 0 < len(left) < len(lines), "what was finished is kept, the rest is left for later"

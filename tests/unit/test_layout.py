@@ -131,3 +131,15 @@ def test_types_are_checked_strictly_everywhere() -> None:
     assert set(mypy["files"]) == {"assistant", "tests", "scripts"}
     loosened = {m for o in mypy.get("overrides", []) for m in o["module"]}
     assert not any(m.startswith("assistant") for m in loosened)
+
+
+def test_the_tests_start_the_command_in_one_place() -> None:
+    """tests/commands.py: one way to run it (its folder, its home, its error output kept)."""
+    tests = PACKAGE.parent / "tests"
+    spawning = [
+        str(path.relative_to(tests))
+        for path in tests.rglob("*.py")
+        if path.name not in ("commands.py", "test_layout.py")
+        and '"-m", "assistant"' in path.read_text(encoding="utf-8")
+    ]
+    assert not spawning

@@ -38,7 +38,7 @@ def night(
     assistant = Assistant(
         routine,
         ears,
-        FixedSynthesizer(per_word),  # type: ignore[arg-type]
+        FixedSynthesizer(per_word),
         ArraySource(timeline.audio),
         sink,
         events,
