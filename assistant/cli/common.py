@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from assistant.config.settings import Settings
-from assistant.diary.store import Diary, Episode, local_time
+from assistant.diary.store import Diary, DiaryError, Episode, local_time
 from assistant.errors import UserError
 
 if TYPE_CHECKING:
@@ -80,7 +80,14 @@ def read_diary(settings: Settings) -> Diary:
     from assistant.system.instance import InstanceLock
 
     live = InstanceLock(settings.data_dir).held()
-    return Diary(settings.diary_path, recover=not live)
+    try:
+        return Diary(settings.diary_path, recover=not live)
+    except DiaryError:
+        if not settings.diary_path.is_file():
+            raise
+        # A diary that cannot be written (a read-only disk, a file made read-only) can still
+        # be read: the person or their doctor may only want to look.
+        return Diary(settings.diary_path, read_only=True)
 
 
 def episodes_since(settings: Settings, since: datetime) -> list[Episode]:

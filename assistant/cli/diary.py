@@ -109,5 +109,6 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     since = args.since or datetime.now() - timedelta(weeks=12)
     episodes = episodes_since(settings, since)
     write_report(args.out, episodes, since, datetime.now(), routine_of(settings))
-    print(f"Wrote {args.out} ({len(episodes)} episodes since {since:%d %b %Y}).")
+    count = f"{len(episodes)} episode" + ("" if len(episodes) == 1 else "s")
+    print(f"Wrote {args.out} ({count} since {since:%d %b %Y}).")
     return 0

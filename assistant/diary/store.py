@@ -83,13 +83,25 @@ class Episode:
 class Diary:
     """Open (creating if needed) the diary at `path`."""
 
-    def __init__(self, path: Path, recover: bool = False) -> None:
+    def __init__(self, path: Path, recover: bool = False, read_only: bool = False) -> None:
         """`recover`: close episodes left open as interrupted; only the assistant that holds the
-        data folder (assistant.system.instance) may, never a reader such as `diary` or `report`."""
+        data folder (assistant.system.instance) may, never a reader such as `diary` or `report`.
+        `read_only`: an existing diary that cannot be written (a read-only disk or file), read
+        as it is; nothing is created, upgraded or recovered."""
         self.path = path
         self._damaged: set[int] = set()
         """Rows found damaged (each named once)."""
+        self.recovered = 0
         try:
+            if read_only:
+                self._db = _open_read_only(path)
+                self._check_is_diary()
+                if self._db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                    raise sqlite3.DatabaseError(
+                        "was written by an earlier version and is read-only, so it cannot be "
+                        "upgraded: open it once where it can be written"
+                    )
+                return
             path.parent.mkdir(parents=True, exist_ok=True)
             if not path.exists():
                 # Created readable by the user alone, before any data is written.
@@ -413,3 +425,17 @@ def median_minutes(episodes: list[Episode]) -> float | None:
     """Median duration of finished episodes."""
     values = [e.minutes for e in episodes if e.minutes is not None]
     return statistics.median(values) if values else None
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """The diary at `path` opened for reading only."""
+    uri = path.resolve().as_uri()
+    db = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=2.0, isolation_level=None)
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return db
+    except sqlite3.OperationalError:
+        # On a read-only disk SQLite cannot make the shared-memory file a WAL diary is read
+        # with; nothing can change the file there either, so it is read as unchanging.
+        db.close()
+        return sqlite3.connect(f"{uri}?immutable=1", uri=True, timeout=2.0, isolation_level=None)

@@ -254,7 +254,12 @@ def _unpack(info: ModelInfo, archive: Path, folder: Path, target: Path) -> None:
         except OSError as err:
             if err.errno == errno.ENOSPC:
                 raise FetchError(f"the disk is full while unpacking {info.name}") from None
-            raise
+            # An entry this disk cannot hold (a name too long, a file where a folder must be):
+            # not a model archive that can be installed here.
+            raise FetchError(
+                f"{archive}: an entry cannot be unpacked ({err.strerror}); not a usable "
+                f"{info.name} archive (nothing installed)"
+            ) from None
         root = _model_root(staging)
         missing = missing_files(root)
         if missing:

@@ -240,6 +240,38 @@ def test_a_read_only_diary_says_so_and_keeps_what_was_stored(tmp_path: Path) -> 
     assert [e.minutes for e in Diary(tmp_path / "diary.sqlite3").episodes()] == [3.0]
 
 
+READ_ONLY_DISK = [
+    "unshare", "--mount", "sh", "-c",
+    'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@"',
+]  # fmt: skip
+"""Runs a command with its first argument, a folder, made a read-only disk (a private mount)."""
+
+
+def test_a_diary_on_a_read_only_disk_can_still_be_viewed_and_reported(tmp_path: Path) -> None:
+    """Root ignores file permissions, so the disk itself is made read-only, for this one
+    command: `diary` and `report` show what is there; `diary add` says why it cannot."""
+    data = tmp_path / "data"
+    run_cli("--data-dir", data, "diary", "add", "--start", "2026-11-20T03:00", "--minutes", "3",
+            check=True)  # fmt: skip
+    probe = subprocess.run([*READ_ONLY_DISK, str(data), "true"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        pytest.skip(f"no private read-only mount here: {probe.stderr.strip()}")
+    under = [*READ_ONLY_DISK, str(data)]
+    shown = run_cli("--data-dir", data, "diary", under=under)
+    assert shown.returncode == 0, shown.stderr
+    assert "Fri 20 Nov 2026 03:00" in shown.stdout and "1 episode" in shown.stdout
+    report = tmp_path / "report.html"
+    done = run_cli("--data-dir", data, "report", "--out", report, "--since", "2026-11-01",
+                   under=under)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "(1 episode since 01 Nov 2026)" in done.stdout
+    added = run_cli("--data-dir", data, "diary", "add", "--start", "2026-11-21T03:00",
+                    "--minutes", "2", under=under)  # fmt: skip
+    assert added.returncode == 2
+    assert added.stderr.strip().endswith("the diary is read-only; nothing new can be written to it")
+    assert "Traceback" not in shown.stderr + done.stderr + added.stderr
+
+
 def test_times_with_a_utc_offset_become_local_time(tmp_path: Path) -> None:
     data = tmp_path / "data"
     assert run_cli(

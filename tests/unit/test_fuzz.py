@@ -203,3 +203,57 @@ def test_diary_add_arguments(tmp_path_factory, start: str, minutes: str) -> None
             code = exit_.code
     assert code in (0, 2), err.getvalue()
     assert "Traceback" not in err.getvalue()
+
+
+MODEL_FILES = ["am/final.mdl", "conf/mfcc.conf", "conf/model.conf", "graph/HCLG.fst", "ivector/"]
+entry_names = st.one_of(
+    st.sampled_from(MODEL_FILES).map(lambda name: f"model/{name}"),
+    st.sampled_from(MODEL_FILES),
+    st.sampled_from(
+        ["../escape", "/etc/passwd", "a/../../b", "..\\x", "a/b/", "a", "a/", "x" * 300]
+    ),
+    st.text(min_size=1, max_size=20),
+)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(st.tuples(entry_names, st.binary(max_size=64)), max_size=8),
+    st.one_of(st.none(), st.integers(min_value=0, max_value=400)),
+)
+def test_model_zips(tmp_path_factory, entries: list[tuple[str, bytes]], cut: int | None) -> None:
+    """Any archive given to `models fetch --from` (any entry names, repeated, escaping, a file
+    where a folder must be; cut short anywhere), with the digests the model list pins for it:
+    the model installed whole, or one clear line and nothing left behind."""
+    import hashlib
+    import io
+    import warnings
+    import zipfile
+
+    from assistant.speech.models import ModelInfo, fetch
+
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of a repeated name; the unpacker must cope
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for name, content in entries:
+                with contextlib.suppress(ValueError):  # a name zipfile itself refuses to write
+                    archive.writestr(name, content)
+    data = buffer.getvalue()[:cut] if cut is not None else buffer.getvalue()
+    work = tmp_path_factory.mktemp("zip")
+    source = work / "model.zip"
+    source.write_bytes(data)
+    info = ModelInfo("model-x", "en", "", len(data), hashlib.sha256(data).hexdigest(), True)
+    folder = work / "models"
+    try:
+        target = fetch(info, folder, str(source))
+    except UserError as err:
+        assert "\n" not in str(err).strip()
+        assert not (folder / "model-x").exists()
+    else:
+        assert (target / "am" / "final.mdl").is_file()
+    assert sorted(p.name for p in work.iterdir()) == ["model.zip", "models"] or not folder.exists()
+    leftovers = (
+        [p.name for p in folder.iterdir() if p.name.startswith(".")] if folder.exists() else []
+    )
+    assert not leftovers, leftovers
