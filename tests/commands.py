@@ -12,9 +12,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def command(*args: str | Path, under: list[str] | None = None) -> list[str]:
-    """The command line of `cramp-assistant ARGS` (`under`: a program it runs under: strace)."""
-    return [*(under or []), sys.executable, "-m", "assistant", *map(str, args)]
+def command(
+    *args: str | Path, under: list[str] | None = None, python: str | Path | None = None
+) -> list[str]:
+    """The command line of `cramp-assistant ARGS` (`under`: a program it runs under, such as
+    strace; `python`: another interpreter than the tests', such as another environment's)."""
+    return [*(under or []), str(python or sys.executable), "-m", "assistant", *map(str, args)]
 
 
 def run_cli(
@@ -24,6 +27,7 @@ def run_cli(
     check: bool = False,
     input: str | None = None,
     under: list[str] | None = None,
+    python: str | Path | None = None,
     **options: Any,
 ) -> subprocess.CompletedProcess:
     """Run `cramp-assistant ARGS`; with `check`, the test fails (with stderr) unless it exits 0.
@@ -31,7 +35,7 @@ def run_cli(
     options.setdefault("cwd", ROOT)
     options.setdefault("stdout", subprocess.PIPE)
     done = subprocess.run(
-        command(*args, under=under),
+        command(*args, under=under, python=python),
         stderr=subprocess.PIPE,
         text=True,
         timeout=timeout,

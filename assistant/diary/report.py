@@ -12,6 +12,7 @@ import os
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,9 @@ DOCTOR_NOTE = (
 
 
 def _chart(draw: Callable[[Any], None]) -> str:
+    """A chart as base64 PNG; "" without matplotlib (an optional package: setup installs it)."""
+    if find_spec("matplotlib") is None:
+        return ""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -46,6 +50,13 @@ def _chart(draw: Callable[[Any], None]) -> str:
     fig.savefig(buffer, format="png")
     plt.close(fig)
     return base64.b64encode(buffer.getvalue()).decode()
+
+
+def _image(name: str, title: str, png: str) -> str:
+    """The chart's image, or a line saying why there is none."""
+    if not png:
+        return f'<p id="{name}">{title}: no chart (matplotlib is not installed).</p>'
+    return f'<img id="{name}" alt="{title}" src="data:image/png;base64,{png}">'
 
 
 MAX_WEEKS = 156
@@ -190,8 +201,8 @@ img {{ max-width: 100%; }}
 {advice_html}
 <p>{html.escape(DOCTOR_NOTE)}</p>
 <h2>How often</h2>
-<img id="chart-weeks" alt="Episodes per week" src="data:image/png;base64,{weekly_png}">
-<img id="chart-hours" alt="Episodes by hour" src="data:image/png;base64,{hourly_png}">
+{_image("chart-weeks", "Episodes per week", weekly_png)}
+{_image("chart-hours", "Episodes by hour", hourly_png)}
 <h2>Legs</h2><ul>{items(legs)}</ul>
 <h2>How episodes ended</h2><ul>{items(outcomes)}</ul>
 <h2>What helped (last step before relief)</h2><ul>{items(helped)}</ul>{helped_note}

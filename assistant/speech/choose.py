@@ -4,6 +4,7 @@ Whisper tiny.en as a second opinion when its verified model is present."""
 from __future__ import annotations
 
 import logging
+from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ENGLISH_MARKERS = ("-en-", "-en_", "en-us", "en-in", "en-gb")
+WHISPER_PACKAGES = ("faster_whisper", "ctranslate2", "tokenizers")
+"""What the second opinion runs on (the `whisper` extra): without them it is left out, said."""
 
 
 def _is_english(folder: Path, manifest: dict[str, Any]) -> bool:
@@ -111,10 +114,11 @@ def build_judge(settings: Settings, load: bool = True) -> tuple[WhisperJudge | N
             f"({'; '.join(wrong)}); reinstall it with `cramp-assistant models fetch "
             "whisper-tiny.en`, or set listening.second_opinion = off"
         )
-    try:
-        from assistant.speech.whisper_engine import WhisperJudge
-    except ImportError as error:
-        return None, f"faster-whisper is not installed ({error.name})"
+    absent = [name for name in WHISPER_PACKAGES if find_spec(name) is None]
+    if absent:
+        return None, f"faster-whisper is not installed ({', '.join(absent)})"
+    from assistant.speech.whisper_engine import WhisperJudge
+
     because = f"model checked in {folder}"
     return (WhisperJudge(folder) if load else None), because
 
@@ -130,29 +134,30 @@ def build_first_stage(settings: Settings, load: bool = True) -> tuple[Recognizer
             "run `cramp-assistant models fetch vosk-model-small-en-us-0.15`, "
             "or set listening.vosk_model to a model folder"
         )
+    why = "configured" if choice == "pocketsphinx" else "no Vosk model is installed"
+    if model is not None and find_spec("vosk") is None:  # an optional package (setup installs it)
+        if choice == "vosk":
+            raise UserError("engine = vosk, but the vosk package is not installed")
+        why, model = f"{model.name} is there, but the vosk package is not installed", None
     if model is not None:
         missing = missing_files(model)
         if missing:
             raise UserError(f"{model}: not a usable Vosk model (missing {', '.join(missing)})")
         from assistant.speech.vosk_engine import ModelNotLoadable, VoskRecognizer
 
-        why = "configured" if choice == "vosk" else "an English Vosk model is installed"
+        chosen = "configured" if choice == "vosk" else "an English Vosk model is installed"
         if not load:
-            return None, f"Vosk with {model.name} ({why}; not loaded: `config check --load`)."
+            return None, f"Vosk with {model.name} ({chosen}; not loaded: `config check --load`)."
         try:
-            return VoskRecognizer(model), f"Using Vosk with {model.name} ({why})."
+            return VoskRecognizer(model), f"Using Vosk with {model.name} ({chosen})."
         except ModelNotLoadable as error:
             if choice == "vosk":
                 raise
             # Chosen by `auto` only: a damaged model must not keep the assistant from starting.
             log.error("%s; using PocketSphinx", error)
-            fallback = f"the Vosk model {model.name} is damaged: Vosk cannot load it"
+            why = f"the Vosk model {model.name} is damaged: Vosk cannot load it"
     from assistant.speech.pocketsphinx_engine import PocketSphinxRecognizer
 
-    if choice == "pocketsphinx":
-        why = "configured"
-    else:
-        why = fallback if model is not None else "no Vosk model is installed"
     listening = settings.listening
     sentence = f"Using PocketSphinx with its built-in English model ({why})."
     if not load:
