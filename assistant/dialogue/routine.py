@@ -128,6 +128,8 @@ class Routine:
     confirm: dict[str, str] = field(default_factory=dict)
     """By red flag kind: the yes/no question asked when a red flag was heard without
     confidence ([confirm]); a red flag is confirmed, never dropped."""
+    diary: DiaryWords = field(default_factory=lambda: DiaryWords())
+    """What the diary's keeper says ([diary]): the week's count, frequency advice."""
     source: str = ""
 
     def prompts(self) -> list[str]:
@@ -143,6 +145,33 @@ class Routine:
         lines += self.controls.values()
         lines += self.confirm.values()
         return list(dict.fromkeys(lines))
+
+
+@dataclass(frozen=True)
+class DiaryWords:
+    """What the diary's keeper says, in the routine's language ([diary] in the routine file)."""
+
+    cannot_read: str = "Sorry, I can't read the diary right now."
+    week_none: str = "In the last seven days, you had no cramps."
+    week_one: str = "In the last seven days, you had one cramp."
+    week_many: str = "In the last seven days, you had cramps {count} times."
+    """{count}: the number (said last: "11 cramps" ran together for Whisper, "cramps 11 times"
+    did not)."""
+    several_tonight: str = "You've had several cramps tonight. Please tell your doctor about them."
+    """Advice at the end of the third or later episode of a night (once a week at most)."""
+    many_nights: str = (
+        "You had cramps on three or more nights a week, for two weeks. "
+        "Please see your doctor about them."
+    )
+    """Advice when cramps came on three or more nights a week, two weeks running."""
+
+    def week(self, count: int) -> str:
+        """The answer to "how many cramps this week?"."""
+        if count == 0:
+            return self.week_none
+        if count == 1:
+            return self.week_one
+        return self.week_many.replace("{count}", str(count))
 
 
 def default_routine_path() -> Path:
@@ -203,6 +232,7 @@ def parse_routine(
         wait_timeout=reader.number(head, "wait_timeout", "routine", 90.0),
         quiet_words=reader.str_(head, "quiet_words", "routine").replace("{emergency}", emergency),
         controls=reader.controls(data.get("controls", {})),
+        diary=reader.diary_words(data.get("diary", {})),
         confirm=reader.confirm(data.get("confirm", {})),
         barge_in=tuple(_normalise(p) for p in reader.str_list(head, "barge_in", "routine")),
         source=where,
@@ -375,6 +405,20 @@ class _Reader:
     def __init__(self, where: str, emergency: str) -> None:
         self.where = where
         self.emergency = emergency
+
+    def diary_words(self, table: object) -> DiaryWords:
+        if not isinstance(table, dict):
+            raise ConfigError(self.where, "diary", "a table")
+        default = DiaryWords()
+        words = DiaryWords(
+            **{
+                name: self.str_(table, name, "diary") or getattr(default, name)
+                for name in DiaryWords.__dataclass_fields__
+            }
+        )
+        if "{count}" not in words.week_many:
+            raise ConfigError(self.where, "diary.week_many", "a sentence with {count} in it")
+        return words
 
     def table(self, data: dict[str, Any], key: str) -> dict[str, Any]:
         value = data.get(key)

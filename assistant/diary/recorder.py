@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from assistant.dialogue.routine import Routine
-from assistant.diary.store import ADVICE_SPOKEN, Diary, DiaryError, frequency_advice
+from assistant.dialogue.routine import DiaryWords, Routine
+from assistant.diary.frequency import MANY_NIGHTS, SEVERAL_TONIGHT, advice_reason
+from assistant.diary.store import Diary, DiaryError
 from assistant.events import (
     EpisodeEnded,
     Event,
@@ -29,8 +30,6 @@ from assistant.events import (
 log = logging.getLogger(__name__)
 
 
-CANNOT_READ = "Sorry, I can't read the diary right now."
-NONE_THIS_WEEK = "In the last seven days, you had no cramps."
 COUNTED_AHEAD = 20
 """Counts of cramps in a week rendered before the night (a higher count is rendered when said)."""
 
@@ -50,7 +49,8 @@ class EpisodeRecorder:
     ) -> None:
         """`path`: the diary; None for a throwaway one (a sample or simulated night that must not
         touch the person's record). `source`: how its episodes are marked (voice, simulated,
-        file). `routine`: says which steps are for which muscle."""
+        file). `routine`: says which steps are for which muscle, and the words to say."""
+        self.words = routine.diary if routine else DiaryWords()
         self._scratch: tempfile.TemporaryDirectory[str] | None = None
         if path is None:
             self._scratch = tempfile.TemporaryDirectory(prefix="cramp-scratch-diary-")
@@ -160,10 +160,10 @@ class EpisodeRecorder:
 
         def advise() -> None:
             assert self._diary is not None
-            advice = frequency_advice(self._diary.episodes(now - timedelta(days=15)), now)
-            if advice and not self._diary.advice_since("frequency", now - timedelta(days=7)):
+            reason = advice_reason(self._diary.episodes(now - timedelta(days=15)), now)
+            if reason and not self._diary.advice_since("frequency", now - timedelta(days=7)):
                 self._diary.advice_given("frequency", now)
-                words.extend(_sentences(advice))
+                words.extend(_sentences(self.advice(reason)))
 
         self._guard(advise)
         return words
@@ -171,20 +171,27 @@ class EpisodeRecorder:
     def cramps_this_week(self, t: float) -> list[str]:
         """The spoken answer to 'how many cramps this week?'."""
         if self._diary is None:
-            return [CANNOT_READ]
+            return [self.words.cannot_read]
         now = self.when(t)
         found: list[int] = []
         self._guard(lambda: found.append(len(self._diary.episodes(now - timedelta(days=7), now))))  # type: ignore[union-attr]
         if not found:
-            return [CANNOT_READ]
-        return [_week(found[0])]
+            return [self.words.cannot_read]
+        return [self.words.week(found[0])]
+
+    def advice(self, reason: str) -> str:
+        """The frequency rule `reason` (diary.frequency) as the assistant says it."""
+        return {SEVERAL_TONIGHT: self.words.several_tonight, MANY_NIGHTS: self.words.many_nights}[
+            reason
+        ]
 
     @staticmethod
-    def lines() -> list[str]:
-        """Every line the diary's keeper can say (rendered before the night with the routine's:
-        at 3 a.m. no line waits for the synthesizer)."""
-        advice = [line for text in ADVICE_SPOKEN.values() for line in _sentences(text)]
-        return [CANNOT_READ, *(_week(n) for n in range(COUNTED_AHEAD + 1)), *advice]
+    def lines(words: DiaryWords) -> list[str]:
+        """Every line the diary's keeper can say with `words` (rendered before the night with
+        the routine's: at 3 a.m. no line waits for the synthesizer)."""
+        advice = [*_sentences(words.several_tonight), *_sentences(words.many_nights)]
+        weeks = [words.week(n) for n in range(COUNTED_AHEAD + 1)]
+        return [words.cannot_read, *weeks, *advice]
 
     def close(self) -> None:
         """Close the diary."""
@@ -192,16 +199,6 @@ class EpisodeRecorder:
             self._diary.close()
         if self._scratch is not None:
             self._scratch.cleanup()
-
-
-def _week(count: int) -> str:
-    # The count last, after "cramps": "11 cramps" ran together into "a loving cramps" for
-    # Whisper (scripts/intelligibility.py), "cramps 11 times" did not.
-    if count == 0:
-        return NONE_THIS_WEEK
-    if count == 1:
-        return "In the last seven days, you had one cramp."
-    return f"In the last seven days, you had cramps {count} times."
 
 
 def _sentences(text: str) -> list[str]:

@@ -9,6 +9,7 @@ import base64
 import html
 import io
 import os
+import statistics
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -18,7 +19,8 @@ from typing import Any
 
 from assistant.dialogue.routine import Routine
 from assistant.dialogue.vocabulary import SOURCE_WORDS, outcome_words
-from assistant.diary.store import ADVICE_WRITTEN, Episode, first_advice, median_minutes, nights
+from assistant.diary.frequency import ADVICE_WRITTEN, first_advice, nights
+from assistant.diary.store import Episode
 from assistant.diary.view import noun, plural
 from assistant.errors import UserError
 
@@ -57,6 +59,12 @@ def _image(name: str, title: str, png: str) -> str:
     if not png:
         return f'<p id="{name}">{title}: no chart (matplotlib is not installed).</p>'
     return f'<img id="{name}" alt="{title}" src="data:image/png;base64,{png}">'
+
+
+def median_minutes(episodes: list[Episode]) -> float | None:
+    """Median duration of finished episodes."""
+    values = [e.minutes for e in episodes if e.minutes is not None]
+    return statistics.median(values) if values else None
 
 
 MAX_WEEKS = 156

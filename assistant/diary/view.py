@@ -7,8 +7,8 @@ import json
 from datetime import datetime
 from typing import IO, Any
 
+from assistant.diary.frequency import nights as group_by_night
 from assistant.diary.store import Episode
-from assistant.diary.store import nights as group_by_night
 
 COLUMNS = ["started", "minutes", "leg", "muscle", "severity", "outcome", "red_flags", "source"]
 

@@ -67,7 +67,7 @@ MIN_SPEECH_SECONDS = 0.15
 
 def every_line(routine: Routine) -> list[str]:
     """Every line a night can say: the routine's, and the diary keeper's counts and advice."""
-    return list(dict.fromkeys(routine.prompts() + EpisodeRecorder.lines()))
+    return list(dict.fromkeys(routine.prompts() + EpisodeRecorder.lines(routine.diary)))
 
 
 class Assistant:

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.diary.store import Episode, advice_reason, first_advice
+from assistant.diary.frequency import advice_reason, first_advice
+from assistant.diary.store import Episode
 
 START = datetime(2026, 1, 1, 12, 0)
 

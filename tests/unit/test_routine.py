@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -183,3 +184,26 @@ def test_a_file_that_is_not_toml_is_refused(tmp_path: Path) -> None:
     bad.write_text("[steps\nsay = ", encoding="utf-8")
     with pytest.raises(ConfigError, match="routine.toml: expected valid TOML"):
         load_routine(bad)
+
+
+def test_the_diary_keepers_words_come_from_the_routine_file(tmp_path: Path) -> None:
+    from assistant.diary.recorder import EpisodeRecorder
+    from assistant.night.assistant import every_line
+
+    data = raw_routine()
+    data["diary"]["week_many"] = "You had {count} cramps this week."
+    data["diary"]["several_tonight"] = "Many cramps tonight. Tell your doctor."
+    routine = parse_routine(data, "routine.toml")
+    recorder = EpisodeRecorder(
+        tmp_path / "diary.sqlite3", datetime(2026, 11, 20, 3), routine=routine
+    )
+    try:
+        assert recorder.words.week(4) == "You had 4 cramps this week."
+        assert recorder.advice("several in one night") == "Many cramps tonight. Tell your doctor."
+    finally:
+        recorder.close()
+    lines = every_line(routine)  # rendered before the night, as every routine line is
+    assert "You had 20 cramps this week." in lines and "Tell your doctor." in lines
+    data["diary"]["week_many"] = "You had cramps this week."
+    with pytest.raises(ConfigError, match="diary.week_many: expected a sentence with {count}"):
+        parse_routine(data, "routine.toml")
