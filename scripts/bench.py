@@ -38,11 +38,8 @@ from assistant.audio.chunk import FRAME, RATE  # noqa: E402
 from assistant.audio.convert import read_audio, write_wav  # noqa: E402
 from assistant.config.settings import ListeningSettings, Settings  # noqa: E402
 from assistant.dialogue.intents import IntentMatcher  # noqa: E402
-from assistant.dialogue.routine import (  # noqa: E402
-    Routine,
-    default_routine_path,
-    load_routine,
-)
+from assistant.dialogue.routine import Routine  # noqa: E402
+from assistant.dialogue.routine_file import default_routine_path, load_routine  # noqa: E402
 from assistant.dialogue.sequencer import (  # noqa: E402
     WAITING_UNDERSTOOD,
     replies_expected,

@@ -24,7 +24,7 @@ from rapidfuzz.distance import Levenshtein
 
 from assistant.audio.convert import resample_int16
 from assistant.config.settings import Settings, Voice
-from assistant.dialogue.routine import load_routine
+from assistant.dialogue.routine_file import load_routine
 from assistant.dialogue.text import words
 from assistant.night.assistant import every_line
 from assistant.speech import model_files

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.audio.convert import write_wav
-from assistant.dialogue.routine import load_routine
+from assistant.dialogue.routine_file import load_routine
 from scripts import paraphrases
 from scripts.speechgen import RATE, add_room, continuous_brown_noise, mix, speak, speech_level
 

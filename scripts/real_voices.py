@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 from assistant.audio.convert import read_audio  # noqa: E402
 from assistant.config.settings import Settings  # noqa: E402
 from assistant.dialogue.intents import IntentMatcher, normalise  # noqa: E402
-from assistant.dialogue.routine import load_routine  # noqa: E402
+from assistant.dialogue.routine_file import load_routine  # noqa: E402
 from assistant.speech.choose import build_judge  # noqa: E402
 from assistant.speech.pocketsphinx_engine import PocketSphinxRecognizer  # noqa: E402
 from assistant.speech.second_opinion import SecondOpinion  # noqa: E402

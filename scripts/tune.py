@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 from assistant.audio.convert import read_audio  # noqa: E402
 from assistant.config.settings import ListeningSettings, Settings  # noqa: E402
 from assistant.dialogue.intents import IntentMatcher  # noqa: E402
-from assistant.dialogue.routine import load_routine  # noqa: E402
+from assistant.dialogue.routine_file import load_routine  # noqa: E402
 from assistant.night.hearing import Began, Ears  # noqa: E402
 from assistant.night.quiet import INTERJECTION_SECONDS  # noqa: E402
 from assistant.speech.choose import build_recognizer  # noqa: E402

@@ -17,7 +17,8 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from assistant.dialogue.routine import Routine, load_routine  # noqa: E402
+from assistant.dialogue.routine import Routine  # noqa: E402
+from assistant.dialogue.routine_file import load_routine  # noqa: E402
 
 # The tests never read or write the person's own settings or data: the platform folders point
 # into a private temporary home for the whole session (child processes inherit it).

@@ -45,7 +45,7 @@ def _config_show(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _config_check(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.dialogue.routine import routine_of
+    from assistant.dialogue.routine_file import routine_of
     from assistant.night.wiring import check_voice
     from assistant.speech.choose import choose_recognizer
 

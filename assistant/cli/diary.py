@@ -96,7 +96,7 @@ def _diary_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _report(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.dialogue.routine import routine_of
+    from assistant.dialogue.routine_file import routine_of
     from assistant.diary.report import is_report, write_report
 
     if args.out.exists() and not args.out.is_file():  # a pipe or a device would hang or worse

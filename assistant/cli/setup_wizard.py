@@ -23,7 +23,7 @@ from assistant.config.document import document, write_atomically
 from assistant.config.preferences import adjusted
 from assistant.config.settings import Settings, default_config_path
 from assistant.dialogue.intents import IntentMatcher
-from assistant.dialogue.routine import routine_of
+from assistant.dialogue.routine_file import routine_of
 from assistant.night.hearing import Ears, Heard
 from assistant.speech.synthesizer import WorkerSynthesizer
 

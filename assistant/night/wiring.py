@@ -18,7 +18,7 @@ from assistant.audio.sinks import AudioSink
 from assistant.audio.sources import AudioSource
 from assistant.config.preferences import Preferences
 from assistant.config.settings import Settings
-from assistant.dialogue.routine import routine_of
+from assistant.dialogue.routine_file import routine_of
 from assistant.diary.recorder import EpisodeRecorder
 from assistant.errors import UserError
 from assistant.events import EventLog, Started

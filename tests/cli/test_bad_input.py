@@ -18,7 +18,7 @@ import pytest
 import soundfile
 
 from assistant.cli import main
-from assistant.dialogue.routine import default_routine_path
+from assistant.dialogue.routine_file import default_routine_path
 from scripts.speechgen import RATE, mix, speak
 
 pytestmark = pytest.mark.speech

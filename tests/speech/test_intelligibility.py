@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 
 from assistant.config.settings import Settings
-from assistant.dialogue.routine import load_routine
+from assistant.dialogue.routine_file import load_routine
 from assistant.night.assistant import every_line
 from assistant.speech.synthesizer import WorkerSynthesizer
 from scripts.intelligibility import Listener, hear_all

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant.config.settings import _build
-from assistant.dialogue.routine import default_routine_path, parse_routine
+from assistant.dialogue.routine_file import default_routine_path, parse_routine
 from assistant.errors import UserError
 from assistant.simulation.scenario import parse_scenario
 from assistant.speech.models import parse_manifest

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.dialogue.routine import Routine, default_routine_path, load_routine, parse_routine
+from assistant.dialogue.routine import Routine
+from assistant.dialogue.routine_file import default_routine_path, load_routine, parse_routine
 from assistant.errors import ConfigError
 
 FORBIDDEN = re.compile(
