@@ -22,9 +22,7 @@ from assistant.audio.sinks import AudioSink
 from assistant.audio.sources import AudioSource
 from assistant.config.preferences import Preferences
 from assistant.config.settings import ListeningSettings, SoundSettings
-from assistant.dialogue.intents import UNKNOWN, Intent, IntentMatcher
-from assistant.dialogue.routine import BARGE_IN_INTENTS, Routine
-from assistant.dialogue.sequencer import (
+from assistant.dialogue.actions import (
     Action,
     Adjust,
     EndEpisode,
@@ -32,10 +30,11 @@ from assistant.dialogue.sequencer import (
     Listen,
     RaiseRedFlag,
     Say,
-    Sequencer,
     Tone,
-    every_expectation,
 )
+from assistant.dialogue.intents import UNKNOWN, Intent, IntentMatcher
+from assistant.dialogue.routine import BARGE_IN_INTENTS, Routine
+from assistant.dialogue.sequencer import Sequencer, every_expectation
 from assistant.diary.recorder import EpisodeRecorder
 from assistant.events import (
     BargedIn,

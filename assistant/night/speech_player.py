@@ -16,7 +16,7 @@ from assistant.audio.convert import resample_int16
 from assistant.audio.sinks import AudioSink
 from assistant.config.preferences import Preferences, adjusted
 from assistant.config.settings import SoundSettings
-from assistant.dialogue.sequencer import Tone
+from assistant.dialogue.actions import Tone
 from assistant.events import EventLog, LineFailed, LineSaid, TonePlayed
 from assistant.night.tones import TONE_RATE, tone
 from assistant.speech.synthesizer import Speech, SpeechUnavailable, Synthesizer

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.dialogue.intents import Intent
-from assistant.dialogue.routine import Routine
-from assistant.dialogue.sequencer import (
+from assistant.dialogue.actions import (
     Adjust,
     EndEpisode,
     EnterStep,
     Listen,
     RaiseRedFlag,
     Say,
-    Sequencer,
     Tone,
 )
+from assistant.dialogue.intents import Intent
+from assistant.dialogue.routine import Routine
+from assistant.dialogue.sequencer import Sequencer
 
 
 class Night:
