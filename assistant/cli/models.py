@@ -34,47 +34,45 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def _models_list(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.speech import models
+    from assistant.speech.models import plain_files, vosk_zips
+    from assistant.speech.models.manifest import manifest_of, models_dir
 
-    folder = models.models_dir(settings)
-    from assistant.speech import model_files
-
-    manifest = models.load_manifest(models.manifest_path(settings))
-    file_models = model_files.load(models.manifest_path(settings))
-    present = {p.name: p for p in models.installed(folder)}
+    folder = models_dir(settings)
+    manifest = manifest_of(settings)
+    present = {p.name: p for p in vosk_zips.installed(folder)}
     print(f"Models folder: {folder}")
-    for info in manifest.values():
+    for info in manifest.zips.values():
         state = "installed" if info.name in present else "not installed"
         grammar = "grammars" if info.grammar else "free decoding"
         print(f"  {info.name}  [{info.language}, {info.size / 1e6:.0f} MB, {grammar}]  {state}")
-    for entry in file_models.values():
-        where = model_files.locate(settings, entry)
+    for entry in manifest.files.values():
+        where = plain_files.locate(settings, entry)
         state = f"installed in {where}" if where else "not installed"
         print(
             f"  {entry.name}  [{entry.language}, {entry.size / 1e6:.0f} MB, "
             f"second opinion]  {state}"
         )
     for name, path in present.items():
-        if name not in manifest and name not in file_models:
-            print(f"  {models.describe(path)}  (not in the manifest)")
+        if manifest.get(name) is None:
+            print(f"  {vosk_zips.describe(path)}  (not in the manifest)")
     return 0
 
 
 def _models_fetch(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
-    from assistant.speech import model_files, models
+    from assistant.speech.models import plain_files, vosk_zips
+    from assistant.speech.models.manifest import FilesModel, manifest_of, models_dir
 
-    manifest = models.load_manifest(models.manifest_path(settings))
-    file_models = model_files.load(models.manifest_path(settings))
-    info = manifest.get(args.name) or file_models.get(args.name)
+    manifest = manifest_of(settings)
+    info = manifest.get(args.name)
     if info is None:
-        known = ", ".join([*manifest, *file_models]) or "none"
+        known = ", ".join(manifest.names()) or "none"
         raise UserError(f"unknown model {args.name!r}; known: {known}")
-    folder = models.models_dir(settings)
-    if isinstance(info, model_files.FilesModel) and args.source is None:
-        there = model_files.locate(settings, info)
-        if there is not None and not model_files.problems(there, info):
+    folder = models_dir(settings)
+    if isinstance(info, FilesModel) and args.source is None:
+        there = plain_files.locate(settings, info)
+        if there is not None and not plain_files.problems(there, info):
             print(f"{info.name} is already installed in {there} (every file matches its digest)")
             return 0
     bars: list[tqdm] = []
@@ -86,10 +84,10 @@ def _models_fetch(args: argparse.Namespace, settings: Settings) -> int:
         bars[0].update(done - bars[0].n)
 
     try:
-        if isinstance(info, model_files.FilesModel):
-            target = model_files.fetch(info, folder, args.source, progress)
+        if isinstance(info, FilesModel):
+            target = plain_files.fetch(info, folder, args.source, progress)
         else:
-            target = models.fetch(info, folder, args.source, progress)
+            target = vosk_zips.fetch(info, folder, args.source, progress)
     finally:
         for bar in bars:
             bar.close()
@@ -98,31 +96,33 @@ def _models_fetch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _models_verify(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.speech import model_files, models
+    from assistant.speech.models import plain_files, vosk_zips
+    from assistant.speech.models.manifest import manifest_of, models_dir
 
-    folder = models.models_dir(settings)
-    file_models = model_files.load(models.manifest_path(settings))
+    folder = models_dir(settings)
+    file_models = manifest_of(settings).files
     bad = False
     for entry in file_models.values():
-        where = model_files.locate(settings, entry)
+        where = plain_files.locate(settings, entry)
         if where is None:
             continue
-        wrong = model_files.problems(where, entry)
+        wrong = plain_files.problems(where, entry)
         bad |= bool(wrong)
         state = "every file matches its pinned SHA-256" if not wrong else "; ".join(wrong)
         print(f"{entry.name} ({where}): {state}")
-    found = [p for p in models.installed(folder) if p.name not in file_models]
+    found = [p for p in vosk_zips.installed(folder) if p.name not in file_models]
     if not found:
         print(f"No Vosk models installed in {folder}.")
-    checked = models.verify(folder)
+    checked = vosk_zips.verify(folder)
     for path in found:
-        print(models.describe(path, checked.get(path.name, [])))
+        print(vosk_zips.describe(path, checked.get(path.name, [])))
     vosk_bad = any(checked.get(path.name) for path in found)
     return 1 if bad or vosk_bad else 0
 
 
 def _models_remove(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.speech import models
+    from assistant.speech.models.manifest import models_dir
+    from assistant.speech.models.vosk_zips import remove
 
-    print(f"Removed {models.remove(models.models_dir(settings), args.name)}")
+    print(f"Removed {remove(models_dir(settings), args.name)}")
     return 0

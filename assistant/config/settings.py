@@ -115,7 +115,7 @@ class ModelSettings:
     dir: str = ""
     """Folder for installed models; empty: `models/` in a checkout, else the user's data folder."""
     manifest: str = ""
-    """The model list (TOML); empty: the one shipped in the package (speech/manifest.toml)."""
+    """The model list (TOML); empty: the one in the package (speech/models/manifest.toml)."""
 
 
 @dataclass(frozen=True)

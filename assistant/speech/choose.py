@@ -32,16 +32,17 @@ def _is_english(folder: Path, manifest: dict[str, Any]) -> bool:
 
 def find_vosk_model(settings: Settings) -> Path | None:
     """The configured Vosk model, or the first complete English one installed."""
-    from assistant.speech import models
+    from assistant.speech.models.manifest import manifest_of, models_dir
+    from assistant.speech.models.vosk_zips import installed
 
     if settings.listening.vosk_model:
         return Path(settings.listening.vosk_model).expanduser()
     try:
-        manifest = models.load_manifest(models.manifest_path(settings))
+        manifest = manifest_of(settings).zips
     except UserError:
         manifest = {}
-    for folder in dict.fromkeys([models.models_dir(settings), settings.data_dir / "models"]):
-        for candidate in models.installed(folder):
+    for folder in dict.fromkeys([models_dir(settings), settings.data_dir / "models"]):
+        for candidate in installed(folder):
             if _is_english(candidate, manifest) and not missing_files(candidate):
                 return candidate
     return None
@@ -97,17 +98,18 @@ def build_judge(settings: Settings, load: bool = True) -> tuple[WhisperJudge | N
     """Whisper tiny.en from a folder whose every file matches its pinned digest, or None and
     why not. A folder that is present but wrong is refused with one line. With `load` False
     the files are checked and None is returned with "model checked in ..."."""
-    from assistant.speech import model_files
+    from assistant.speech.models import plain_files
+    from assistant.speech.models.manifest import whisper_entry
 
-    info = model_files.whisper_entry(settings)
+    info = whisper_entry(settings)
     if info is None:
         return None, "the model list has no whisper-tiny.en entry"
-    folder = model_files.locate(settings, info)
+    folder = plain_files.locate(settings, info)
     if folder is None:
         return None, (
             "the Whisper model is not installed (`cramp-assistant models fetch whisper-tiny.en`)"
         )
-    wrong = model_files.problems(folder, info)
+    wrong = plain_files.problems(folder, info)
     if wrong:
         raise UserError(
             f"{folder}: the Whisper model does not match its pinned digests "

@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.speech.models import FetchError, ModelInfo, fetch
+from assistant.speech.models.install import FetchError
+from assistant.speech.models.manifest import ModelInfo
+from assistant.speech.models.vosk_zips import fetch
 from assistant.speech.vosk_engine import missing_files
 from tests.commands import run_cli
 
@@ -210,9 +212,9 @@ def test_the_command_line_fetch_and_verify(served, tmp_path: Path) -> None:
 
 
 def test_the_shipped_manifest_names_the_small_english_model() -> None:
-    from assistant.speech.models import SHIPPED_MANIFEST, load_manifest
+    from assistant.speech.models.manifest import SHIPPED_MANIFEST, load_manifest
 
-    entry = load_manifest(SHIPPED_MANIFEST)["vosk-model-small-en-us-0.15"]
+    entry = load_manifest(SHIPPED_MANIFEST).zips["vosk-model-small-en-us-0.15"]
     assert entry.size == 41_205_931
     assert entry.sha256 == "30f26242c4eb449f948e42cb302dd7a686cb29a3423a8367f99ff41780942498"
     assert entry.grammar and entry.language == "en-us"
@@ -242,7 +244,7 @@ def test_a_zip_that_unpacks_far_beyond_its_size_is_refused(tmp_path: Path) -> No
 
 def test_removing_an_empty_name_removes_nothing(tmp_path: Path) -> None:
     from assistant.errors import UserError
-    from assistant.speech.models import remove
+    from assistant.speech.models.vosk_zips import remove
 
     (tmp_path / "models" / "kept").mkdir(parents=True)
     for name in ("", " ", ".", ".."):
@@ -266,7 +268,7 @@ def test_models_list_works_after_a_plain_install(tmp_path: Path) -> None:
         timeout=600,
     )
     assert built.returncode == 0, built.stderr
-    assert (target / "assistant" / "speech" / "manifest.toml").is_file()
+    assert (target / "assistant" / "speech" / "models" / "manifest.toml").is_file()
     done = run_cli(
         "--data-dir", tmp_path / "data", "models", "list",
         timeout=120,

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.speech.model_files import FilesModel, PinnedFile, fetch, problems
-from assistant.speech.models import FetchError
+from assistant.speech.models.install import FetchError
+from assistant.speech.models.manifest import FilesModel, PinnedFile
+from assistant.speech.models.plain_files import fetch, problems
 
 FILES = {"model.bin": b"\x00weights" * 1000, "config.json": b"{}", "tokenizer.json": b'{"t": 1}'}
 
@@ -73,10 +74,9 @@ def test_from_a_folder_or_a_wheel(tmp_path: Path) -> None:
 
 
 def test_the_shipped_manifest_pins_the_four_whisper_files() -> None:
-    from assistant.speech.model_files import load
-    from assistant.speech.models import SHIPPED_MANIFEST
+    from assistant.speech.models.manifest import SHIPPED_MANIFEST, load_manifest
 
-    whisper = load(SHIPPED_MANIFEST)["whisper-tiny.en"]
+    whisper = load_manifest(SHIPPED_MANIFEST).files["whisper-tiny.en"]
     assert [f.path for f in whisper.files] == [
         "model.bin", "config.json", "tokenizer.json", "vocabulary.txt"
     ]  # fmt: skip

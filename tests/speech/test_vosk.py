@@ -16,7 +16,7 @@ from assistant.config.settings import ListeningSettings, ModelSettings, Settings
 from assistant.dialogue.grammar import Grammar
 from assistant.errors import UserError
 from assistant.speech.choose import build_first_stage
-from assistant.speech.models import CHECKOUT_MODELS
+from assistant.speech.models.manifest import CHECKOUT_MODELS
 from assistant.speech.vosk_engine import VoskRecognizer, missing_files, supports_grammar
 from scripts.speechgen import mix, speak
 from tests.commands import run_cli

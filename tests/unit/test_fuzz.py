@@ -23,10 +23,10 @@ from assistant.config.settings import _build
 from assistant.dialogue.routine_file import default_routine_path, parse_routine
 from assistant.errors import UserError
 from assistant.simulation.scenario import parse_scenario
-from assistant.speech.models import parse_manifest
+from assistant.speech.models.manifest import parse_manifest
 
 ROUTINE = tomllib.loads(default_routine_path().read_text(encoding="utf-8"))
-MANIFEST_PATH = Path(__file__).resolve().parents[2] / "assistant" / "speech" / "manifest.toml"
+MANIFEST_PATH = Path(__file__).resolve().parents[2] / "assistant/speech/models/manifest.toml"
 SETTINGS = {
     "voice": {"rate": 140, "volume": 0.6, "voice": ""},
     "listening": {"engine": "auto", "threshold": -2.5, "max_trigger_seconds": 3.0},
@@ -230,7 +230,8 @@ def test_model_zips(tmp_path_factory, entries: list[tuple[str, bytes]], cut: int
     import warnings
     import zipfile
 
-    from assistant.speech.models import ModelInfo, fetch
+    from assistant.speech.models.manifest import ModelInfo
+    from assistant.speech.models.vosk_zips import fetch
 
     buffer = io.BytesIO()
     with warnings.catch_warnings():
