@@ -388,9 +388,9 @@ def build(out: Path, small: bool, seed: int) -> dict:
         alone = _said_alone(spoken, rng)
         write_wav(out / f"{kind}.wav", alone, RATE)
         manifest["negatives"].append(
-            {"file": f"{kind}.wav", "kind": kind, "seconds": len(audio) / RATE, "n": len(spoken)}
+            {"file": f"{kind}.wav", "kind": kind, "seconds": len(alone) / RATE, "n": len(spoken)}
         )
-        print(f"{kind}.wav: {len(spoken)} phrases, {len(audio) / RATE / 60:.1f} min", flush=True)
+        print(f"{kind}.wav: {len(spoken)} phrases, {len(alone) / RATE / 60:.1f} min", flush=True)
     noise = bedroom_noise(noise_minutes * 60, rng)
     write_wav(out / "bedroom-noise.wav", noise, RATE)
     manifest["negatives"].append(
