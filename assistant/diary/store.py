@@ -108,7 +108,8 @@ class Diary:
             self._check_is_diary()  # before anything is written: it may be someone else's file
             self._db.execute("PRAGMA journal_mode=WAL")
             self._upgrade()
-            self.recovered = self._close_interrupted() if recover else 0
+            if recover:
+                self.recovered = self._close_interrupted()
         except sqlite3.DatabaseError as err:
             raise DiaryError(_explain(path, err)) from None
         except OSError as err:

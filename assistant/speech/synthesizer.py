@@ -146,7 +146,7 @@ class WorkerSynthesizer:
         elif todo:
             found.update(self._render_new(todo))
             failed = [line for line in todo if line not in found]
-            if len(failed) == len(todo):
+            if len(failed) == len(todo) and not self._stopping.is_set():
                 self._retry_at = time.monotonic() + RETRY_AFTER
                 log.error(
                     "the assistant cannot speak: neither %s nor espeak-ng rendered %d line(s) "

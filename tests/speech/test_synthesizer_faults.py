@@ -346,3 +346,16 @@ def test_a_night_that_ends_while_lines_are_rendering_stops_the_worker_and_keeps_
     assert all(soundfile.info(str(p)).frames > 0 for p in kept)
     left = WorkerSynthesizer(cache, Voice(rate=120)).missing(lines)
     assert 0 < len(left) < len(lines), "what was finished is kept, the rest is left for later"
+
+
+def test_a_night_that_ends_before_any_line_is_rendered_logs_no_error(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Stopping a rendering is not the voice failing: no "cannot speak" at the night's end."""
+    synthesizer = WorkerSynthesizer(tmp_path / "speech", Voice(rate=120))
+    with caplog.at_level(logging.WARNING, logger="assistant.speech.synthesizer"):
+        synthesizer.render_soon([f"Line {n} of a routine never finished." for n in range(10)])
+        time.sleep(0.5)  # the worker has started and is loading its voice: no line done yet
+        synthesizer.stop_rendering()
+    assert not list(tmp_path.glob("speech/*.wav"))
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
