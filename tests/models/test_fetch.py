@@ -242,6 +242,21 @@ def test_a_zip_that_unpacks_far_beyond_its_size_is_refused(tmp_path: Path) -> No
     assert not (tmp_path / "models" / "fixture-model").exists()
 
 
+def test_an_entry_whose_name_is_a_nul_byte_is_refused_in_one_line(tmp_path: Path) -> None:
+    # zipfile cuts a name at its first NUL byte: "\0" is read back as a name of nothing, which
+    # made unpacking fail with an IndexError (found by the fuzz tier).
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("Q", b"x")
+    body = buffer.getvalue().replace(b"Q", b"\0")  # in the entry and in the directory
+    archive = tmp_path / "nameless.zip"
+    archive.write_bytes(body)
+    info = info_for(body, "http://127.0.0.1:9/unreachable.zip")
+    with pytest.raises(FetchError, match="the archive has an entry without a name"):
+        fetch(info, tmp_path / "models", source=str(archive))
+    assert list((tmp_path / "models").iterdir()) == []
+
+
 def test_removing_an_empty_name_removes_nothing(tmp_path: Path) -> None:
     from assistant.errors import UserError
     from assistant.speech.models.vosk_zips import remove

@@ -102,7 +102,7 @@ def _unpack(info: ModelInfo, archive: Path, folder: Path) -> Path:
         try:
             with zipfile.ZipFile(archive) as zf:
                 for member in zf.infolist():
-                    _refuse_escape(member.filename, info.name)
+                    _refuse_bad_entry(member.filename, info.name)
                 unpacked = sum(member.file_size for member in zf.infolist())
                 if unpacked > UNPACK_LIMIT * info.size:
                     raise FetchError(
@@ -128,7 +128,11 @@ def _unpack(info: ModelInfo, archive: Path, folder: Path) -> Path:
     return folder / info.name
 
 
-def _refuse_escape(name: str, model: str) -> None:
+def _refuse_bad_entry(name: str, model: str) -> None:
+    """FetchError for an entry that has no name (zipfile cuts a name at a NUL byte) or that
+    would land outside the model folder."""
+    if not name:
+        raise FetchError(f"{model}: the archive has an entry without a name (nothing installed)")
     path = PurePosixPath(name.replace("\\", "/"))
     if path.is_absolute() or ".." in path.parts:
         raise FetchError(f"{model}: the archive entry {name!r} would land outside the model folder")
