@@ -76,7 +76,7 @@ def accepted(utterances: list[dict], i: int, rules: dict) -> bool:
         return False
     if not plausible(u["phrase"], u["transcript"] or "", u["margin"], strict=True):
         return False
-    quiet, lead = u["quiet"], 0.0
+    quiet = u["quiet"]
     before = utterances[i - 1] if i > 0 else None
     if (
         quiet < rules["quiet"]
@@ -84,8 +84,8 @@ def accepted(utterances: list[dict], i: int, rules: dict) -> bool:
         and before["seconds"] <= INTERJECTION_SECONDS
         and before["quiet"] >= rules["quiet"]
     ):
-        quiet, lead = before["quiet"], before["seconds"] + u["quiet"]
-    return u["seconds"] + lead <= rules["max_seconds"] and quiet >= rules["quiet"]
+        quiet = before["quiet"]
+    return u["seconds"] <= rules["max_seconds"] and quiet >= rules["quiet"]
 
 
 def main() -> None:

@@ -322,8 +322,10 @@ def trigger_refused(
     query = matcher.is_query(text)
     longest = listening.max_trigger_seconds + (1.5 if query else 0.0)
     quiet_before, needed = quiet.seconds, listening.silence_before_trigger
-    if ended.capped or ended.seconds + quiet.lead > longest:
-        seconds = f"{ended.seconds + quiet.lead:.2f} s"
+    # The length rule is the utterance's own: a short sound taken as its beginning ("Oh no!")
+    # does not count, or "Ow! ... my calf is cramping up" at a slow pace is too long.
+    if ended.capped or ended.seconds > longest:
+        seconds = f"{ended.seconds:.2f} s"
         return f"(the length rule: {seconds} of speech, a trigger is {longest:g} s at most)"
     if quiet_before < needed:
         return (

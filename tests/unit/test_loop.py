@@ -59,7 +59,7 @@ def test_a_trigger_out_of_quiet_starts_the_routine(routine: Routine) -> None:
 
 
 def test_a_trigger_too_soon_after_other_speech_is_not_taken(routine: Routine) -> None:
-    timeline = Timeline(8).word(2.0, 0.6).word(3.1, 1.0)  # 0.5 s of quiet before the phrase
+    timeline = Timeline(8).word(0.5, 2.1).word(3.1, 1.0)  # 0.5 s of quiet before the phrase
     events, _, _ = night(routine, timeline, ["", "i have a cramp"])
     assert kinds(events, "trigger") == []
 
@@ -67,7 +67,7 @@ def test_a_trigger_too_soon_after_other_speech_is_not_taken(routine: Routine) ->
 def test_verbose_says_which_rule_refused_a_trigger(routine: Routine, caplog) -> None:
     # -v: "heard ... 'i have a cramp'" and then nothing was no help; the rule is named.
     with caplog.at_level("INFO", logger="assistant.night.assistant"):
-        night(routine, Timeline(8).word(2.0, 0.6).word(3.1, 1.0), ["", "i have a cramp"])
+        night(routine, Timeline(8).word(0.5, 2.1).word(3.1, 1.0), ["", "i have a cramp"])
         night(routine, Timeline(10).word(2.0, 4.0), ["i have a cramp"])
         night(routine, Timeline(8).word(3.0, 1.0), ["i have a plan"])
     said = caplog.text
@@ -79,6 +79,14 @@ def test_verbose_says_which_rule_refused_a_trigger(routine: Routine, caplog) -> 
 def test_an_interjection_out_of_quiet_is_the_start_of_the_trigger(routine: Routine) -> None:
     # "Ow!" ... "my calf is cramping": the gate cuts them apart; the "ow" is not talk.
     timeline = Timeline(8).word(2.0, 0.2).word(2.7, 1.0)
+    events, _, _ = night(routine, timeline, ["", "my calf is cramping"])
+    assert [e["text"] for e in kinds(events, "trigger")] == ["my calf is cramping"]
+
+
+def test_oh_no_then_the_trigger_is_heard_at_a_slow_pace(routine: Routine) -> None:
+    # "Oh no!" (a second at a slow pace) ... "ow, my calf is cramping up" (2.4 s): the length
+    # rule counts the sentence, not the sound before it.
+    timeline = Timeline(9).word(2.0, 0.85).word(3.4, 2.4)
     events, _, _ = night(routine, timeline, ["", "my calf is cramping"])
     assert [e["text"] for e in kinds(events, "trigger")] == ["my calf is cramping"]
 
@@ -102,7 +110,7 @@ def test_a_trigger_inside_long_talk_is_not_taken(routine: Routine) -> None:
 
 
 def test_the_quiet_rule_comes_from_the_settings(routine: Routine) -> None:
-    timeline = Timeline(8).word(2.0, 0.6).word(3.1, 1.0)
+    timeline = Timeline(8).word(0.5, 2.1).word(3.1, 1.0)
     lenient = replace(LISTENING, silence_before_trigger=0.0)
     events, _, _ = night(routine, timeline, ["", "i have a cramp"], lenient)
     assert len(kinds(events, "trigger")) == 1
