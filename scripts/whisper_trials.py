@@ -1,0 +1,274 @@
+"""Trials of what else might make the second opinion hear more: measured, not adopted.
+
+    .venv/bin/pip install pyrnnoise    # only for --trial rnnoise (not a dependency)
+    .venv/bin/python -m scripts.whisper_trials --corpus corpus --trial rnnoise
+    .venv/bin/python -m scripts.whisper_trials --corpus corpus --trial prompt
+
+Every trigger clip and negative of the benchmark corpus (scripts/make_corpus.py) is heard once
+through the assistant's own Ears in trigger mode (front end, voice gate, PocketSphinx), and each
+utterance's audio is kept (in --cache). The second opinion then judges every utterance as the
+night does, once as it is and once with the trial, and the night's trigger rules are applied
+(scripts/tune.py's `accepted`):
+
+- `rnnoise`: a second pass when the first is below the bar, on the utterance after RNNoise
+  (`pyrnnoise`'s library, at 48 kHz through soxr), the better margin taken;
+- `prompt`: Whisper told what came before ("I have a cramp. My leg is cramping."), as its
+  previous text, for its transcript and for every sentence it scores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import importlib.util
+import json
+import os
+import pickle
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from assistant.audio.convert import read_audio
+from assistant.config.settings import ListeningSettings, Settings
+from assistant.dialogue.grammar import Grammar
+from assistant.dialogue.intents import IntentMatcher
+from assistant.dialogue.routine_file import load_routine
+from assistant.night.hearing import Began, Ears
+from assistant.speech.choose import build_judge, build_recognizer
+from assistant.speech.models import plain_files
+from assistant.speech.models.manifest import whisper_entry
+from assistant.speech.recognizer import Hypothesis
+from assistant.speech.second_opinion import SecondOpinion
+from assistant.speech.whisper_engine import BATCH, MAX_TOKENS, Opinion, WhisperJudge
+from scripts.tune import NEGATIVES, accepted
+
+ROOT = Path(__file__).resolve().parent.parent
+PROMPT = "I have a cramp. My leg is cramping."
+RULES = {"margin": -8.0, "max_seconds": 3.0, "quiet": 1.2}
+
+
+class _Keep:
+    """Ears give a heard utterance's audio only when it is kept: keep it nowhere."""
+
+    def keep(self, *args: object) -> None:
+        pass
+
+
+class _Replay:
+    """A first stage that says again what PocketSphinx said of the utterance."""
+
+    name = "replay"
+
+    def __init__(self, threshold: float) -> None:
+        self.threshold = threshold
+        self.said = Hypothesis("", -np.inf)
+
+    def expect(self, grammar: Grammar, mode: str = "reply") -> None:
+        pass
+
+    def begin(self) -> None:
+        pass
+
+    def feed(self, samples: np.ndarray) -> None:
+        pass
+
+    def end(self) -> Hypothesis:
+        return self.said
+
+
+def rnnoise(audio: np.ndarray) -> np.ndarray:
+    """The utterance (int16, 16 kHz) through RNNoise, which runs at 48 kHz."""
+    import soxr
+
+    spec = importlib.util.find_spec("pyrnnoise")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("--trial rnnoise needs pyrnnoise: .venv/bin/pip install pyrnnoise")
+    lib = ctypes.CDLL(os.path.join(list(spec.submodule_search_locations)[0], "librnnoise.so"))
+    lib.rnnoise_create.restype = ctypes.c_void_p
+    lib.rnnoise_create.argtypes = [ctypes.c_void_p]
+    lib.rnnoise_destroy.argtypes = [ctypes.c_void_p]
+    floats = ctypes.POINTER(ctypes.c_float)
+    lib.rnnoise_process_frame.argtypes = [ctypes.c_void_p, floats, floats]
+    state = lib.rnnoise_create(None)
+    up = soxr.resample(audio.astype(np.float32), 16000, 48000)
+    size = 480  # RNNoise's frame: 10 ms at 48 kHz
+    padded = np.zeros((len(up) // size + 1) * size, np.float32)
+    padded[: len(up)] = up
+    out = np.zeros_like(padded)
+    for start in range(0, len(padded), size):
+        frame = np.ascontiguousarray(padded[start : start + size])
+        cleaned = np.zeros(size, np.float32)
+        lib.rnnoise_process_frame(
+            state, cleaned.ctypes.data_as(floats), frame.ctypes.data_as(floats)
+        )
+        out[start : start + size] = cleaned
+    lib.rnnoise_destroy(state)
+    down = soxr.resample(out[: len(up)], 48000, 16000)
+    return np.clip(down, -32768, 32767).astype(np.int16)
+
+
+class DenoisedJudge(WhisperJudge):
+    """Whisper on the utterance after RNNoise."""
+
+    def opinion(self, audio: np.ndarray, grammar: Grammar, proposal: str = "") -> Opinion:
+        return super().opinion(rnnoise(audio), grammar, proposal)
+
+
+class PromptedJudge(WhisperJudge):
+    """Whisper told PROMPT as the text before the utterance."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        self.wait_until_warm()
+        token = self._tokenizer.token_to_id
+        told = self._tokenizer.encode(" " + PROMPT, add_special_tokens=False).ids
+        self._before = [token("<|startofprev|>"), *told, token("<|startoftranscript|>")]
+        self._start = [*self._before, token("<|notimestamps|>")]
+
+    def _log_probabilities(self, encoded: np.ndarray, candidates: list[list[int]]) -> list[float]:
+        if not hasattr(self, "_before"):  # the warm-up, before the prompt is set
+            return super()._log_probabilities(encoded, candidates)
+        candidates = [c[:MAX_TOKENS] for c in candidates]
+        view = self._ct2.StorageView.from_array(np.repeat(encoded, BATCH, axis=0))
+        scores: list[float] = []
+        for first in range(0, len(candidates), BATCH):
+            chunk = candidates[first : first + BATCH]
+            wanted = len(chunk)
+            chunk += [chunk[-1]] * (BATCH - wanted)
+            results = self._model.align(view, self._before, chunk, [1000] * BATCH)[:wanted]
+            scores += [float(np.sum(np.log(np.maximum(r.text_token_probs, 1e-9)))) for r in results]
+        return scores
+
+
+def hear_corpus(corpus: Path) -> dict:
+    """Every utterance of the trigger clips and negatives, with PocketSphinx's view and audio."""
+    manifest = json.loads((corpus / "manifest.json").read_text())
+    listening = replace(ListeningSettings(), second_opinion="off")
+    first, _ = build_recognizer(Settings(listening=listening))
+    grammar = IntentMatcher(load_routine()).trigger_grammar()
+    files = {label: entry["file"] for label, entry in manifest["positives"].items()}
+    files |= {e["kind"]: e["file"] for e in manifest["negatives"] if e["kind"] in NEGATIVES}
+    heard: dict = {"threshold": getattr(first, "threshold", -2.5), "files": {}}
+    for label, name in files.items():
+        print(f"hearing {label}...", flush=True)
+        ears = Ears(first, listening, keeper=_Keep())  # type: ignore[arg-type]
+        ears.listen_for(grammar, "trigger")
+        items, began, previous_end = [], 0.0, -1e9
+        for event in ears.utterances(read_audio(corpus / name)):
+            if isinstance(event, Began):
+                began = event.t
+                continue
+            h, ended = event.hypothesis, event.ended
+            items.append(
+                {
+                    "end": ended.t,
+                    "seconds": ended.seconds,
+                    "capped": ended.capped,
+                    "quiet": began - previous_end,
+                    "said": (h.text, h.score, h.raw),
+                    "audio": event.audio,
+                }
+            )
+            if ended.seconds >= 0.15:
+                previous_end = ended.t
+        heard["files"][label] = items
+    return heard
+
+
+def judged(heard: dict, judge: WhisperJudge) -> dict[str, list[dict]]:
+    """What the night's second opinion makes of every utterance, in tune's form."""
+    first = _Replay(heard["threshold"])
+    second = SecondOpinion(first, judge, trigger_margin=-100.0)
+    second.expect(IntentMatcher(load_routine()).trigger_grammar(), "trigger")
+    out: dict[str, list[dict]] = {}
+    for label, items in heard["files"].items():
+        rows = []
+        for u in items:
+            first.said = Hypothesis(*u["said"])
+            second.begin()
+            second.feed(u["audio"])
+            h = second.end()
+            asked = h.first_score is not None
+            rows.append(
+                {
+                    **{k: u[k] for k in ("end", "seconds", "capped", "quiet")},
+                    "margin": h.score if asked else None,
+                    "phrase": h.text,
+                    "transcript": h.transcript,
+                }
+            )
+        out[label] = rows
+    return out
+
+
+def better_of(plain: dict[str, list[dict]], trial: dict[str, list[dict]]) -> dict:
+    """A second pass: the trial's view where the plain one is below the bar and it is better."""
+
+    def margin(row: dict) -> float:
+        return row["margin"] if row["margin"] is not None else -np.inf
+
+    return {
+        label: [
+            t if margin(p) < RULES["margin"] and margin(t) > margin(p) else p
+            for p, t in zip(rows, trial[label], strict=True)
+        ]
+        for label, rows in plain.items()
+    }
+
+
+def summary(results: dict[str, list[dict]], manifest: dict) -> str:
+    """Trigger clips heard per level (listed/unlisted) and false wakes per negative kind."""
+    parts = []
+    for label, entry in manifest["positives"].items():
+        rows, counts = results[label], []
+        for kind in ("trigger", "trigger_paraphrase"):
+            clips = [c for c in entry["clips"] if c["kind"] == kind]
+            hits = sum(
+                any(
+                    c["speech_start"] <= u["end"] <= c["end"] and accepted(rows, i, RULES)
+                    for i, u in enumerate(rows)
+                )
+                for c in clips
+            )
+            counts.append(f"{hits}/{len(clips)}")
+        parts.append(f"{label} {' '.join(counts)}")
+    false = [
+        f"{kind} {sum(accepted(results[kind], i, RULES) for i in range(len(results[kind])))}"
+        for kind in NEGATIVES
+        if kind in results
+    ]
+    return ", ".join(parts) + " | false wakes: " + ", ".join(false)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
+    parser.add_argument("--trial", choices=["rnnoise", "prompt"], required=True)
+    parser.add_argument("--cache", type=Path, default=None, help="keep the utterances here")
+    args = parser.parse_args()
+    manifest = json.loads((args.corpus / "manifest.json").read_text())
+    cache = args.cache or args.corpus / "trial-utterances.pickle"
+    if cache.exists():
+        heard = pickle.loads(cache.read_bytes())
+    else:
+        heard = hear_corpus(args.corpus)
+        cache.write_bytes(pickle.dumps(heard))
+    settings = Settings()
+    judge, why = build_judge(settings)
+    entry = whisper_entry(settings)
+    folder = plain_files.locate(settings, entry) if entry is not None else None
+    if judge is None or folder is None:
+        raise SystemExit(f"the trials need Whisper: {why}")
+    plain = judged(heard, judge)
+    print("as it is:   ", summary(plain, manifest), flush=True)
+    if args.trial == "rnnoise":
+        trial = judged(heard, DenoisedJudge(folder))
+        print("RNNoise:    ", summary(trial, manifest))
+        print("second pass:", summary(better_of(plain, trial), manifest))
+    else:
+        print("prompted:   ", summary(judged(heard, PromptedJudge(folder)), manifest))
+
+
+if __name__ == "__main__":
+    main()
