@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from assistant.audio.convert import read_audio  # noqa: E402
 from assistant.config.settings import ListeningSettings, Settings  # noqa: E402
 from assistant.dialogue.intents import IntentMatcher  # noqa: E402
 from assistant.dialogue.routine_file import load_routine  # noqa: E402
-from assistant.night.hearing import Began, Ears  # noqa: E402
+from assistant.night.hearing import Began, Ears, Heard, HearingEvent  # noqa: E402
 from assistant.night.quiet import INTERJECTION_SECONDS  # noqa: E402
 from assistant.speech.choose import build_recognizer  # noqa: E402
 from assistant.speech.second_opinion import plausible  # noqa: E402
@@ -41,19 +42,13 @@ def utterances(path: Path, listening: ListeningSettings) -> list[dict]:
     routine = load_routine()
     ears = Ears(recognizer, permissive)
     ears.listen_for(IntentMatcher(routine).trigger_grammar(), "trigger")
-    out, began, previous_end = [], 0.0, -1e9
-    for event in ears.utterances(read_audio(path)):
-        if isinstance(event, Began):
-            began = event.t
-            continue
-        h, ended = event.hypothesis, event.ended
+    out = []
+    for heard, timing in timed(ears.utterances(read_audio(path))):
+        h = heard.hypothesis
         consulted = h.first_score is not None
         out.append(
             {
-                "end": ended.t,
-                "seconds": ended.seconds,
-                "capped": ended.capped,
-                "quiet": began - previous_end,
+                **timing,
                 "first": h.raw,
                 "first_score": h.first_score if consulted else h.score,
                 "margin": h.score if consulted else None,
@@ -61,9 +56,45 @@ def utterances(path: Path, listening: ListeningSettings) -> list[dict]:
                 "transcript": h.transcript,
             }
         )
+    return out
+
+
+def timed(events: list[HearingEvent]) -> Iterator[tuple[Heard, dict]]:
+    """Each utterance heard, with its end, length, whether it was capped, and the quiet before
+    it (sounds shorter than 0.15 s do not break the quiet, as at night)."""
+    began, previous_end = 0.0, -1e9
+    for event in events:
+        if isinstance(event, Began):
+            began = event.t
+            continue
+        ended = event.ended
+        yield (
+            event,
+            {
+                "end": ended.t,
+                "seconds": ended.seconds,
+                "capped": ended.capped,
+                "quiet": began - previous_end,
+            },
+        )
         if ended.seconds >= 0.15:
             previous_end = ended.t
-    return out
+
+
+def clips_heard(heard: list[dict], clips: list[dict], rules: dict) -> int:
+    """How many of `clips` woke it: an utterance ending within the clip was accepted."""
+    return sum(
+        any(
+            c["speech_start"] <= u["end"] <= c["end"] and accepted(heard, i, rules)
+            for i, u in enumerate(heard)
+        )
+        for c in clips
+    )
+
+
+def false_wakes(heard: list[dict], rules: dict) -> int:
+    """How many utterances of a negative file woke it."""
+    return sum(accepted(heard, i, rules) for i in range(len(heard)))
 
 
 def accepted(utterances: list[dict], i: int, rules: dict) -> bool:
@@ -122,21 +153,10 @@ def main() -> None:
             rates = []
             for kind in ("trigger", "trigger_paraphrase"):
                 clips = [c for c in entry["clips"] if c["kind"] == kind]
-                heard = data[label]
-                hits = sum(
-                    any(
-                        c["speech_start"] <= u["end"] <= c["end"] and accepted(heard, i, rules)
-                        for i, u in enumerate(heard)
-                    )
-                    for c in clips
-                )
+                hits = clips_heard(data[label], clips, rules)
                 rates.append(f"{100 * hits / max(1, len(clips)):.1f}%")
             recall.append(f"{label} {'/'.join(rates)}")
-        false = [
-            f"{kind} {sum(accepted(data[kind], i, rules) for i in range(len(data[kind])))}"
-            for kind in NEGATIVES
-            if kind in data
-        ]
+        false = [f"{kind} {false_wakes(data[kind], rules)}" for kind in NEGATIVES if kind in data]
         print(
             f"{rules['margin']:6.1f} {rules['max_seconds']:4.1f} {rules['quiet']:4.1f} | "
             + ", ".join(recall)

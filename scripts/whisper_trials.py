@@ -34,14 +34,14 @@ from assistant.config.settings import ListeningSettings, Settings
 from assistant.dialogue.grammar import Grammar
 from assistant.dialogue.intents import IntentMatcher
 from assistant.dialogue.routine_file import load_routine
-from assistant.night.hearing import Began, Ears
+from assistant.night.hearing import Ears
 from assistant.speech.choose import build_judge, build_recognizer
 from assistant.speech.models import plain_files
 from assistant.speech.models.manifest import whisper_entry
 from assistant.speech.recognizer import Hypothesis
 from assistant.speech.second_opinion import SecondOpinion
-from assistant.speech.whisper_engine import BATCH, MAX_TOKENS, Opinion, WhisperJudge
-from scripts.tune import NEGATIVES, accepted
+from assistant.speech.whisper_engine import Opinion, WhisperJudge
+from scripts.tune import NEGATIVES, clips_heard, false_wakes, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 PROMPT = "I have a cramp. My leg is cramping."
@@ -123,22 +123,13 @@ class PromptedJudge(WhisperJudge):
         self.wait_until_warm()
         token = self._tokenizer.token_to_id
         told = self._tokenizer.encode(" " + PROMPT, add_special_tokens=False).ids
-        self._before = [token("<|startofprev|>"), *told, token("<|startoftranscript|>")]
+        self._before = [token("<|startofprev|>"), *told, *self._before]
         self._start = [*self._before, token("<|notimestamps|>")]
 
-    def _log_probabilities(self, encoded: np.ndarray, candidates: list[list[int]]) -> list[float]:
-        if not hasattr(self, "_before"):  # the warm-up, before the prompt is set
-            return super()._log_probabilities(encoded, candidates)
-        candidates = [c[:MAX_TOKENS] for c in candidates]
-        view = self._ct2.StorageView.from_array(np.repeat(encoded, BATCH, axis=0))
-        scores: list[float] = []
-        for first in range(0, len(candidates), BATCH):
-            chunk = candidates[first : first + BATCH]
-            wanted = len(chunk)
-            chunk += [chunk[-1]] * (BATCH - wanted)
-            results = self._model.align(view, self._before, chunk, [1000] * BATCH)[:wanted]
-            scores += [float(np.sum(np.log(np.maximum(r.text_token_probs, 1e-9)))) for r in results]
-        return scores
+
+def said(h: Hypothesis) -> tuple[str, float, str]:
+    """What PocketSphinx said of an utterance, as _Replay says it again."""
+    return h.text, h.score, h.raw
 
 
 def hear_corpus(corpus: Path) -> dict:
@@ -154,25 +145,10 @@ def hear_corpus(corpus: Path) -> dict:
         print(f"hearing {label}...", flush=True)
         ears = Ears(first, listening, keeper=_Keep())  # type: ignore[arg-type]
         ears.listen_for(grammar, "trigger")
-        items, began, previous_end = [], 0.0, -1e9
-        for event in ears.utterances(read_audio(corpus / name)):
-            if isinstance(event, Began):
-                began = event.t
-                continue
-            h, ended = event.hypothesis, event.ended
-            items.append(
-                {
-                    "end": ended.t,
-                    "seconds": ended.seconds,
-                    "capped": ended.capped,
-                    "quiet": began - previous_end,
-                    "said": (h.text, h.score, h.raw),
-                    "audio": event.audio,
-                }
-            )
-            if ended.seconds >= 0.15:
-                previous_end = ended.t
-        heard["files"][label] = items
+        heard["files"][label] = [
+            {**timing, "said": said(event.hypothesis), "audio": event.audio}
+            for event, timing in timed(ears.utterances(read_audio(corpus / name)))
+        ]
     return heard
 
 
@@ -221,23 +197,12 @@ def summary(results: dict[str, list[dict]], manifest: dict) -> str:
     """Trigger clips heard per level (listed/unlisted) and false wakes per negative kind."""
     parts = []
     for label, entry in manifest["positives"].items():
-        rows, counts = results[label], []
+        counts = []
         for kind in ("trigger", "trigger_paraphrase"):
             clips = [c for c in entry["clips"] if c["kind"] == kind]
-            hits = sum(
-                any(
-                    c["speech_start"] <= u["end"] <= c["end"] and accepted(rows, i, RULES)
-                    for i, u in enumerate(rows)
-                )
-                for c in clips
-            )
-            counts.append(f"{hits}/{len(clips)}")
+            counts.append(f"{clips_heard(results[label], clips, RULES)}/{len(clips)}")
         parts.append(f"{label} {' '.join(counts)}")
-    false = [
-        f"{kind} {sum(accepted(results[kind], i, RULES) for i in range(len(results[kind])))}"
-        for kind in NEGATIVES
-        if kind in results
-    ]
+    false = [f"{k} {false_wakes(results[k], RULES)}" for k in NEGATIVES if k in results]
     return ", ".join(parts) + " | false wakes: " + ", ".join(false)
 
 

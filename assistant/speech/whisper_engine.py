@@ -106,7 +106,10 @@ class WhisperJudge:
         self._tokenizer = tokenizers.Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._features = FeatureExtractor(feature_size=80)
         token = self._tokenizer.token_to_id
-        self._start = [token("<|startoftranscript|>"), token("<|notimestamps|>")]
+        self._before = [token("<|startoftranscript|>")]
+        """What comes before the text when a sentence is scored."""
+        self._start = [*self._before, token("<|notimestamps|>")]
+        """What comes before Whisper's own transcript."""
         self._eot = token("<|endoftext|>")
         self._cache: dict[str, list[int]] = {}
         # Warmed beside the night's loop: listening begins with the first stage at once, and
@@ -194,7 +197,7 @@ class WhisperJudge:
             chunk = candidates[first : first + BATCH]
             wanted = len(chunk)
             chunk += [chunk[-1]] * (BATCH - wanted)
-            results = self._model.align(view, self._start[:1], chunk, frames)[:wanted]
+            results = self._model.align(view, self._before, chunk, frames)[:wanted]
             scores += [
                 float(np.sum(np.log(np.maximum(np.asarray(r.text_token_probs), floor))))
                 for r in results
