@@ -196,7 +196,8 @@ class Bench:
         for entry in self.manifest["negatives"]:
             events, wall, cpu, rss = self.run_file(self.corpus / entry["file"], entry["kind"])
             self.peak_rss = max(self.peak_rss, rss)
-            fired = [e["text"] for e in events if e["event"] == "trigger"]
+            woke = [e for e in events if e["event"] == "trigger"]
+            fired = [e["text"] for e in woke]
             counts += len(fired)
             seconds += entry["seconds"]
             per_kind[entry["kind"]] = {
@@ -204,6 +205,7 @@ class Bench:
                 "phrases": entry.get("n"),
                 "false_triggers": len(fired),
                 "heard_as": dict(Counter(fired)),
+                "woken_by": said_when(woke, entry.get("clips", [])),
                 "cpu_per_audio_second": (cpu - self.startup_cpu) / entry["seconds"],
             }
         self.results["negatives"] = per_kind
@@ -306,6 +308,19 @@ def hear_reply(ears: Ears, matcher, expect, audio: np.ndarray, clip: dict):
                 intent = got
                 latency = t + FRAME / RATE + work - clip["speech_end"]
     return intent, latency
+
+
+def said_when(triggers: list[dict], clips: list[dict]) -> list[str]:
+    """What was really said where each false trigger was heard ("i had a cramp once -> i have
+    a cramp"), for files said phrase by phrase; nothing for read-aloud talk."""
+    out = []
+    for trigger in triggers:
+        clip = next(
+            (c for c in clips if c["speech_start"] <= trigger["speech_end"] <= c["end"]), None
+        )
+        if clip is not None:
+            out.append(f"{clip['text']} ({clip['voice']}, {clip['rate']}) -> {trigger['text']}")
+    return out
 
 
 def trigger_stages(events: list[dict], clips: list[dict]) -> dict:

@@ -299,16 +299,24 @@ def _clips(
     return audio, clips, levels
 
 
-def _said_alone(spoken: list[tuple[str, tuple[str, int]]], rng: np.random.Generator) -> np.ndarray:
-    """Each phrase on its own, out of 2-4 s of quiet, over one continuous fan at 10 dB SNR."""
-    pieces, levels = [], []
+def _said_alone(
+    spoken: list[tuple[str, tuple[str, int]]], rng: np.random.Generator
+) -> tuple[np.ndarray, list[dict]]:
+    """Each phrase on its own, out of 2-4 s of quiet, over one continuous fan at 10 dB SNR;
+    with where each was said (so a false wake can be named)."""
+    pieces, levels, clips, at = [], [], [], 0.0
     for phrase, (voice, rate) in spoken:
         speech = speak(phrase, voice, rate)
-        pieces.append(
-            mix(speech, None, rng, lead=float(rng.uniform(2.0, 4.0)), tail=0.5, floor_rms=0.0)
-        )
+        lead = float(rng.uniform(2.0, 4.0))
+        pieces.append(mix(speech, None, rng, lead=lead, tail=0.5, floor_rms=0.0))
         levels.append(speech_level(speech))
-    return add_room(np.concatenate(pieces), float(np.median(levels)) / 10 ** (10 / 20), rng)
+        end = at + len(pieces[-1]) / RATE
+        clips.append(
+            {"text": phrase, "voice": voice, "rate": rate, "speech_start": at + lead, "end": end}
+        )
+        at = end
+    fan = float(np.median(levels)) / 10 ** (10 / 20)
+    return add_room(np.concatenate(pieces), fan, rng), clips
 
 
 def build(out: Path, small: bool, seed: int) -> dict:
@@ -385,10 +393,16 @@ def build(out: Path, small: bool, seed: int) -> dict:
         ],
     }
     for kind, spoken in said_alone.items():
-        alone = _said_alone(spoken, rng)
+        alone, clips = _said_alone(spoken, rng)
         write_wav(out / f"{kind}.wav", alone, RATE)
         manifest["negatives"].append(
-            {"file": f"{kind}.wav", "kind": kind, "seconds": len(alone) / RATE, "n": len(spoken)}
+            {
+                "file": f"{kind}.wav",
+                "kind": kind,
+                "seconds": len(alone) / RATE,
+                "n": len(spoken),
+                "clips": clips,
+            }
         )
         print(f"{kind}.wav: {len(spoken)} phrases, {len(alone) / RATE / 60:.1f} min", flush=True)
     noise = bedroom_noise(noise_minutes * 60, rng)

@@ -302,5 +302,27 @@ NEAR_TRIGGERS = [
     "I've got a clamp",
     "leg cream",
     "a cramped seat",
+    # Written later, after the benchmark's false wakes were read and before the routine's
+    # "not a trigger" templates were written (so those templates never saw these):
+    "I used to get cramps",
+    "she had a cramp in the night",
+    "my calf was cramping yesterday",
+    "the cramp went away",
+    "cramps run in my family",
+    "I read about leg cramps",
+    "we were cramped in the car",
+    "a cramped kitchen",
+    "I have a lamp",
+    "I have a grant",
+    "I've got a crumb",
+    "I'm camping",
+    "my leg is itching",
+    "my foot is cold",
+    "I had a charley horse last month",
+    "help me find my glasses",
+    "my leg is fine",
+    "got a cramp last night",
+    "have a drink",
+    "crank it up",
 ]
 """Said on their own: past tense, talk about cramps, other senses, near sounds. None may wake it."""

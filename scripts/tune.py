@@ -17,6 +17,7 @@ import argparse
 import json
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -97,13 +98,27 @@ def false_wakes(heard: list[dict], rules: dict) -> int:
     return sum(accepted(heard, i, rules) for i in range(len(heard)))
 
 
+@cache
+def _matcher() -> IntentMatcher:
+    return IntentMatcher(load_routine())
+
+
+def wakes(phrase: str) -> bool:
+    """Whether a sentence heard asleep wakes it: a trigger or the diary's question (not a
+    sentence of the routine's `not_triggers`)."""
+    return _matcher().is_trigger(phrase) or _matcher().is_query(phrase)
+
+
 def accepted(utterances: list[dict], i: int, rules: dict) -> bool:
     """Would the assistant wake for utterance `i` under these rules? As the night decides:
-    Whisper's best sentence within the margin and plausible beside its transcript (the longer
-    form and fewer-words rules of the second opinion), the length rule, and the quiet rule with
-    one short sound out of quiet forgiven (assistant/night/quiet.py)."""
+    Whisper's best sentence within the margin, a trigger (or the diary's question), and
+    plausible beside its transcript (the longer form and fewer-words rules of the second
+    opinion), the length rule, and the quiet rule with one short sound out of quiet forgiven
+    (assistant/night/quiet.py)."""
     u = utterances[i]
     if u["margin"] is None or u["margin"] < rules["margin"] or u["capped"] or not u["phrase"]:
+        return False
+    if not wakes(u["phrase"]):
         return False
     if not plausible(u["phrase"], u["transcript"] or "", u["margin"], strict=True):
         return False

@@ -14,7 +14,9 @@ __all__ = ["UNKNOWN", "Intent", "IntentMatcher", "barge_in_phrases", "normalise"
 UNKNOWN = "unknown"
 TRIGGER = "trigger"
 QUERY = "query"
-"""The template keys of the trigger and of the question answered when asleep."""
+NOT_TRIGGER = "not_trigger"
+"""The template keys of the trigger, of the question answered when asleep, and of what sounds
+like a trigger and is not one."""
 
 
 @dataclass(frozen=True)
@@ -51,8 +53,10 @@ class IntentMatcher:
         return self.templates.grammar(self.keys(intents))
 
     def trigger_grammar(self) -> Grammar:
-        """What the recognizer should expect when asleep: triggers and the diary question."""
-        return self.templates.grammar([TRIGGER, QUERY])
+        """What the recognizer should expect when asleep: triggers, the diary question, and
+        what only sounds like a trigger (so that, heard, it wins over a trigger sentence and
+        wakes nothing: the night takes only a trigger or the question)."""
+        return self.templates.grammar([TRIGGER, QUERY, NOT_TRIGGER])
 
     def phrases(self, intents: Iterable[str]) -> list[str]:
         """Every sentence of these intents (normalised)."""
@@ -68,7 +72,7 @@ class IntentMatcher:
 
     def match(self, text: str, allowed: Iterable[str] | None = None) -> Intent:
         """The intent of `text` among `allowed` intents (all when None); `unknown` if none."""
-        keys = [k for k in self.templates.keys if k not in (TRIGGER, QUERY)]
+        keys = [k for k in self.templates.keys if k not in (TRIGGER, QUERY, NOT_TRIGGER)]
         if allowed is not None:
             wanted = set(self.keys(allowed))  # once, not once per key (every reply comes here)
             keys = [k for k in keys if k in wanted]

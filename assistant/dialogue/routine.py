@@ -100,9 +100,13 @@ class Routine:
     red_flag_steps: dict[str, str]
     counting: dict[int, str]
     templates: Templates = field(compare=False, repr=False)
-    """Every template parsed: keys `trigger`, `query` and the intents' (see dialogue.templates)."""
+    """Every template parsed: keys `trigger`, `query`, `not_trigger` and the intents' (see
+    dialogue.templates)."""
     queries: tuple[str, ...] = ()
     """Templates of the questions answered when asleep ("how many cramps this week")."""
+    not_triggers: tuple[str, ...] = ()
+    """Templates of what is heard asleep and is not a trigger though it sounds like one (past
+    tense, talk about cramps, "cramped", near sounds): heard, they wake nothing."""
     reply_timeout: float = 8.0
     escalate_after: float = 600.0
     escalate_step: str = ""

@@ -132,8 +132,19 @@ def _check_every_step_can_end(routine: Routine) -> None:
 
 
 def _check_no_sentence_has_two_intents(templates: Templates) -> None:
-    """A reply means one thing: no sentence may be allowed by two intents (or two kinds)."""
-    found = overlaps(templates, [k for k in templates.keys if k not in ("trigger", "query")])
+    """A reply means one thing: no sentence may be allowed by two intents (or two kinds); and
+    asleep, no sentence is both a trigger (or the diary question) and not a trigger."""
+    asleep = ("trigger", "query", "not_trigger")
+    found = overlaps(templates, asleep)
+    if found is not None:
+        sentence, first, second = found
+        where = "not_triggers.phrases" if "not_trigger" in (first, second) else "queries"
+        raise ConfigError(
+            templates.where,
+            where,
+            f"sentences of its own ({sentence!r} is also a {first.replace('_', ' ')} sentence)",
+        )
+    found = overlaps(templates, [k for k in templates.keys if k not in asleep])
     if found is not None:
         sentence, first, second = found
         raise ConfigError(

@@ -53,8 +53,10 @@ def parse_routine(
     if not triggers:
         raise ConfigError(where, "triggers.phrases", "at least one trigger phrase")
     queries = reader.str_list(data.get("queries", {}), "cramps_this_week", "queries")
+    not_triggers = reader.str_list(data.get("not_triggers", {}), "phrases", "not_triggers")
     rules = reader.rules(data.get("expansion_rules", {}))
-    templates = parse_templates({"trigger": triggers, "query": queries, **intents}, rules, where)
+    by_key = {"trigger": triggers, "query": queries, "not_trigger": not_triggers, **intents}
+    templates = parse_templates(by_key, rules, where)
     counting_raw = reader.table(data, "counting").get("words", {})
     if not isinstance(counting_raw, dict) or not all(
         k.isdigit() and isinstance(v, str) for k, v in counting_raw.items()
@@ -73,6 +75,7 @@ def parse_routine(
         counting=counting,
         templates=templates,
         queries=queries,
+        not_triggers=not_triggers,
         reply_timeout=reader.number(head, "reply_timeout", "routine", 8.0),
         escalate_after=reader.number(head, "escalate_after", "routine", 600.0),
         escalate_step=reader.str_(head, "escalate_step", "routine"),

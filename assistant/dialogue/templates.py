@@ -185,6 +185,8 @@ def _where(key: str) -> str:
         return "triggers.phrases"
     if key == "query":
         return "queries.cramps_this_week"
+    if key == "not_trigger":
+        return "not_triggers.phrases"
     return "intents." + key.replace(":", ".")
 
 

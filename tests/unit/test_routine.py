@@ -115,6 +115,11 @@ WORDS_40 = [f"word{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(40)]
         (lambda d: d["routine"].update(start="nope"), "routine.start", "a step"),
         (lambda d: d["triggers"].update(phrases=[]), "triggers.phrases", "trigger phrase"),
         (
+            lambda d: d["not_triggers"].update(phrases=["i [have] a cramp", "leg cream"]),
+            "not_triggers.phrases",
+            "sentences of its own ('i have a cramp' is also a trigger sentence)",
+        ),
+        (
             lambda d: (
                 d["steps"].update(loop_a={"say": ["a"], "next": "loop_b"})
                 or d["steps"].update(loop_b={"say": ["b"], "next": "loop_a"})
