@@ -17,6 +17,8 @@ QUERY = "query"
 NOT_TRIGGER = "not_trigger"
 """The template keys of the trigger, of the question answered when asleep, and of what sounds
 like a trigger and is not one."""
+ASLEEP = (TRIGGER, QUERY, NOT_TRIGGER)
+"""The keys listened for asleep (the rest are replies during an episode)."""
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ class IntentMatcher:
         """What the recognizer should expect when asleep: triggers, the diary question, and
         what only sounds like a trigger (so that, heard, it wins over a trigger sentence and
         wakes nothing: the night takes only a trigger or the question)."""
-        return self.templates.grammar([TRIGGER, QUERY, NOT_TRIGGER])
+        return self.templates.grammar(ASLEEP)
 
     def phrases(self, intents: Iterable[str]) -> list[str]:
         """Every sentence of these intents (normalised)."""
@@ -72,7 +74,7 @@ class IntentMatcher:
 
     def match(self, text: str, allowed: Iterable[str] | None = None) -> Intent:
         """The intent of `text` among `allowed` intents (all when None); `unknown` if none."""
-        keys = [k for k in self.templates.keys if k not in (TRIGGER, QUERY, NOT_TRIGGER)]
+        keys = [k for k in self.templates.keys if k not in ASLEEP]
         if allowed is not None:
             wanted = set(self.keys(allowed))  # once, not once per key (every reply comes here)
             keys = [k for k in keys if k in wanted]

@@ -4,8 +4,9 @@ assumes the person is sitting is reached only by a confirmation."""
 
 from __future__ import annotations
 
+from assistant.dialogue.intents import ASLEEP
 from assistant.dialogue.routine import BARGE_IN_INTENTS, CONFIRMS_POSITION, INTENTS, Routine, Step
-from assistant.dialogue.templates import Templates, overlaps
+from assistant.dialogue.templates import Templates, overlaps, where_of
 from assistant.dialogue.vocabulary import RED_FLAG_KINDS
 from assistant.dialogue.vocabulary import ROUTINE_OUTCOMES as OUTCOMES
 from assistant.errors import ConfigError
@@ -134,24 +135,19 @@ def _check_every_step_can_end(routine: Routine) -> None:
 def _check_no_sentence_has_two_intents(templates: Templates) -> None:
     """A reply means one thing: no sentence may be allowed by two intents (or two kinds); and
     asleep, no sentence is both a trigger (or the diary question) and not a trigger."""
-    asleep = ("trigger", "query", "not_trigger")
-    found = overlaps(templates, asleep)
+    found = overlaps(templates, ASLEEP)
     if found is not None:
         sentence, first, second = found
-        where = "not_triggers.phrases" if "not_trigger" in (first, second) else "queries"
-        raise ConfigError(
-            templates.where,
-            where,
-            f"sentences of its own ({sentence!r} is also a {first.replace('_', ' ')} sentence)",
-        )
-    found = overlaps(templates, [k for k in templates.keys if k not in asleep])
-    if found is not None:
+        also = f"a {first.replace('_', ' ')} sentence"
+    else:
+        found = overlaps(templates, [k for k in templates.keys if k not in ASLEEP])
+        if found is None:
+            return
         sentence, first, second = found
-        raise ConfigError(
-            templates.where,
-            "intents." + second.replace(":", "."),
-            f"sentences of its own ({sentence!r} is also {first.replace(':', ' ')})",
-        )
+        also = first.replace(":", " ")
+    raise ConfigError(
+        templates.where, where_of(second), f"sentences of its own ({sentence!r} is also {also})"
+    )
 
 
 def _check_intent(intent: str, where: str, key: str) -> None:

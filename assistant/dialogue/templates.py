@@ -132,7 +132,7 @@ class Templates:
                 if count > MAX_SENTENCES:
                     raise ConfigError(
                         self.where,
-                        _where(key),
+                        where_of(key),
                         f"templates allowing at most {MAX_SENTENCES:,} sentences "
                         "(fewer optional words or alternatives)",
                     )
@@ -159,7 +159,7 @@ def parse_templates(
                 sentence = parse_sentence(_lower(text))
             except Exception as err:
                 expected = f"sentence templates ({text!r}: {err})"
-                raise ConfigError(where, _where(key), expected) from err
+                raise ConfigError(where, where_of(key), expected) from err
             templates.setdefault(key, []).append(Template(key, text, sentence))
     result = Templates(templates, parsed_rules, where)
     for key in templates:
@@ -180,7 +180,8 @@ def overlaps(templates: Templates, keys: Iterable[str]) -> tuple[str, str, str] 
     return None
 
 
-def _where(key: str) -> str:
+def where_of(key: str) -> str:
+    """Where in the routine file the templates of `key` are written."""
     if key == "trigger":
         return "triggers.phrases"
     if key == "query":
@@ -200,11 +201,11 @@ def _sample(template: Template, rules: dict[str, Sentence], where: str) -> Itera
         yield from sample_expression(template.sentence.expression, {}, rules)
     except MissingRuleError as err:
         raise ConfigError(
-            where, _where(template.key), f"rules in [expansion_rules] ({err})"
+            where, where_of(template.key), f"rules in [expansion_rules] ({err})"
         ) from err
     except MissingListError as err:
         expected = f"words, (alternatives) and <rules>, not {{lists}} ({err})"
-        raise ConfigError(where, _where(template.key), expected) from err
+        raise ConfigError(where, where_of(template.key), expected) from err
     except RecursionError as err:
         expected = "expansion rules that do not refer to themselves"
-        raise ConfigError(where, _where(template.key), expected) from err
+        raise ConfigError(where, where_of(template.key), expected) from err
