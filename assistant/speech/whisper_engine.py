@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import importlib.util
 import logging
 import threading
 from dataclasses import dataclass, field
@@ -77,6 +78,26 @@ def _give_back_memory() -> None:
         _LIBC.malloc_trim(0)
 
 
+def _feature_extractor() -> type:
+    """faster-whisper's log-mel FeatureExtractor, loaded from its own file.
+
+    `import faster_whisper.feature_extractor` would run the package's __init__ first, which
+    imports PyAV, huggingface_hub and the transcription pipeline: 24 MB resident that nothing
+    here uses (the module itself needs only numpy)."""
+    spec = importlib.util.find_spec("faster_whisper")
+    folders = spec.submodule_search_locations if spec else None
+    if not folders:
+        raise ModuleNotFoundError("faster-whisper is not installed")
+    path = Path(next(iter(folders))) / "feature_extractor.py"
+    module_spec = importlib.util.spec_from_file_location("_whisper_features", path)
+    if module_spec is None or module_spec.loader is None:
+        raise ModuleNotFoundError(f"{path} cannot be loaded")
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    extractor: type = module.FeatureExtractor
+    return extractor
+
+
 def _libc() -> ctypes.CDLL | None:
     name = ctypes.util.find_library("c")
     try:
@@ -97,14 +118,13 @@ class WhisperJudge:
     def __init__(self, folder: Path, threads: int = 2) -> None:
         import ctranslate2
         import tokenizers
-        from faster_whisper.feature_extractor import FeatureExtractor
 
         self._ct2 = ctranslate2
         self._model = ctranslate2.models.Whisper(
             str(folder), device="cpu", compute_type="int8", intra_threads=threads
         )
         self._tokenizer = tokenizers.Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self._features = FeatureExtractor(feature_size=80)
+        self._features = _feature_extractor()(feature_size=80)
         token = self._tokenizer.token_to_id
         self._before = [token("<|startoftranscript|>")]
         """What comes before the text when a sentence is scored."""
