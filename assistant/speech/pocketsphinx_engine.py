@@ -76,7 +76,6 @@ class PocketSphinxRecognizer:
         """Words already looked for in the dictionary file (found or not)."""
         self._searches: dict[tuple[str, ...], str] = {}
         self._grammar_now: Grammar | None = None
-        self._noise = np.random.default_rng(0)
         self._audio: list[np.ndarray] = []
 
     def expect(self, grammar: Grammar, mode: Mode = "reply") -> None:
@@ -167,8 +166,10 @@ class PocketSphinxRecognizer:
         # as well as the hundredth (live normalisation needs several utterances to settle).
         audio = np.concatenate(self._audio) if self._audio else np.zeros(0, np.int16)
         # Exact digital silence (files, muted inputs) breaks the normalisation too:
-        # a little noise, far below any microphone's own, keeps it sane.
-        dithered = audio.astype(np.float32) + self._noise.normal(0.0, DITHER_RMS, len(audio))
+        # a little noise, far below any microphone's own, keeps it sane. The same noise for
+        # every utterance: what one is heard as does not depend on how many came before.
+        noise = np.random.default_rng(0).normal(0.0, DITHER_RMS, len(audio))
+        dithered = audio.astype(np.float32) + noise
         pcm = np.clip(dithered, -32768, 32767).astype(np.int16).tobytes()
         for decoder in (self._grammar, self._phones):
             decoder.start_utt()
