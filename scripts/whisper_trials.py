@@ -40,7 +40,7 @@ from assistant.speech.models import plain_files
 from assistant.speech.models.manifest import whisper_entry
 from assistant.speech.recognizer import Hypothesis
 from assistant.speech.second_opinion import SecondOpinion
-from assistant.speech.whisper_engine import Opinion, WhisperJudge
+from assistant.speech.whisper_engine import Listened, WhisperJudge
 from scripts.tune import NEGATIVES, clips_heard, false_wakes, timed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,8 +111,8 @@ def rnnoise(audio: np.ndarray) -> np.ndarray:
 class DenoisedJudge(WhisperJudge):
     """Whisper on the utterance after RNNoise."""
 
-    def opinion(self, audio: np.ndarray, grammar: Grammar, proposal: str = "") -> Opinion:
-        return super().opinion(rnnoise(audio), grammar, proposal)
+    def listen(self, audio: np.ndarray) -> Listened:
+        return super().listen(rnnoise(audio))
 
 
 class PromptedJudge(WhisperJudge):

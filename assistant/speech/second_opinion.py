@@ -30,7 +30,7 @@ from assistant.dialogue.grammar import Grammar
 from assistant.dialogue.text import normalise
 from assistant.modes import STRICT, Mode
 from assistant.speech.recognizer import Hypothesis, Recognizer
-from assistant.speech.whisper_engine import WhisperJudge
+from assistant.speech.whisper_engine import Listened, WhisperJudge
 
 log = logging.getLogger(__name__)
 
@@ -93,17 +93,29 @@ class SecondOpinion:
         self._audio.append(samples)
 
     def end(self) -> Hypothesis:
-        proposal = self.first.end() if self.first is not None else Hypothesis("", -math.inf)
         audio = np.concatenate(self._audio) if self._audio else np.zeros(0, np.int16)
         self._audio = []
+        strict = self._mode in STRICT
+        if not strict and self.first is not None and len(audio) >= MIN_SECONDS * RATE:
+            # An answer: Whisper first. When its own transcript is a sentence expected now,
+            # that is the answer, and the first stage's decoding (about 0.2 s) is not waited for.
+            listened = self.judge.listen(audio)
+            if self._grammar.match(listened.transcript):
+                self.first.begin()  # its audio of this utterance is dropped, not decoded
+                return self._judged(Hypothesis("", -math.inf), listened, strict)
+            return self._judged(self.first.end(), listened, strict)
+        proposal = self.first.end() if self.first is not None else Hypothesis("", -math.inf)
         if len(audio) < MIN_SECONDS * RATE:
             return Hypothesis("", proposal.score, proposal.raw)
-        strict = self._mode in STRICT
         short = len(audio) <= ALWAYS_ASKED_SECONDS * RATE
         asked = proposal.text or self._nearly(proposal) or short and self._mode == "trigger"
         if strict and self.first is not None and not asked:
             return proposal  # nothing like a phrase, in long talk: Whisper is not woken
-        opinion = self.judge.opinion(audio, self._grammar, proposal.text or proposal.raw)
+        return self._judged(proposal, self.judge.listen(audio), strict)
+
+    def _judged(self, proposal: Hypothesis, listened: Listened, strict: bool) -> Hypothesis:
+        """What was said, from Whisper's opinion and the first stage's `proposal`."""
+        opinion = self.judge.opinion_of(listened, self._grammar, proposal.text or proposal.raw)
         margins = {
             phrase: margin
             for phrase, margin in opinion.margins.items()

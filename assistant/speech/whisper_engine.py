@@ -22,6 +22,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -65,6 +66,15 @@ class Opinion:
     """That phrase's log-probability minus the transcript's (0: as likely; -10: far less)."""
     margins: dict[str, float] = field(default_factory=dict)
     """The margin of every phrase scored (the closest few, and the first stage's proposal)."""
+
+
+class Listened(NamedTuple):
+    """Whisper's encoding of one utterance, and its own transcript of it."""
+
+    encoded: np.ndarray
+    transcript: str
+    ids: list[int]
+    """The transcript's tokens."""
 
 
 def _give_back_memory() -> None:
@@ -224,24 +234,34 @@ class WhisperJudge:
             ]
         return scores
 
+    def listen(self, audio: np.ndarray) -> Listened:
+        """Encode `audio` and write Whisper's own transcript of it: the part of an opinion that
+        needs neither the grammar nor the first stage's proposal."""
+        self.wait_until_warm()
+        encoded = self._encode(audio)
+        transcript, ids = self._greedy(encoded)
+        return Listened(encoded, transcript, ids)
+
     def opinion(self, audio: np.ndarray, grammar: Grammar, proposal: str = "") -> Opinion:
         """Whisper's transcript of `audio`, and how likely the best sentence of `grammar` is
-        beside it.
+        beside it (see `opinion_of`)."""
+        return self.opinion_of(self.listen(audio), grammar, proposal)
+
+    def opinion_of(self, listened: Listened, grammar: Grammar, proposal: str = "") -> Opinion:
+        """How likely the best sentence of `grammar` is beside Whisper's own transcript.
 
         A transcript that is itself a sentence of the grammar (the templates match it) is taken
         as it is: its margin is 0. Otherwise the closest sentences in writing are scored, with
         `proposal`, the first stage's choice, always among them."""
-        self.wait_until_warm()
         try:
-            return self._opinion(audio, grammar, proposal)
+            return self._opinion(listened, grammar, proposal)
         finally:
             _give_back_memory()
 
-    def _opinion(self, audio: np.ndarray, grammar: Grammar, proposal: str) -> Opinion:
+    def _opinion(self, listened: Listened, grammar: Grammar, proposal: str) -> Opinion:
         from rapidfuzz import fuzz, process
 
-        encoded = self._encode(audio)
-        transcript, transcript_ids = self._greedy(encoded)
+        encoded, transcript, transcript_ids = listened
         if not grammar:
             return Opinion(transcript, "", -np.inf)
         said = normalise(transcript)
