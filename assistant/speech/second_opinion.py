@@ -102,8 +102,8 @@ class SecondOpinion:
             listened = self.judge.listen(audio)
             if self._grammar.match(listened.transcript):
                 self.first.begin()  # its audio of this utterance is dropped, not decoded
-                return self._judged(Hypothesis("", -math.inf), listened, strict)
-            return self._judged(self.first.end(), listened, strict)
+                return self._judged(Hypothesis("", -math.inf), listened)
+            return self._judged(self.first.end(), listened)
         proposal = self.first.end() if self.first is not None else Hypothesis("", -math.inf)
         if len(audio) < MIN_SECONDS * RATE:
             return Hypothesis("", proposal.score, proposal.raw)
@@ -111,10 +111,11 @@ class SecondOpinion:
         asked = proposal.text or self._nearly(proposal) or short and self._mode == "trigger"
         if strict and self.first is not None and not asked:
             return proposal  # nothing like a phrase, in long talk: Whisper is not woken
-        return self._judged(proposal, self.judge.listen(audio), strict)
+        return self._judged(proposal, self.judge.listen(audio))
 
-    def _judged(self, proposal: Hypothesis, listened: Listened, strict: bool) -> Hypothesis:
+    def _judged(self, proposal: Hypothesis, listened: Listened) -> Hypothesis:
         """What was said, from Whisper's opinion and the first stage's `proposal`."""
+        strict = self._mode in STRICT
         opinion = self.judge.opinion_of(listened, self._grammar, proposal.text or proposal.raw)
         margins = {
             phrase: margin
