@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.audio.convert import write_wav
+from assistant.dialogue.intents import ASLEEP
 from assistant.dialogue.routine_file import load_routine
 from scripts import paraphrases
 from scripts.speechgen import RATE, add_room, continuous_brown_noise, mix, speak, speech_level
@@ -221,11 +222,12 @@ def bedroom_noise(seconds: float, rng: np.random.Generator) -> np.ndarray:
 
 
 def listed_replies(routine, rng: np.random.Generator) -> dict[str, list[str]]:
-    """For each intent, LISTED_PER_INTENT sentences drawn from its templates (every kind)."""
+    """For each reply's intent, LISTED_PER_INTENT sentences drawn from its templates (every
+    kind). What is heard asleep (triggers, queries, what is not a trigger) is not a reply."""
     templates = routine.templates
     by_intent: dict[str, list[str]] = {}
     for key in templates.keys:
-        if key not in ("trigger", "query"):
+        if key not in ASLEEP:
             by_intent.setdefault(key.split(":")[0], []).extend(templates.sentences_of(key))
     return {
         intent: [str(s) for s in rng.choice(sorted(set(found)), LISTED_PER_INTENT, replace=False)]

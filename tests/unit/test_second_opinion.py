@@ -1,0 +1,99 @@
+"""The second opinion's decisions, with a scripted first stage and a scripted Whisper: which
+answer is taken when the two disagree, and Whisper's own transcript read once when it loops."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant.dialogue.grammar import Grammar
+from assistant.speech.recognizer import Hypothesis
+from assistant.speech.second_opinion import SecondOpinion
+from assistant.speech.whisper_engine import Listened, Opinion, without_loop
+
+REPLIES = Grammar.of(["no still hurts", "it's better", "stop"])
+BAR = -3.6
+"""The first stage's own bar for replies (PocketSphinx units)."""
+
+
+class FirstStage:
+    """A first stage that heard `text` with `score` (taken when the score clears its bar)."""
+
+    name = "first"
+    threshold = BAR
+
+    def __init__(self, text: str, score: float) -> None:
+        self.heard = Hypothesis(text if score >= BAR else "", score, text)
+
+    def expect(self, grammar: Grammar, mode: str = "reply") -> None:
+        pass
+
+    def begin(self) -> None:
+        pass
+
+    def feed(self, samples: np.ndarray) -> None:
+        pass
+
+    def end(self) -> Hypothesis:
+        return self.heard
+
+
+class Whisper:
+    """A judge that wrote `transcript` and finds each phrase as likely as `margins` say."""
+
+    def __init__(self, transcript: str, margins: dict[str, float]) -> None:
+        self.transcript = transcript
+        self.margins = margins
+
+    def listen(self, audio: np.ndarray) -> Listened:
+        return Listened(np.zeros(1), self.transcript, [])
+
+    def opinion_of(self, listened: Listened, grammar: Grammar, proposal: str = "") -> Opinion:
+        best = max(self.margins, key=lambda phrase: self.margins[phrase])
+        return Opinion(self.transcript, best, self.margins[best], dict(self.margins))
+
+
+def answer(first: FirstStage, whisper: Whisper) -> str:
+    recognizer = SecondOpinion(first, whisper)  # type: ignore[arg-type]
+    recognizer.expect(REPLIES, "reply")
+    recognizer.begin()
+    recognizer.feed(np.zeros(16000, np.int16))
+    return recognizer.end().text
+
+
+def test_an_answer_whisper_misheard_is_taken_when_the_first_stage_was_very_sure() -> None:
+    misheard = Whisper("No, steal birds.", {"no still hurts": -8.7, "stop": -12.0})
+    assert answer(FirstStage("no still hurts", -1.5), misheard) == "no still hurts"
+
+
+def test_nor_when_the_first_stage_only_just_heard_it() -> None:
+    misheard = Whisper("No, steal birds.", {"no still hurts": -8.7, "stop": -12.0})
+    assert answer(FirstStage("no still hurts", -3.0), misheard) == ""
+
+
+def test_other_talk_whisper_wrote_clearly_is_not_an_answer_however_sure_the_first_stage() -> None:
+    talk = Whisper("Did you lock the back door?", {"it's better": -25.0})
+    assert answer(FirstStage("it's better", -1.2), talk) == ""
+
+
+def test_whisper_own_answer_is_taken_over_the_first_stage() -> None:
+    heard = Whisper("It's better.", {"it's better": 0.0, "no still hurts": -20.0})
+    assert answer(FirstStage("no still hurts", -1.0), heard) == "it's better"
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("I'm ready. I'm ready. I'm ready. I'm ready.", "I'm ready."),
+        ("I feel dizzy. I feel dizzy. I feel dizzy. I", "I feel dizzy."),
+        ("Go, my head. Go, my head. Go, my head. Go", "Go, my head."),
+        ("Done. Done. Done. Done. Done. Done. Done. Done.", "Done."),
+    ],
+)
+def test_a_transcript_whisper_wrote_again_and_again_is_read_once(written: str, read: str) -> None:
+    assert without_loop(written) == read
+
+
+@pytest.mark.parametrize("said", ["No. It's worse.", "Stop. Stop it.", "Cramp, cramp.", "Help."])
+def test_what_was_said_once_is_left_as_it_is(said: str) -> None:
+    assert without_loop(said) == said
