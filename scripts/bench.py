@@ -84,10 +84,11 @@ def bench_routine(folder: Path) -> Path:
     return path
 
 
-def run_child(args: list[str]) -> tuple[float, float, float]:
-    """Run a command; (wall seconds, CPU seconds, peak resident MB) of that child alone."""
+def run_child(args: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Run a command; (wall seconds, CPU seconds, peak resident MB) of that child and the
+    processes it waited for (the peak is the largest one's, not their sum)."""
     began = time.monotonic()
-    child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.monotonic() - began
     assert child.stderr is not None
@@ -123,17 +124,27 @@ class Bench:
             "run",
         ]
         self.results: dict = {"engine": engine}
+        # The assistant's speech is rendered on its first start and kept in the user's cache:
+        # each benchmark has its own, so what the first start costs is measured every time.
+        self.env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache")}
 
     def run_file(self, wav: Path, name: str) -> tuple[list[dict], float, float, float]:
         events = self.work / f"{self.engine}-{name}.jsonl"
-        wall, cpu, rss = run_child([*self.base, "--input", str(wav), "--events", str(events)])
+        wall, cpu, rss = run_child(
+            [*self.base, "--input", str(wav), "--events", str(events)], self.env
+        )
         return [json.loads(x) for x in events.read_text().splitlines()], wall, cpu, rss
 
     def startup(self) -> None:
         silence = self.work / "silence.wav"
         write_wav(silence, np.random.default_rng(0).normal(0, 30, RATE * 8).astype(np.int16), RATE)
-        _, self.startup_cpu, rss = run_child([*self.base, "--input", str(silence)])[:3]
-        self.peak_rss = rss
+        # The first start renders every line the assistant says (Piper, in a worker process);
+        # later starts find them on disk. The cost of listening is measured on those.
+        _, _, rendering = run_child([*self.base, "--input", str(silence)], self.env)
+        self.results["first_start_memory_mb"] = rendering
+        _, self.startup_cpu, self.peak_rss = run_child(
+            [*self.base, "--input", str(silence)], self.env
+        )
         times = []
         for i in range(3):
             events = self.work / f"start-{i}.jsonl"
@@ -142,6 +153,7 @@ class Bench:
                 [*self.base, "--input", str(silence), "--realtime", "--events", str(events)],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
+                env=self.env,
             )
             while not (events.exists() and '"listening"' in events.read_text()):
                 time.sleep(0.01)
@@ -460,6 +472,11 @@ def table(results: list[dict]) -> str:
         lambda r: f"{r['speech_cpu_per_audio_second']:.4f} s",
     )
     row("peak resident memory", "≤ 350 MB", lambda r: f"{r['peak_memory_mb']:.0f} MB")
+    row(
+        "  first start: the speech worker rendering every line",
+        "(info)",
+        lambda r: f"{r.get('first_start_memory_mb', 0):.0f} MB",
+    )
     row("start to listening", "≤ 3 s", lambda r: f"{r['start_to_listening_s']:.2f} s")
     return "\n".join(lines)
 
