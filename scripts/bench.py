@@ -475,7 +475,7 @@ def table(results: list[dict]) -> str:
     row(
         "  first start: the speech worker rendering every line",
         "(info)",
-        lambda r: f"{r.get('first_start_memory_mb', 0):.0f} MB",
+        lambda r: f"{r['first_start_memory_mb']:.0f} MB",
     )
     row("start to listening", "≤ 3 s", lambda r: f"{r['start_to_listening_s']:.2f} s")
     return "\n".join(lines)

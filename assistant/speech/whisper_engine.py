@@ -65,12 +65,13 @@ def without_loop(transcript: str) -> str:
     and a last fragment that only begins it again is dropped (5 replies of 298 in the
     benchmark were not understood for this alone)."""
     kept: list[str] = []
+    before: list[str] = []  # the words of the last sentence kept
     for sentence in _SENTENCE_END.split(transcript.strip()):
         said = normalise(sentence).split()
-        before = normalise(kept[-1]).split() if kept else []
-        if said and before and (said == before or said == before[: len(said)]):
-            continue
+        if said and before and said == before[: len(said)]:
+            continue  # the same sentence again, or the beginning of it
         kept.append(sentence)
+        before = said
     return " ".join(kept)
 
 
@@ -232,7 +233,9 @@ class WhisperJudge:
         written = self._tokenizer.decode(ids).strip()
         transcript = without_loop(written)
         if transcript != written:
-            ids = self._tokens(" " + transcript)
+            # Not through `_tokens`: its cache is for the grammar's sentences, and transcripts
+            # would grow it all night.
+            ids = self._tokenizer.encode(" " + transcript, add_special_tokens=False).ids
         return transcript, ids
 
     def _log_probabilities(self, encoded: np.ndarray, candidates: list[list[int]]) -> list[float]:
