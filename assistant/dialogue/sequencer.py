@@ -50,8 +50,12 @@ CONFIRM_UNDERSTOOD = ("yes", "no", "stop", "red_flag", "repeat")
 
 def reprompt_expected(routine: Routine, step: Step) -> tuple[str, ...]:
     """The narrower set listened for after a re-prompt: the step's own answers, plus "gone",
-    stop, repeat and the red flags (the voice controls and asides wait for the next question)."""
-    return tuple(dict.fromkeys([*step.replies, "gone", "stop", "repeat", "red_flag"]))
+    stop, repeat, the red flags, "wait" and the voice controls (a question not understood is
+    often one not heard: "louder, please" is as likely an answer to it as "better"). The
+    asides (the other leg, the foot, which leg) wait for the next question."""
+    return tuple(
+        dict.fromkeys([*step.replies, "gone", "stop", "repeat", "red_flag", "wait", *CONTROLS])
+    )
 
 
 def hold_expected(routine: Routine) -> tuple[str, ...]:
