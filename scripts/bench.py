@@ -251,9 +251,8 @@ class Bench:
                     ears = Ears(recognizer, settings.listening)
                     ears.listen_for(matcher.grammar(expect), "reply")
                     got, latency = hear_reply(ears, matcher, expect, audio, clip)
-                    outcome = (
-                        "right" if got == intent else "unknown" if got == "unknown" else "wrong"
-                    )
+                    right = got == intent or same_effect(intent, got, expect)
+                    outcome = "right" if right else "unknown" if got == "unknown" else "wrong"
                     outcomes.append(outcome)
                     voices[(clip["voice"], outcome)] += 1
                     if outcome == "wrong":
@@ -298,6 +297,13 @@ def expectations(routine: Routine, intent: str) -> tuple[tuple[str, ...], tuple[
         return WAITING_UNDERSTOOD, WAITING_UNDERSTOOD
     step = routine.steps[{"ready": "sit_up", "severity": "ask_severity"}.get(intent, "ask_easing")]
     return replies_expected(routine, step), reprompt_expected(routine, step)
+
+
+def same_effect(intent: str, got: str, expect: tuple[str, ...]) -> bool:
+    """Whether `got`, heard for `intent`, does what the person asked all the same: while the
+    routine waits, "okay" (done) and "go on" both carry on ("okay, continue" is heard as
+    "okay" and "continue": the first is taken)."""
+    return expect == WAITING_UNDERSTOOD and {intent, got} <= {"go_on", "done"}
 
 
 def hear_reply(ears: Ears, matcher, expect, audio: np.ndarray, clip: dict):

@@ -395,6 +395,17 @@ def test_wait_pauses_until_go_on_then_the_step_starts_again(routine: Routine) ->
     assert night.step == "extra_hold"
 
 
+def test_okay_ends_a_wait_as_go_on_does(routine: Routine) -> None:
+    # "Okay, continue" is heard as "okay" then "continue": the first, alone, carries on (the
+    # benchmark counts it right for this reason: scripts/bench.py, same_effect).
+    night = Night(routine)
+    night.trigger()
+    night.hold_through()
+    night.reply("wait")
+    night.reply("done")
+    assert night.said()[-2:] == ["Okay, let's go on.", "Is it getting better?"]
+
+
 def test_a_wait_nobody_ends_gets_a_reminder_then_ends_quietly(routine: Routine) -> None:
     night = Night(routine)
     night.trigger()
