@@ -306,25 +306,39 @@ def same_effect(intent: str, got: str, expect: tuple[str, ...]) -> bool:
     return expect == WAITING_UNDERSTOOD and {intent, got} <= {"go_on", "done"}
 
 
+PACED_BEFORE = 0.5
+"""Seconds before the end of a reply's speech from which its frames are fed in real time."""
+
+
 def hear_reply(ears: Ears, matcher, expect, audio: np.ndarray, clip: dict):
     """Hear and match one reply clip through the assistant's own Ears; (intent, latency).
 
     The latency is from the end of the speech to the moment the intent is known, with the time
-    the recognizers took (the answer's first sound follows at once)."""
+    the recognizers took (the answer's first sound follows at once). From PACED_BEFORE before
+    the end of the speech until the reply is heard, each frame is fed when a microphone would
+    have given it (no sooner than its last sample), so what the recognizer does while the
+    speaker pauses takes the time it would at night."""
     start = int(clip["start"] * RATE)
     segment = audio[start : int(clip["end"] * RATE)]
     intent, latency = "unknown", None
+    paced_from = clip["speech_end"] - PACED_BEFORE
+    base: float | None = None  # the wall clock's time at audio time 0, once paced
     for i in range(0, len(segment) - FRAME + 1, FRAME):
         t = clip["start"] + i / RATE
+        if intent == "unknown" and t >= paced_from:
+            base = time.monotonic() - (t + FRAME / RATE) if base is None else base
+            time.sleep(max(0.0, base + t + FRAME / RATE - time.monotonic()))
         began = time.monotonic()
         heard = [e for e in ears.hear(segment[i : i + FRAME], t) if isinstance(e, Heard)]
-        work = time.monotonic() - began
+        now = time.monotonic()
         for event in heard:
             text = event.hypothesis.text
             got = matcher.match(text, expect).name if text else "unknown"
             if intent == "unknown":
                 intent = got
-                latency = t + FRAME / RATE + work - clip["speech_end"]
+                unpaced = t + FRAME / RATE + now - began
+                latency = now - base if base is not None else unpaced
+                latency -= clip["speech_end"]
     return intent, latency
 
 

@@ -3,7 +3,8 @@
 Silence and fan noise stop here, so the recognizer only runs on speech. Which frames are speech
 is the detector's business (assistant.audio.vad: Silero, or webrtcvad); the gate turns them into
 utterances with a start rule, a hang-over and a cap. A short pre-roll is kept so that the first
-syllable is not lost.
+syllable is not lost. A pause (a little silence, before the hang-over ends the utterance) is
+told, so that recognition can begin while the hang-over runs.
 """
 
 from __future__ import annotations
@@ -42,7 +43,26 @@ class SpeechEnded:
     """True when it was cut for being too long rather than ended by silence."""
 
 
-GateEvent = SpeechStarted | SpeechContinues | SpeechEnded
+@dataclass(frozen=True)
+class SpeechPaused:
+    """The speaker stopped `PAUSE` ago: the utterance may be over (a recognizer may start on
+    it, and the hang-over is still to come)."""
+
+    rest: np.ndarray
+    """What the hang-over would add if this is the end: the pause's own silence, repeated (so
+    that what is decided ahead hears an utterance as long, and ending as quietly, as the end's)."""
+
+
+@dataclass(frozen=True)
+class SpeechResumed:
+    """Speech came again after a pause: what was started on the audio before it is stale."""
+
+
+GateEvent = SpeechStarted | SpeechContinues | SpeechPaused | SpeechResumed | SpeechEnded
+
+PAUSE = 0.06
+"""Silence after speech that makes a pause (two frames: one unvoiced frame inside a word is
+common, two rarely)."""
 
 
 class VoiceGate:
@@ -59,10 +79,12 @@ class VoiceGate:
         self.detector = detector or WebRtcDetector()
         self._start_frames = start_frames
         self._end_frames = max(1, round(end_silence * RATE / FRAME))
+        self._pause_frames = min(self._end_frames, max(1, round(PAUSE * RATE / FRAME)))
         self._preroll: deque[np.ndarray] = deque(
             maxlen=max(start_frames, round(preroll * RATE / FRAME))
         )
         self._recent: deque[bool] = deque(maxlen=start_frames + 2)
+        self._last_frames: deque[np.ndarray] = deque(maxlen=self._pause_frames)
         self._max_frames = round(max_seconds * RATE / FRAME)
         self._in_speech = False
         self._silent_run = 0
@@ -101,12 +123,21 @@ class VoiceGate:
                 return [SpeechStarted(self._start_t, audio)]
             return []
         self._frames += 1
+        events: list[GateEvent] = []
         if voiced:
+            if self._silent_run >= self._pause_frames:
+                events.append(SpeechResumed())
             self._silent_run = 0
             self._last_voiced_end = end_t
         else:
             self._silent_run += 1
-        events: list[GateEvent] = [SpeechContinues(samples)]
+        events.append(SpeechContinues(samples))
+        self._last_frames.append(samples)
+        if self._silent_run == self._pause_frames:
+            silence = np.concatenate(list(self._last_frames))
+            repeats = -(-self._end_frames // self._pause_frames)
+            rest = np.tile(silence, repeats)[: (self._end_frames - self._pause_frames) * FRAME]
+            events.append(SpeechPaused(rest))
         if self._silent_run >= self._end_frames or self._frames >= self._max_frames:
             capped = self._silent_run < self._end_frames
             self._in_speech = False

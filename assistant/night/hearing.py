@@ -5,6 +5,9 @@ the settings in force, so what is measured is what runs at night.
 
     audio frame -> front end (noise suppression, gain) -> voice gate (Silero or webrtcvad)
                 -> recognizer told what may be said now (first stage + second opinion)
+
+A recognizer that can hear ahead is told when the speaker pauses (and goes on), so that it
+starts on an answer while the gate's hang-over decides whether the utterance is over.
 """
 
 from __future__ import annotations
@@ -19,14 +22,21 @@ import numpy as np
 from assistant.audio.chunk import FRAME, RATE, frames
 from assistant.audio.frontend import FrontEnd
 from assistant.audio.frontend import available as front_end_available
-from assistant.audio.gate import SpeechContinues, SpeechEnded, SpeechStarted, VoiceGate
+from assistant.audio.gate import (
+    SpeechContinues,
+    SpeechEnded,
+    SpeechPaused,
+    SpeechResumed,
+    SpeechStarted,
+    VoiceGate,
+)
 from assistant.audio.keep import UtteranceKeeper
 from assistant.audio.vad import SpeechDetector, build_detector
 from assistant.config.settings import ListeningSettings
 from assistant.dialogue.grammar import Grammar
 from assistant.events import UtteranceHeard
 from assistant.modes import Mode
-from assistant.speech.recognizer import Hypothesis, Recognizer
+from assistant.speech.recognizer import HearsAhead, Hypothesis, Recognizer
 
 log = logging.getLogger(__name__)
 
@@ -155,6 +165,10 @@ class Ears:
                 out.append(Began(event.t))
             elif isinstance(event, SpeechContinues):
                 self._feed(event.audio)
+            elif isinstance(event, SpeechPaused) and isinstance(self.recognizer, HearsAhead):
+                self.recognizer.pause(event.rest)
+            elif isinstance(event, SpeechResumed) and isinstance(self.recognizer, HearsAhead):
+                self.recognizer.resume()
             elif isinstance(event, SpeechEnded):
                 out.append(self._heard(event, t))
         return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -50,3 +50,16 @@ class Recognizer(Protocol):
 
     def end(self) -> Hypothesis:
         """The utterance is over: the result (text empty when nothing expected was said)."""
+
+
+@runtime_checkable
+class HearsAhead(Protocol):
+    """A recognizer that can start on an utterance when the speaker pauses, before the
+    hang-over ends it: the answer is then ready sooner."""
+
+    def pause(self, rest: np.ndarray) -> None:
+        """The speaker paused: what was fed so far, then `rest` (the silence the hang-over
+        would add), may be the whole utterance."""
+
+    def resume(self) -> None:
+        """The speaker went on: what was started at the pause is stale."""

@@ -18,12 +18,19 @@ it also accepts what only sounds like one. Whisper tiny.en knows English and can
 
 It is itself a Recognizer, so every path that hears (the night, setup, the benchmark, barge-in)
 gets the second opinion the same way.
+
+During an episode it hears ahead: when the speaker pauses, the answer is decided on what was
+said so far, in a worker thread, while the gate's hang-over (0.3 s) waits to see whether the
+utterance is over; if it is, that answer is given at once, and if the speaker goes on it is
+dropped. The first stage is then fed the whole utterance when it decides, not as it comes, so
+that it is only ever used by one thread at a time.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
@@ -86,48 +93,96 @@ class SecondOpinion:
         self._grammar = Grammar.of([])
         self._mode: Mode = "reply"
         self._audio: list[np.ndarray] = []
+        self._live = True
+        """The first stage is fed as the utterance comes (asleep, over its own voice)."""
+        # One worker: the first stage and Whisper decide one utterance at a time, in order.
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="second-opinion")
+        self._ahead: tuple[Future[Hypothesis], Grammar, Mode] | None = None
+        """The answer started at the speaker's last pause, with what was expected then."""
 
     def expect(self, grammar: Grammar, mode: Mode = "reply") -> None:
+        self._settle()
         if self.first is not None:
             self.first.expect(grammar, mode)
         self._grammar = grammar
         self._mode = mode
 
     def begin(self) -> None:
-        if self.first is not None:
+        self._settle()
+        self._live = self.first is None or self._mode in STRICT
+        if self.first is not None and self._live:
             self.first.begin()
         self._audio = []
+        self._ahead = None
 
     def feed(self, samples: np.ndarray) -> None:
-        if self.first is not None:
+        if self.first is not None and self._live:
             self.first.feed(samples)
         self._audio.append(samples)
+
+    def pause(self, rest: np.ndarray) -> None:
+        """The speaker paused: during an episode, start deciding on what was said so far, as
+        the utterance would be if it ends (`rest`, the hang-over's silence, after it)."""
+        if self._live or not self._audio:
+            return
+        self.resume()
+        audio = np.concatenate([*self._audio, rest])
+        self._ahead = (self._submit(audio), self._grammar, self._mode)
+
+    def resume(self) -> None:
+        """The speaker went on: the answer started at the pause is dropped (not started at all
+        when the worker has not begun it)."""
+        if self._ahead is not None:
+            self._ahead[0].cancel()
+        self._ahead = None
 
     def end(self) -> Hypothesis:
         audio = np.concatenate(self._audio) if self._audio else np.zeros(0, np.int16)
         self._audio = []
-        strict = self._mode in STRICT
-        if not strict and self.first is not None and len(audio) >= MIN_SECONDS * RATE:
-            # An answer: Whisper first. When its own transcript is a sentence expected now,
-            # that is the answer, and the first stage's decoding (about 0.2 s) is not waited for.
-            listened = self.judge.listen(audio)
-            if self._grammar.match(listened.transcript):
-                self.first.begin()  # its audio of this utterance is dropped, not decoded
-                return self._judged(Hypothesis("", -math.inf), listened)
-            return self._judged(self.first.end(), listened)
+        if not self._live:
+            ahead, self._ahead = self._ahead, None
+            if ahead is not None and ahead[1:] == (self._grammar, self._mode):
+                return ahead[0].result()
+            return self._submit(audio).result()
         proposal = self.first.end() if self.first is not None else Hypothesis("", -math.inf)
         if len(audio) < MIN_SECONDS * RATE:
             return Hypothesis("", proposal.score, proposal.raw)
         short = len(audio) <= ALWAYS_ASKED_SECONDS * RATE
         asked = proposal.text or self._nearly(proposal) or short and self._mode == "trigger"
-        if strict and self.first is not None and not asked:
+        if self._mode in STRICT and self.first is not None and not asked:
             return proposal  # nothing like a phrase, in long talk: Whisper is not woken
-        return self._judged(proposal, self.judge.listen(audio))
+        return self._judged(proposal, self.judge.listen(audio), self._grammar, self._mode)
 
-    def _judged(self, proposal: Hypothesis, listened: Listened) -> Hypothesis:
+    def _submit(self, audio: np.ndarray) -> Future[Hypothesis]:
+        return self._worker.submit(self._answer, audio, self._grammar, self._mode)
+
+    def _settle(self) -> None:
+        """Wait until the worker has nothing left to do (a stale answer may be under way)
+        before the first stage is used or changed here."""
+        self._worker.submit(lambda: None).result()
+
+    def _answer(self, audio: np.ndarray, grammar: Grammar, mode: Mode) -> Hypothesis:
+        """An answer during an episode: Whisper first. When its own transcript is a sentence
+        expected now, that is the answer, and the first stage's decoding (about 0.2 s) is not
+        waited for. (On the worker: the first stage is fed here, the whole utterance.)"""
+        assert self.first is not None
+        long_enough = len(audio) >= MIN_SECONDS * RATE
+        listened = self.judge.listen(audio) if long_enough else None
+        if listened is not None and grammar.match(listened.transcript):
+            return self._judged(Hypothesis("", -math.inf), listened, grammar, mode)
+        self.first.begin()
+        self.first.feed(audio)
+        proposal = self.first.end()
+        if listened is None:
+            return Hypothesis("", proposal.score, proposal.raw)
+        return self._judged(proposal, listened, grammar, mode)
+
+    def _judged(
+        self, proposal: Hypothesis, listened: Listened, grammar: Grammar, mode: Mode
+    ) -> Hypothesis:
         """What was said, from Whisper's opinion and the first stage's `proposal`."""
-        strict = self._mode in STRICT
-        opinion = self.judge.opinion_of(listened, self._grammar, proposal.text or proposal.raw)
+        strict = mode in STRICT
+        opinion = self.judge.opinion_of(listened, grammar, proposal.text or proposal.raw)
         margins = {
             phrase: margin
             for phrase, margin in opinion.margins.items()
@@ -137,7 +192,7 @@ class SecondOpinion:
         margin = margins.get(best, -math.inf)
         # Over its own voice the bar is the replies' (stricter than a trigger's): a command
         # taken from its own echo would cut it off mid-sentence.
-        bar = self.trigger_margin if self._mode == "trigger" else self.reply_margin
+        bar = self.trigger_margin if mode == "trigger" else self.reply_margin
         text = best if margin >= bar else ""
         agreed = margins.get(proposal.text, -math.inf)
         if not text and not strict and proposal.text and agreed >= bar - self._agreement(proposal):

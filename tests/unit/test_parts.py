@@ -12,7 +12,13 @@ import soundfile
 
 from assistant.audio.chunk import FRAME, RATE
 from assistant.audio.echo import TalkOver
-from assistant.audio.gate import SpeechEnded, SpeechStarted, VoiceGate
+from assistant.audio.gate import (
+    SpeechEnded,
+    SpeechPaused,
+    SpeechResumed,
+    SpeechStarted,
+    VoiceGate,
+)
 from assistant.audio.keep import UtteranceKeeper
 from assistant.audio.sinks import WavSink
 from assistant.config.preferences import Preferences
@@ -38,6 +44,14 @@ def test_the_gate_cuts_one_utterance_with_its_pre_roll_and_its_end() -> None:
     [ended] = [e for e in events if isinstance(e, SpeechEnded)]
     assert 0.7 <= started.t <= 1.0  # the pre-roll reaches back before the first loud frame
     assert abs(ended.t - 2.2) < 0.05 and not ended.capped
+
+
+def test_the_gate_tells_each_pause_before_the_end_and_when_speech_comes_again() -> None:
+    # "No ... still hurts": a pause shorter than the hang-over, then the end.
+    gate = VoiceGate(LoudnessDetector(), end_silence=0.3)
+    timeline = Timeline(4).word(1.0, 0.4).word(1.6, 0.6)
+    kinds = [type(e) for e in gate_events(timeline.audio, gate) if not hasattr(e, "audio")]
+    assert kinds == [SpeechPaused, SpeechResumed, SpeechPaused, SpeechEnded]
 
 
 def test_the_gate_caps_an_utterance_that_never_ends() -> None:

@@ -53,6 +53,51 @@ class Whisper:
         return Opinion(self.transcript, best, self.margins[best], dict(self.margins))
 
 
+class SlowWhisper(Whisper):
+    """A judge whose transcript depends on how much it heard: "No." for the first second,
+    "No, still hurts." for more."""
+
+    def __init__(self) -> None:
+        super().__init__("", {"no still hurts": 0.0})
+        self.heard: list[float] = []
+
+    def listen(self, audio: np.ndarray) -> Listened:
+        self.heard.append(len(audio) / 16000)
+        self.transcript = "No." if len(audio) <= 16000 else "No, still hurts."
+        return Listened(np.zeros(1), self.transcript, [])
+
+    def opinion_of(self, listened: Listened, grammar: Grammar, proposal: str = "") -> Opinion:
+        said = "no still hurts" if "hurts" in listened.transcript else "no"
+        return Opinion(listened.transcript, said, 0.0, {said: 0.0})
+
+
+def test_an_answer_is_decided_when_the_speaker_pauses_and_given_at_the_end() -> None:
+    whisper = SlowWhisper()
+    recognizer = SecondOpinion(FirstStage("", -9.0), whisper)  # type: ignore[arg-type]
+    recognizer.expect(Grammar.of(["no still hurts", "no"]), "reply")
+    recognizer.begin()
+    recognizer.feed(np.zeros(20000, np.int16))
+    recognizer.pause(np.zeros(4000, np.int16))
+    recognizer.feed(np.zeros(4000, np.int16))  # the hang-over's silence
+    assert recognizer.end().text == "no still hurts"
+    assert whisper.heard == [1.5]  # once, at the pause: the end added nothing to wait for
+
+
+def test_speech_after_a_pause_is_heard_with_what_came_before_it() -> None:
+    whisper = SlowWhisper()
+    recognizer = SecondOpinion(FirstStage("", -9.0), whisper)  # type: ignore[arg-type]
+    recognizer.expect(Grammar.of(["no still hurts", "no"]), "reply")
+    recognizer.begin()
+    recognizer.feed(np.zeros(8000, np.int16))  # "no"
+    recognizer.pause(np.zeros(4000, np.int16))
+    recognizer.resume()
+    recognizer.feed(np.zeros(16000, np.int16))  # "still hurts"
+    recognizer.pause(np.zeros(4000, np.int16))
+    recognizer.feed(np.zeros(4000, np.int16))
+    assert recognizer.end().text == "no still hurts"
+    assert whisper.heard[-1] == 1.75  # all of it, and the hang-over
+
+
 def answer(first: FirstStage, whisper: Whisper) -> str:
     recognizer = SecondOpinion(first, whisper)  # type: ignore[arg-type]
     recognizer.expect(REPLIES, "reply")
