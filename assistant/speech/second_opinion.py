@@ -71,7 +71,9 @@ taken only this close to its transcript: "cramping" said alone is not "I'm cramp
 phrase said alone woke it 9 times in the benchmark's negatives; with this rule, once)."""
 LONGER_FORM = 2
 """Letters a transcript's word may add to a sentence's word before it is another word: Whisper
-writing "cramped" heard "cramped", not "cramp" ("a cramped room" woke it)."""
+writing "cramped" heard "cramped", not "cramp" ("a cramped room" woke it). Unless the letters
+added begin the sentence's next words: Whisper runs words said quickly together ("Footcram" for
+"foot cramp")."""
 
 
 class SecondOpinion:
@@ -228,17 +230,28 @@ class SecondOpinion:
 
 def plausible(phrase: str, transcript: str, margin: float, strict: bool) -> bool:
     """Whether `phrase` may be what was said, given Whisper's own `transcript`, beyond its
-    margin: not when Whisper wrote a longer form of one of its words ("cramped" for "cramp"),
+    margin: not when Whisper wrote a longer form of one of its words ("cramped" for "cramp";
+    "footcramp" for "foot cramp" is the phrase's words run together, not a longer form),
     and, asleep or over its own voice, not a sentence of several words for a single word heard
     unless it is nearly as likely (see FEWER_WORDS_MARGIN)."""
     if margin >= 0.0:
         return True  # the transcript is the sentence
     heard = normalise(transcript).split()
     words = phrase.split()
-    for word in words:
+    for k, word in enumerate(words):
         if len(word) >= 4 and any(
-            w != word and w.startswith(word) and len(w) - len(word) >= LONGER_FORM for w in heard
+            w != word
+            and w.startswith(word)
+            and len(w) - len(word) >= LONGER_FORM
+            and not runs_on(w, words[k:])
+            for w in heard
         ):
             return False
-    one_word = len(heard) == 1 and len(words) > 1
+    one_word = len(heard) == 1 and len(words) > 1 and not runs_on(heard[0], words)
     return not (strict and one_word and margin < FEWER_WORDS_MARGIN)
+
+
+def runs_on(written: str, words: list[str]) -> bool:
+    """Whether the one word Whisper `written` is `words` said quickly and run together: the first
+    of them and the beginning of the next ("footcram" for "foot cramp")."""
+    return len(words) > 1 and len(written) > len(words[0]) and "".join(words).startswith(written)

@@ -8,7 +8,7 @@ import pytest
 
 from assistant.dialogue.grammar import Grammar
 from assistant.speech.recognizer import Hypothesis
-from assistant.speech.second_opinion import SecondOpinion
+from assistant.speech.second_opinion import SecondOpinion, plausible
 from assistant.speech.whisper_engine import Listened, Opinion, without_loop
 
 REPLIES = Grammar.of(["no still hurts", "it's better", "stop"])
@@ -142,3 +142,22 @@ def test_a_transcript_whisper_wrote_again_and_again_is_read_once(written: str, r
 @pytest.mark.parametrize("said", ["No. It's worse.", "Stop. Stop it.", "Cramp, cramp.", "Help."])
 def test_what_was_said_once_is_left_as_it_is(said: str) -> None:
     assert without_loop(said) == said
+
+
+@pytest.mark.parametrize(
+    ("written", "phrase", "taken"),
+    [
+        ("Footcram", "foot cramp", True),  # said quickly, written as one word
+        ("Legcramp.", "leg cramp", True),
+        ("I have a footcramp.", "i have a foot cramp", True),
+        ("A cramped seat.", "a cramp", False),  # another word, not a cramp
+        ("Cramped.", "cramp", False),
+        ("Legcramps", "leg cramp", False),
+        ("Cramping", "i'm cramping", False),  # a single word heard, asleep
+        ("Foot", "foot cramp", False),
+    ],
+)
+def test_asleep_a_sentence_is_only_taken_for_what_whisper_wrote_when_it_could_be_it(
+    written: str, phrase: str, taken: bool
+) -> None:
+    assert plausible(phrase, written, -5.0, strict=True) is taken
