@@ -253,5 +253,10 @@ def plausible(phrase: str, transcript: str, margin: float, strict: bool) -> bool
 
 def runs_on(written: str, words: list[str]) -> bool:
     """Whether the one word Whisper `written` is `words` said quickly and run together: the first
-    of them and the beginning of the next ("footcram" for "foot cramp")."""
-    return len(words) > 1 and len(written) > len(words[0]) and "".join(words).startswith(written)
+    of them and at least LONGER_FORM letters of the next ("footcram" for "foot cramp"; not "it"
+    for "i think", nor "cramps" for "cramp so bad")."""
+    return (
+        len(words) > 1
+        and len(written) - len(words[0]) >= LONGER_FORM
+        and "".join(words).startswith(written)
+    )

@@ -155,6 +155,8 @@ def test_what_was_said_once_is_left_as_it_is(said: str) -> None:
         ("Legcramps", "leg cramp", False),
         ("Cramping", "i'm cramping", False),  # a single word heard, asleep
         ("Foot", "foot cramp", False),
+        ("It.", "i think it's a cramp", False),  # one letter more is not the next word
+        ("Cramps.", "cramp so bad", False),
     ],
 )
 def test_asleep_a_sentence_is_only_taken_for_what_whisper_wrote_when_it_could_be_it(
