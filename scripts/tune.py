@@ -114,7 +114,22 @@ def accepted(utterances: list[dict], i: int, rules: dict) -> bool:
     Whisper's best sentence within the margin, a trigger (or the diary's question), and
     plausible beside its transcript (the longer form and fewer-words rules of the second
     opinion), the length rule, and the quiet rule with one short sound out of quiet forgiven
-    (assistant/night/quiet.py)."""
+    (assistant/night/quiet.py); and not when the speaker went on at once (the next utterance
+    opened as the gate closed: assistant/night/assistant.py, WENT_ON_WAIT). What the night then
+    hears joined (an utterance with the sound before it) is not in the cache: an utterance is
+    judged alone here, so recall is a little under what the night gets."""
+    following = utterances[i + 1] if i + 1 < len(utterances) else None
+    return heard_alone(utterances, i, rules) and not went_on(following, rules)
+
+
+def went_on(following: dict | None, rules: dict) -> bool:
+    """Whether the next utterance opened as the gate closed (its quiet is the hang-over's and
+    no more): the speaker went on at once."""
+    return following is not None and following["quiet"] <= rules.get("hang_over", 0.3) + 0.015
+
+
+def heard_alone(utterances: list[dict], i: int, rules: dict) -> bool:
+    """Utterance `i` is a trigger on its own, before what follows it is known."""
     u = utterances[i]
     if u["margin"] is None or u["margin"] < rules["margin"] or u["capped"] or not u["phrase"]:
         return False
@@ -124,13 +139,10 @@ def accepted(utterances: list[dict], i: int, rules: dict) -> bool:
         return False
     quiet = u["quiet"]
     before = utterances[i - 1] if i > 0 else None
-    if (
-        quiet < rules["quiet"]
-        and before is not None
-        and before["seconds"] <= INTERJECTION_SECONDS
-        and before["quiet"] >= rules["quiet"]
-    ):
-        quiet = before["quiet"]
+    if quiet < rules["quiet"] and before is not None and before["quiet"] >= rules["quiet"]:
+        short = before["seconds"] <= INTERJECTION_SECONDS
+        if short or went_on(u, rules) and heard_alone(utterances, i - 1, rules):
+            quiet = before["quiet"]
     return u["seconds"] <= rules["max_seconds"] and quiet >= rules["quiet"]
 
 

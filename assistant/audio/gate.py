@@ -91,6 +91,8 @@ class VoiceGate:
         self._frames = 0
         self._start_t = 0.0
         self._last_voiced_end = 0.0
+        self.voiced = False
+        """Whether the detector heard voice in the last frame fed."""
 
     @property
     def in_speech(self) -> bool:
@@ -106,7 +108,7 @@ class VoiceGate:
 
     def frame(self, samples: np.ndarray, t: float) -> list[GateEvent]:
         """Feed one 30 ms frame that starts at `t`; returns what changed."""
-        voiced = self.detector.is_speech(samples)
+        voiced = self.voiced = self.detector.is_speech(samples)
         end_t = t + FRAME / RATE
         if not self._in_speech:
             self._preroll.append(samples)

@@ -52,6 +52,7 @@ from assistant.night.barge_in import BargeIn, Overheard
 from assistant.night.hearing import Began, Ears, Heard
 from assistant.night.quiet import QuietBefore
 from assistant.night.speech_player import SpeechPlayer
+from assistant.night.trigger_wait import PendingTrigger, TriggerWait
 from assistant.speech.recognizer import Hypothesis
 from assistant.speech.synthesizer import Synthesizer
 from assistant.system.watchdog import Watchdog
@@ -121,6 +122,8 @@ class Assistant:
         """Wall-clock time the current utterance ended, to measure the work before answering."""
         self.quiet = QuietBefore(self.listening.silence_before_trigger)
         """The quiet before the utterance being heard (the trigger's quiet rule)."""
+        self.waiting = TriggerWait()
+        """A trigger heard, waiting to see whether the speaker goes on."""
 
     def prepare(self, listen_first: bool = False) -> None:
         """Render every line of the night ahead of time, so that answers come at once (with
@@ -148,6 +151,9 @@ class Assistant:
         for event in self.ears.flush(self._t):
             if isinstance(event, Heard):
                 self._utterance_ended(event)
+        pending = self.waiting.flush()
+        if pending is not None:  # the input ended: nobody went on
+            self._take_trigger(pending)
         if self.sequencer.in_episode:  # a recording (or a scenario) that ends mid-episode
             log.warning(
                 "the input ended in the middle of an episode (step %s): it is kept as interrupted",
@@ -177,9 +183,17 @@ class Assistant:
             return
         for event in self.ears.hear(frame, t):
             if isinstance(event, Began):
+                dropped = self.waiting.went_on()
+                if dropped is not None:
+                    # Not taken alone: it leads into what follows (heard alone, then joined).
+                    log.info("not taken for a trigger yet: %r (the speaker went on)", dropped.text)
+                    self.quiet.went_on()
                 self.quiet.began(event.t)
             else:
                 self._utterance_ended(event)
+        due = self.waiting.due(t + FRAME / RATE, self.ears.hearing_voice)
+        if due is not None:
+            self._take_trigger(due)
 
     def _overheard(self, overheard: Overheard) -> None:
         """Something was said over the assistant: a command stops it at once."""
@@ -225,6 +239,13 @@ class Assistant:
         # A trigger is a short utterance on its own, out of quiet: never words inside long talk,
         # nor a phrase between the commas of someone reading aloud.
         text = hypothesis.text
+        wakes = bool(text) and (self.matcher.is_trigger(text) or self.matcher.is_query(text))
+        if not wakes and self.quiet.joined:
+            # The sound before it is its beginning: hear them together ("help, ... cramp").
+            joined = self.ears.hear_joined()
+            if joined is not None and joined.text:
+                hypothesis, text = joined, joined.text
+                log.info("heard with the sound before it: %r", text)
         if not text:
             if hypothesis.raw or hypothesis.transcript:
                 log.info("not taken for a trigger: %s", _why_not_heard(hypothesis, self.ears))
@@ -238,7 +259,11 @@ class Assistant:
                 self.events.emit(QueryHeard(self._t, text))
                 self._do([Say(line) for line in self.recorder.cramps_this_week(self._t)])
             return
-        self.events.emit(TriggerHeard(self._t, text, round(ended.t, 3)))
+        self.waiting.hold(PendingTrigger(text, ended.t, time.monotonic() - self._heard_at), self._t)
+
+    def _take_trigger(self, pending: PendingTrigger) -> None:
+        self._heard_at = time.monotonic() - pending.work
+        self.events.emit(TriggerHeard(self._t, pending.text, round(pending.speech_end, 3)))
         self._do(self.sequencer.trigger(self._t))
 
     # ------------------------------------------------------------------ carrying out actions

@@ -8,12 +8,17 @@ the settings in force, so what is measured is what runs at night.
 
 A recognizer that can hear ahead is told when the speaker pauses (and goes on), so that it
 starts on an answer while the gate's hang-over decides whether the utterance is over.
+
+The last utterance and the quiet after it are kept, so that an utterance can also be heard
+joined with the one before it (`hear_joined`): the gate cuts "help, ... cramp" at its comma,
+and "cramp" alone, a third of a second, is too little for Whisper to know.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -55,12 +60,16 @@ class Heard:
     hypothesis: Hypothesis
     ended: SpeechEnded
     audio: np.ndarray
-    """What the recognizer heard (after the front end); empty unless it is kept."""
+    """What the recognizer heard (after the front end)."""
     event: UtteranceHeard
     """Its record for the event log (with what was listened for when it was said)."""
 
 
 HearingEvent = Began | Heard
+
+JOIN_GAP_SECONDS = 1.5
+"""The longest quiet after an utterance that is kept for hearing it joined with the next (the
+quiet a trigger needs, 1.2 s by default, is the longest that joins at night)."""
 
 
 def build_front_end(listening: ListeningSettings) -> FrontEnd:
@@ -110,11 +119,23 @@ class Ears:
         self._grammar = Grammar.of([])
         self._lent = False
         self._audio: list[np.ndarray] = []
+        self._last = np.zeros(0, np.int16)
+        """The last utterance heard."""
+        self._gap: deque[np.ndarray] = deque(maxlen=round(JOIN_GAP_SECONDS * RATE / FRAME))
+        """The frames since it ended (at most JOIN_GAP_SECONDS)."""
+        self._lead: np.ndarray | None = None
+        """What came before the utterance being heard: the last one and the quiet between,
+        when that quiet was short enough to be kept whole."""
 
     @property
     def in_speech(self) -> bool:
         """True while an utterance is open."""
         return self.gate.in_speech
+
+    @property
+    def hearing_voice(self) -> bool:
+        """Whether the last frame was voice (a word may be starting, before the gate opens)."""
+        return self.gate.voiced
 
     @property
     def mode(self) -> Mode:
@@ -149,17 +170,23 @@ class Ears:
                 self.recognizer.expect(self._grammar, self._mode)
 
     def reset(self) -> None:
-        """Forget any open utterance (the assistant is speaking over it)."""
+        """Forget any open utterance (the assistant is speaking over it), and the last one:
+        nothing said before its voice is joined with what is said after."""
         self.gate.reset()
         self._audio = []
+        self._last = np.zeros(0, np.int16)
+        self._gap.clear()
 
     def hear(self, frame: np.ndarray, t: float) -> list[HearingEvent]:
         """Feed one frame that starts at `t`; what began and what was heard."""
         cleaned = self.front_end.process(frame)
         out: list[HearingEvent] = []
+        if not self.gate.in_speech:
+            self._gap.append(cleaned)
         for event in self.gate.frame(cleaned, t):
             if isinstance(event, SpeechStarted):
                 self.recognizer.begin()
+                self._lead = self._before(len(event.audio))
                 self._audio = []
                 self._feed(event.audio)
                 out.append(Began(event.t))
@@ -186,15 +213,36 @@ class Ears:
             events += self.hear(frame, t)
         return events + self.flush(t)
 
+    def hear_joined(self) -> Hypothesis | None:
+        """The last utterance heard again, joined with the one before it and the quiet between
+        (as one utterance, listening for what is listened for now); None when there was none
+        within JOIN_GAP_SECONDS."""
+        if self._lead is None or not len(self._last):
+            return None
+        self.recognizer.begin()
+        self.recognizer.feed(np.concatenate([self._lead, self._last]))
+        return self.recognizer.end()
+
+    def _before(self, preroll: int) -> np.ndarray | None:
+        """The last utterance and the quiet after it, up to the pre-roll of `preroll` samples
+        that begins the new one (None when the quiet was longer than what is kept)."""
+        gap = list(self._gap)
+        kept = sum(len(f) for f in gap)
+        self._gap.clear()
+        if not len(self._last) or len(gap) == self._gap.maxlen:
+            return None
+        return np.concatenate([self._last, *gap])[: len(self._last) + max(0, kept - preroll)]
+
     def _feed(self, audio: np.ndarray) -> None:
         self.recognizer.feed(audio)
-        if self.keeper is not None:
-            self._audio.append(audio)
+        self._audio.append(audio)
 
     def _heard(self, ended: SpeechEnded, t: float) -> Heard:
         hypothesis = self.recognizer.end()
         audio = np.concatenate(self._audio) if self._audio else np.zeros(0, np.int16)
         self._audio = []
+        self._last = audio
+        self._gap.clear()
         if self.keeper is not None and len(audio):
             try:
                 self.keeper.keep(audio, ended.t, self._mode, hypothesis.text)

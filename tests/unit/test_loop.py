@@ -94,7 +94,52 @@ def test_oh_no_then_the_trigger_is_heard_at_a_slow_pace(routine: Routine) -> Non
 def test_only_one_short_sound_out_of_quiet_is_forgiven(routine: Routine) -> None:
     # Talk made of short words is still talk: two short sounds before it break the quiet.
     timeline = Timeline(9).word(2.0, 0.2).word(2.7, 0.2).word(3.4, 1.0)
-    events, _, _ = night(routine, timeline, ["", "", "i have a cramp"])
+    # The second is heard alone, then joined with the first (its beginning); not the third.
+    events, recognizer, _ = night(routine, timeline, ["", "", "", "i have a cramp"])
+    assert kinds(events, "trigger") == []
+    assert recognizer.texts == []
+
+
+def test_a_sound_before_an_utterance_is_heard_with_it_when_alone_it_is_nothing(
+    routine: Routine,
+) -> None:
+    # "Help, ... cramp": the gate cuts at the comma, and "cramp" alone (a third of a second)
+    # is too little to know; heard again with "help" before it, it is a trigger.
+    timeline = Timeline(8).word(2.0, 0.4).word(2.75, 0.35)
+    events, recognizer, _ = night(routine, timeline, ["", "", "help cramp"])
+    assert [e["text"] for e in kinds(events, "trigger")] == ["help cramp"]
+    assert recognizer.texts == []
+
+
+def test_a_trigger_the_speaker_goes_on_from_at_once_is_not_taken_alone(
+    routine: Routine,
+) -> None:
+    # "A cramped ... flat": the gate closed after "a cramp(ed)", and the speaker went on at
+    # once. "flat" alone is nothing; with "a cramp" before it, it is "a cramped flat".
+    timeline = Timeline(8).word(2.0, 0.6).word(2.95, 0.4)
+    events, recognizer, sink = night(routine, timeline, ["a cramp", "", "a cramped flat"])
+    assert kinds(events, "trigger") == [] and sink.played == []
+    assert recognizer.texts == []
+
+
+def test_a_trigger_is_answered_when_nobody_goes_on(routine: Routine) -> None:
+    # The same trigger with the next sound 1.5 s later: it was answered before that sound.
+    timeline = Timeline(8).word(2.0, 0.6).word(4.1, 0.4)
+    events, _, sink = night(routine, timeline, ["a cramp", ""])
+    assert [e["text"] for e in kinds(events, "trigger")] == ["a cramp"]
+    assert 2.6 < sink.played[0][0] < 4.1
+
+
+def test_a_trigger_said_twice_in_a_breath_is_taken_once(routine: Routine) -> None:
+    timeline = Timeline(8).word(2.0, 0.5).word(2.85, 0.5)  # "cramp, ... cramp"
+    events, _, _ = night(routine, timeline, ["cramp", "cramp"])
+    assert [e["text"] for e in kinds(events, "trigger")] == ["cramp"]
+    assert kinds(events, "trigger")[0]["speech_end"] > 3.2  # the second one
+
+
+def test_a_trigger_followed_at_once_by_more_talk_is_not_taken(routine: Routine) -> None:
+    timeline = Timeline(9).word(2.0, 0.8).word(3.15, 2.5)
+    events, _, _ = night(routine, timeline, ["i have a cramp", "", ""])
     assert kinds(events, "trigger") == []
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
-from assistant.audio.chunk import FRAME, RATE
+from assistant.audio.chunk import FRAME, RATE, frames
 from assistant.audio.echo import TalkOver
 from assistant.audio.gate import (
     SpeechEnded,
@@ -24,7 +24,7 @@ from assistant.audio.sinks import WavSink
 from assistant.config.preferences import Preferences
 from assistant.config.settings import ListeningSettings, Voice
 from assistant.dialogue.grammar import Grammar
-from assistant.night.hearing import Ears, Heard
+from assistant.night.hearing import Began, Ears, Heard
 from assistant.simulation.room import ScenarioSource
 from assistant.simulation.scenario import Scenario, Turn
 from tests.fakes import LoudnessDetector, ScriptedRecognizer, Timeline
@@ -95,6 +95,27 @@ def test_the_ears_hear_each_utterance_in_the_mode_expected() -> None:
     ]  # fmt: skip
     assert [h.hypothesis.text for h in heard] == ["stop", "better"]
     assert recognizer.expected == [(["stop", "better"], "reply")]
+
+
+def test_the_ears_hear_an_utterance_again_joined_with_the_one_just_before() -> None:
+    recognizer = ScriptedRecognizer(["help", "", "help cramp", "stop"])
+    ears = Ears(recognizer, ListeningSettings(noise_suppression=0), detector=LoudnessDetector)
+    ears.listen_for(Grammar.of(["help cramp"]), "trigger")
+    audio = Timeline(9).word(1.0, 0.4).word(1.8, 0.4).word(5.0, 0.4).audio
+    events = []
+    for i, frame in enumerate(frames([audio])):
+        new = ears.hear(frame, i * FRAME / RATE)
+        events += new
+        if new and len(events) == 4:  # the second one was heard
+            joined = ears.hear_joined()
+            assert joined is not None and joined.text == "help cramp"
+            # Every sample from the first one's start to now, once: the two and the gap.
+            began = events[0]
+            assert isinstance(began, Began)
+            assert recognizer.samples == round(((i + 1) * FRAME / RATE - began.t) * RATE)
+    heard = [e for e in events if isinstance(e, Heard)]
+    assert len(heard) == 3
+    assert ears.hear_joined() is None  # 2.5 s of quiet before the third: nothing to join
 
 
 def test_preferences_are_remembered_clamped_and_a_damaged_file_ignored(tmp_path: Path) -> None:
