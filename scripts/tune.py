@@ -24,6 +24,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 
+from assistant.audio.chunk import FRAME, RATE  # noqa: E402
 from assistant.audio.convert import read_audio  # noqa: E402
 from assistant.config.settings import ListeningSettings, Settings  # noqa: E402
 from assistant.dialogue.intents import IntentMatcher  # noqa: E402
@@ -33,6 +34,9 @@ from assistant.night.quiet import INTERJECTION_SECONDS  # noqa: E402
 from assistant.speech.choose import build_recognizer  # noqa: E402
 from assistant.speech.second_opinion import plausible  # noqa: E402
 
+HANG_OVER = ListeningSettings().end_silence
+"""The gate's hang-over: an utterance opened as the gate closed has this much quiet before it
+(within half a frame)."""
 NEGATIVES = ("near-triggers", "short-phrases", "replies-alone", "cramp-talk", "ordinary-speech")
 
 
@@ -115,17 +119,17 @@ def accepted(utterances: list[dict], i: int, rules: dict) -> bool:
     plausible beside its transcript (the longer form and fewer-words rules of the second
     opinion), the length rule, and the quiet rule with one short sound out of quiet forgiven
     (assistant/night/quiet.py); and not when the speaker went on at once (the next utterance
-    opened as the gate closed: assistant/night/assistant.py, WENT_ON_WAIT). What the night then
+    opened as the gate closed: assistant/night/trigger_wait.py). What the night then
     hears joined (an utterance with the sound before it) is not in the cache: an utterance is
     judged alone here, so recall is a little under what the night gets."""
     following = utterances[i + 1] if i + 1 < len(utterances) else None
-    return heard_alone(utterances, i, rules) and not went_on(following, rules)
+    return heard_alone(utterances, i, rules) and not went_on(following)
 
 
-def went_on(following: dict | None, rules: dict) -> bool:
+def went_on(following: dict | None) -> bool:
     """Whether the next utterance opened as the gate closed (its quiet is the hang-over's and
     no more): the speaker went on at once."""
-    return following is not None and following["quiet"] <= rules.get("hang_over", 0.3) + 0.015
+    return following is not None and following["quiet"] <= HANG_OVER + FRAME / RATE / 2
 
 
 def heard_alone(utterances: list[dict], i: int, rules: dict) -> bool:
@@ -141,7 +145,7 @@ def heard_alone(utterances: list[dict], i: int, rules: dict) -> bool:
     before = utterances[i - 1] if i > 0 else None
     if quiet < rules["quiet"] and before is not None and before["quiet"] >= rules["quiet"]:
         short = before["seconds"] <= INTERJECTION_SECONDS
-        if short or went_on(u, rules) and heard_alone(utterances, i - 1, rules):
+        if short or went_on(u) and heard_alone(utterances, i - 1, rules):
             quiet = before["quiet"]
     return u["seconds"] <= rules["max_seconds"] and quiet >= rules["quiet"]
 

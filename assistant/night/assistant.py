@@ -151,7 +151,7 @@ class Assistant:
         for event in self.ears.flush(self._t):
             if isinstance(event, Heard):
                 self._utterance_ended(event)
-        pending = self.waiting.flush()
+        pending = self.waiting.release()
         if pending is not None:  # the input ended: nobody went on
             self._take_trigger(pending)
         if self.sequencer.in_episode:  # a recording (or a scenario) that ends mid-episode
@@ -183,7 +183,7 @@ class Assistant:
             return
         for event in self.ears.hear(frame, t):
             if isinstance(event, Began):
-                dropped = self.waiting.went_on()
+                dropped = self.waiting.release()
                 if dropped is not None:
                     # Not taken alone: it leads into what follows (heard alone, then joined).
                     log.info("not taken for a trigger yet: %r (the speaker went on)", dropped.text)

@@ -8,7 +8,7 @@ such sounds are talk. The short sound is its beginning in what is heard too: whe
 utterance alone is not a trigger, it is heard again joined with the sound before it
 (`joined`).
 
-A trigger the speaker goes on from at once (see assistant.night.assistant: WENT_ON_WAIT) leads
+A trigger the speaker goes on from at once (assistant.night.trigger_wait) leads
 into what follows in the same way, however long it was (`went_on`).
 """
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 WENT_ON_WAIT = 0.1
 """Seconds a trigger waits, once the gate has closed its utterance, to see whether the speaker
 goes on at once: the gate cuts "a cramped ... flat" and "cramped ... for space" where a stop
-consonant leaves a third of a second of quiet, and "a cramp" alone woke it (4 of the near-
-triggers in the benchmark; a voiced frame came 0 to 0.09 s after the gate closed, the next
-utterance opened 0.09 to 0.18 s after). When the speaker goes on, the trigger leads into what
-follows, which is heard alone and then joined with it. The wait adds to every trigger's
-answer (goal: 0.5 s from the end of speech)."""
+consonant leaves a third of a second of quiet, and "a cramp" alone woke it (4 near-triggers in
+scripts.tune's cache of the benchmark corpus; a voiced frame came 0 to 0.09 s after the gate
+closed, the next utterance opened 0.09 to 0.18 s after). When the speaker goes on, the trigger
+leads into what follows, which is heard alone and then joined with it. The wait adds to every
+trigger's answer (goal: 0.5 s from the end of speech)."""
 GATE_OPENS = 0.12
 """After a voiced frame, how long the gate may take to open an utterance (three voiced frames
 of the last five): a trigger waits that long rather than answer over a word beginning."""
@@ -50,12 +50,6 @@ class TriggerWait:
         self.pending = pending
         self._until, self._latest = now + WENT_ON_WAIT, now + WENT_ON_LONGEST
 
-    def went_on(self) -> PendingTrigger | None:
-        """The speaker went on (a new utterance opened): the trigger held, if any, is dropped
-        and returned."""
-        dropped, self.pending = self.pending, None
-        return dropped
-
     def due(self, now: float, hearing_voice: bool) -> PendingTrigger | None:
         """The trigger to answer at `now`, if its wait is over. A voiced frame may be a word
         beginning: the wait is stretched until the gate could open (GATE_OPENS)."""
@@ -63,9 +57,10 @@ class TriggerWait:
             return None
         if hearing_voice:
             self._until = min(max(self._until, now + GATE_OPENS), self._latest)
-        return self.flush() if now >= self._until else None
+        return self.release() if now >= self._until else None
 
-    def flush(self) -> PendingTrigger | None:
-        """The trigger held, now answered (the input ended, or the wait is over)."""
-        taken, self.pending = self.pending, None
-        return taken
+    def release(self) -> PendingTrigger | None:
+        """The trigger held, if any, no longer held: answered when the wait is over or the
+        input ends, dropped when the speaker goes on (a new utterance opened)."""
+        released, self.pending = self.pending, None
+        return released
