@@ -107,12 +107,6 @@ def _matcher() -> IntentMatcher:
     return IntentMatcher(load_routine())
 
 
-def wakes(phrase: str) -> bool:
-    """Whether a sentence heard asleep wakes it: a trigger or the diary's question (not a
-    sentence of the routine's `not_triggers`)."""
-    return _matcher().is_trigger(phrase) or _matcher().is_query(phrase)
-
-
 def accepted(utterances: list[dict], i: int, rules: dict) -> bool:
     """Would the assistant wake for utterance `i` under these rules? As the night decides:
     Whisper's best sentence within the margin, a trigger (or the diary's question), and
@@ -137,7 +131,7 @@ def heard_alone(utterances: list[dict], i: int, rules: dict) -> bool:
     u = utterances[i]
     if u["margin"] is None or u["margin"] < rules["margin"] or u["capped"] or not u["phrase"]:
         return False
-    if not wakes(u["phrase"]):
+    if not _matcher().wakes(u["phrase"]):
         return False
     if not plausible(u["phrase"], u["transcript"] or "", u["margin"], strict=True):
         return False

@@ -72,6 +72,10 @@ class IntentMatcher:
         """True when `text` asks how many cramps there were this week."""
         return self.templates.key_of(text, [QUERY]) == QUERY
 
+    def wakes(self, text: str) -> bool:
+        """True when `text` said asleep wakes it: a trigger, or the diary's question."""
+        return self.is_trigger(text) or self.is_query(text)
+
     def match(self, text: str, allowed: Iterable[str] | None = None) -> Intent:
         """The intent of `text` among `allowed` intents (all when None); `unknown` if none."""
         keys = [k for k in self.templates.keys if k not in ASLEEP]

@@ -2,7 +2,8 @@
 
 Every engine is passed in, so the same code runs on a microphone and a speaker, on a WAV file,
 or on a scripted scenario. Time is the audio clock: samples heard since the start. Work the
-assistant does between hearing and answering (decoding, rendering) is measured and added, so
+assistant does between hearing and answering (decoding, rendering) is measured and added, from
+when the frame that ended the utterance came in (a microphone's frames queue up meanwhile), so
 that a file run reports the latency a device of this speed would have.
 """
 
@@ -119,11 +120,10 @@ class Assistant:
         self._listen: Listen | None = None
         self._deadline: float | None = None
         self._heard_at = 0.0
-        """Wall-clock time the current utterance ended, to measure the work before answering."""
-        self.quiet = QuietBefore(self.listening.silence_before_trigger)
-        """The quiet before the utterance being heard (the trigger's quiet rule)."""
-        self.waiting = TriggerWait()
-        """A trigger heard, waiting to see whether the speaker goes on."""
+        """When the frame that ended the utterance came in (wall clock): work is timed from it."""
+        # Asleep: the quiet before the utterance being heard (the trigger's quiet rule), and a
+        # trigger heard, held to see whether the speaker goes on.
+        self.quiet, self.waiting = QuietBefore(self.listening.silence_before_trigger), TriggerWait()
 
     def prepare(self, listen_first: bool = False) -> None:
         """Render every line of the night ahead of time, so that answers come at once (with
@@ -148,9 +148,10 @@ class Assistant:
             self._frame(frame)
             self._t += FRAME / RATE
             self.events.advance(self._t)  # the log and the console in time order
+        arrived = time.monotonic()
         for event in self.ears.flush(self._t):
             if isinstance(event, Heard):
-                self._utterance_ended(event)
+                self._utterance_ended(event, arrived)
         pending = self.waiting.release()
         if pending is not None:  # the input ended: nobody went on
             self._take_trigger(pending)
@@ -164,7 +165,7 @@ class Assistant:
         self.sink.close()
 
     def _frame(self, frame: np.ndarray) -> None:
-        t = self._t
+        t, arrived = self._t, time.monotonic()
         if self.player.speaking(t):
             # The assistant is speaking: it must never answer itself. Only a few commands are
             # heard, over its voice; quiet is counted from when it stops.
@@ -172,12 +173,12 @@ class Assistant:
             self.quiet.speaking_until(self.player.quiet_from)
             overheard = self.barge.frame(frame, t)
             if overheard is not None:
-                self._overheard(overheard)
+                self._overheard(overheard, arrived)
             return
         if self.barge.active:  # it stopped speaking mid-utterance: that was not a command
             self.barge.cancel()
         if self._deadline is not None and t >= self._deadline and not self.ears.in_speech:
-            self._heard_at = time.monotonic()
+            self._heard_at = arrived
             deadline, self._deadline = self._deadline, None
             self._do(self.sequencer.timeout(deadline))
             return
@@ -185,19 +186,18 @@ class Assistant:
             if isinstance(event, Began):
                 dropped = self.waiting.release()
                 if dropped is not None:
-                    # Not taken alone: it leads into what follows (heard alone, then joined).
                     log.info("not taken for a trigger yet: %r (the speaker went on)", dropped.text)
                     self.quiet.went_on()
                 self.quiet.began(event.t)
             else:
-                self._utterance_ended(event)
+                self._utterance_ended(event, arrived)
         due = self.waiting.due(t + FRAME / RATE, self.ears.hearing_voice)
         if due is not None:
             self._take_trigger(due)
 
-    def _overheard(self, overheard: Overheard) -> None:
+    def _overheard(self, overheard: Overheard, arrived: float) -> None:
         """Something was said over the assistant: a command stops it at once."""
-        self._heard_at = time.monotonic()
+        self._heard_at = arrived
         hypothesis, ended = overheard.hypothesis, overheard.ended
         self.events.emit(overheard.event)
         if not hypothesis.text or ended.capped or ended.seconds > MAX_BARGE_SECONDS:
@@ -215,8 +215,8 @@ class Assistant:
             self.events.emit(IntentHeard(now, intent.name, intent.text, intent.kind))
             self._do(self.sequencer.reply(intent, now))
 
-    def _utterance_ended(self, heard: Heard) -> None:
-        self._heard_at = time.monotonic()
+    def _utterance_ended(self, heard: Heard, arrived: float) -> None:
+        self._heard_at = arrived
         hypothesis, ended = heard.hypothesis, heard.ended
         if ended.seconds >= MIN_SPEECH_SECONDS:
             self.quiet.ended(ended.t, ended.seconds)
@@ -239,8 +239,7 @@ class Assistant:
         # A trigger is a short utterance on its own, out of quiet: never words inside long talk,
         # nor a phrase between the commas of someone reading aloud.
         text = hypothesis.text
-        wakes = bool(text) and (self.matcher.is_trigger(text) or self.matcher.is_query(text))
-        if not wakes and self.quiet.joined:
+        if not (text and self.matcher.wakes(text)) and self.quiet.joined:
             # The sound before it is its beginning: hear them together ("help, ... cramp").
             joined = self.ears.hear_joined()
             if joined is not None and joined.text:
@@ -259,10 +258,10 @@ class Assistant:
                 self.events.emit(QueryHeard(self._t, text))
                 self._do([Say(line) for line in self.recorder.cramps_this_week(self._t)])
             return
-        self.waiting.hold(PendingTrigger(text, ended.t, time.monotonic() - self._heard_at), self._t)
+        self.waiting.hold(PendingTrigger(text, ended.t, time.monotonic() - self._heard_at, self._t))
 
     def _take_trigger(self, pending: PendingTrigger) -> None:
-        self._heard_at = time.monotonic() - pending.work
+        self._heard_at = time.monotonic() - pending.work_left(self._t)
         self.events.emit(TriggerHeard(self._t, pending.text, round(pending.speech_end, 3)))
         self._do(self.sequencer.trigger(self._t))
 
@@ -357,6 +356,6 @@ def trigger_refused(
             f"(the quiet rule: {quiet_before:.2f} s of quiet before it, "
             f"a trigger comes out of {needed:g} s)"
         )
-    if not query and not matcher.is_trigger(text):
+    if not matcher.wakes(text):
         return "(not a trigger sentence of the routine)"
     return ""

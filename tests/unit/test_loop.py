@@ -7,11 +7,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
+import assistant.night.assistant as assistant_module
 from assistant.config.settings import ListeningSettings
 from assistant.dialogue.routine import Routine
 from assistant.events import EventLog
 from assistant.night.assistant import Assistant
 from assistant.night.hearing import Ears
+from assistant.night.trigger_wait import WENT_ON_WAIT
+from assistant.speech.recognizer import Hypothesis
 from tests.fakes import (
     ArraySource,
     FixedSynthesizer,
@@ -30,8 +35,10 @@ def night(
     heard: list[str],
     listening: ListeningSettings = LISTENING,
     per_word: float = 0.1,
+    recognizer: ScriptedRecognizer | None = None,
+    count_work_time: bool = False,
 ) -> tuple[list[dict], ScriptedRecognizer, RecordingSink]:
-    recognizer = ScriptedRecognizer(heard)
+    recognizer = recognizer or ScriptedRecognizer(heard)
     sink = RecordingSink()
     events = EventLog(keep=True)
     ears = Ears(recognizer, listening, detector=LoudnessDetector)
@@ -42,7 +49,7 @@ def night(
         ArraySource(timeline.audio),
         sink,
         events,
-        count_work_time=False,
+        count_work_time=count_work_time,
     )
     assistant.run()
     return events.records, recognizer, sink
@@ -128,6 +135,47 @@ def test_a_trigger_is_answered_when_nobody_goes_on(routine: Routine) -> None:
     events, _, sink = night(routine, timeline, ["a cramp", ""])
     assert [e["text"] for e in kinds(events, "trigger")] == ["a cramp"]
     assert 2.6 < sink.played[0][0] < 4.1
+
+
+class Clock:
+    """The wall clock the loop measures its work with, moved only by the recognizer."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+class SlowRecognizer(ScriptedRecognizer):
+    """Takes `work` seconds of the clock to decide each utterance."""
+
+    def __init__(self, texts: list[str], clock: Clock, work: float) -> None:
+        super().__init__(texts)
+        self.clock, self.work = clock, work
+
+    def end(self) -> Hypothesis:
+        self.clock.now += self.work
+        return super().end()
+
+
+def test_a_trigger_is_answered_after_its_decoding_and_the_wait_overlaps_it(
+    routine: Routine, monkeypatch
+) -> None:
+    # On a device the microphone's frames queue up while the utterance is decoded: the person
+    # waits for the decoding, and the wait for the speaker to go on runs meanwhile.
+    clock = Clock()
+    monkeypatch.setattr(assistant_module, "time", clock)
+    answers = {}
+    for work in (0.0, 0.05, 0.5):
+        recognizer = SlowRecognizer(["a cramp"], clock, work)
+        timeline = Timeline(8).word(2.0, 0.6)
+        _, _, sink = night(routine, timeline, [], recognizer=recognizer, count_work_time=True)
+        answers[work] = sink.played[0][0]
+    # Decoded in less than the wait: answered when the wait is over, not later.
+    assert answers[0.05] == pytest.approx(answers[0.0])
+    # Decoded in longer than the wait: answered when the decoding is done, the wait inside it.
+    assert answers[0.5] == pytest.approx(answers[0.0] + 0.5 - WENT_ON_WAIT, abs=0.031)
 
 
 def test_a_trigger_said_twice_in_a_breath_is_taken_once(routine: Routine) -> None:
