@@ -7,7 +7,9 @@ the settings in force, so what is measured is what runs at night.
                 -> recognizer told what may be said now (first stage + second opinion)
 
 A recognizer that can hear ahead is told when the speaker pauses (and goes on), so that it
-starts on an answer while the gate's hang-over decides whether the utterance is over.
+starts on an answer while the gate's hang-over decides whether the utterance is over. The
+night's loop then reads a file no faster than a microphone gives it (`pace`), so that the work
+begun at the pause takes the time it would at night.
 
 The last utterance and the quiet after it are kept, so that an utterance can also be heard
 joined with the one before it (`hear_joined`): the gate cuts "help, ... cramp" at its comma,
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -126,6 +129,9 @@ class Ears:
         self._lead: np.ndarray | None = None
         """What came before the utterance being heard: the last one and the quiet between,
         when that quiet was short enough to be kept whole."""
+        self._ahead_since: tuple[float, float] | None = None
+        """While the recognizer decides ahead: when the pause was heard (audio clock, wall
+        clock)."""
 
     @property
     def in_speech(self) -> bool:
@@ -173,6 +179,7 @@ class Ears:
         """Forget any open utterance (the assistant is speaking over it), and the last one:
         nothing said before its voice is joined with what is said after."""
         self.gate.reset()
+        self._ahead_since = None
         self._audio = []
         self._last = np.zeros(0, np.int16)
         self._gap.clear()
@@ -184,6 +191,8 @@ class Ears:
         if not self.gate.in_speech:
             self._gap.append(cleaned)
         for event in self.gate.frame(cleaned, t):
+            if not isinstance(event, SpeechContinues):
+                self._ahead_since = None
             if isinstance(event, SpeechStarted):
                 self.recognizer.begin()
                 self._lead = self._before(len(event.audio))
@@ -193,12 +202,25 @@ class Ears:
             elif isinstance(event, SpeechContinues):
                 self._feed(event.audio)
             elif isinstance(event, SpeechPaused) and isinstance(self.recognizer, HearsAhead):
-                self.recognizer.pause(event.rest)
+                if self.recognizer.pause(event.rest):
+                    self._ahead_since = (t + FRAME / RATE, time.monotonic())
             elif isinstance(event, SpeechResumed) and isinstance(self.recognizer, HearsAhead):
                 self.recognizer.resume()
             elif isinstance(event, SpeechEnded):
                 out.append(self._heard(event, t))
         return out
+
+    def pace(self, t: float) -> None:
+        """While the recognizer decides ahead, wait until a microphone would have given the
+        frame that starts at `t`: a file is read faster than it was spoken, and the work begun
+        at the speaker's pause must have the hang-over's time, as at night. From a microphone
+        the frame has come by then: no wait."""
+        if self._ahead_since is None:
+            return
+        heard, wall = self._ahead_since
+        delay = wall + (t + FRAME / RATE - heard) - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
 
     def flush(self, t: float) -> list[HearingEvent]:
         """The input ended at `t`: recognise an utterance still open."""

@@ -57,9 +57,9 @@ class HearsAhead(Protocol):
     """A recognizer that can start on an utterance when the speaker pauses, before the
     hang-over ends it: the answer is then ready sooner."""
 
-    def pause(self, rest: np.ndarray) -> None:
+    def pause(self, rest: np.ndarray) -> bool:
         """The speaker paused: what was fed so far, then `rest` (the silence the hang-over
-        would add), may be the whole utterance."""
+        would add), may be the whole utterance. True when it started deciding on it."""
 
     def resume(self) -> None:
         """The speaker went on: what was started at the pause is stale."""

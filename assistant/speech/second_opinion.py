@@ -19,11 +19,14 @@ it also accepts what only sounds like one. Whisper tiny.en knows English and can
 It is itself a Recognizer, so every path that hears (the night, setup, the benchmark, barge-in)
 gets the second opinion the same way.
 
-During an episode it hears ahead: when the speaker pauses, the answer is decided on what was
-said so far, in a worker thread, while the gate's hang-over (0.3 s) waits to see whether the
-utterance is over; if it is, that answer is given at once, and if the speaker goes on it is
-dropped. The first stage is then fed the whole utterance when it decides, not as it comes, so
-that it is only ever used by one thread at a time.
+Asleep and during an episode it hears ahead: when the speaker pauses, the answer is decided on
+what was said so far, in a worker thread, while the gate's hang-over (0.3 s) waits to see
+whether the utterance is over; if it is, that answer is given at once, and if the speaker goes
+on it is dropped. Asleep only an utterance of trigger length (ALWAYS_ASKED_SECONDS) so far is
+decided ahead (longer talk is never a trigger), and only a trigger is taken from the pause
+(`_hear_again`). The first stage is fed the whole utterance when
+it decides, in the worker, so that it is only ever used by one thread at a time. Over its own
+voice (`barge`) it decides when the utterance ends, as it comes.
 """
 
 from __future__ import annotations
@@ -96,7 +99,7 @@ class SecondOpinion:
         self._mode: Mode = "reply"
         self._audio: list[np.ndarray] = []
         self._live = True
-        """The first stage is fed as the utterance comes (asleep, over its own voice)."""
+        """Decided when the utterance ends, in the caller's thread (over its own voice)."""
         # One worker: the first stage and Whisper decide one utterance at a time, in order.
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="second-opinion")
         self._ahead: tuple[Future[Hypothesis], Grammar, Mode] | None = None
@@ -111,7 +114,7 @@ class SecondOpinion:
 
     def begin(self) -> None:
         self._settle()
-        self._live = self.first is None or self._mode in STRICT
+        self._live = self.first is None or self._mode == "barge"
         if self.first is not None and self._live:
             self.first.begin()
         self._audio = []
@@ -122,14 +125,17 @@ class SecondOpinion:
             self.first.feed(samples)
         self._audio.append(samples)
 
-    def pause(self, rest: np.ndarray) -> None:
-        """The speaker paused: during an episode, start deciding on what was said so far, as
-        the utterance would be if it ends (`rest`, the hang-over's silence, after it)."""
-        if self._live or not self._audio:
-            return
+    def pause(self, rest: np.ndarray) -> bool:
+        """The speaker paused: start deciding on what was said so far, as the utterance would
+        be if it ends (`rest`, the hang-over's silence, after it); True when it started."""
         self.resume()
+        if self._live or not self._audio:
+            return False
+        if self._mode == "trigger" and sum(map(len, self._audio)) > ALWAYS_ASKED_SECONDS * RATE:
+            return False  # longer than a trigger: decided when it ends, if asked at all
         audio = np.concatenate([*self._audio, rest])
         self._ahead = (self._submit(audio), self._grammar, self._mode)
+        return True
 
     def resume(self) -> None:
         """The speaker went on: the answer started at the pause is dropped (not started at all
@@ -144,16 +150,21 @@ class SecondOpinion:
         if not self._live:
             ahead, self._ahead = self._ahead, None
             if ahead is not None and ahead[1:] == (self._grammar, self._mode):
-                return ahead[0].result()
+                decided = ahead[0].result()
+                if not self._hear_again(decided):
+                    return decided
             return self._submit(audio).result()
         proposal = self.first.end() if self.first is not None else Hypothesis("", -math.inf)
-        if len(audio) < MIN_SECONDS * RATE:
-            return Hypothesis("", proposal.score, proposal.raw)
-        short = len(audio) <= ALWAYS_ASKED_SECONDS * RATE
-        asked = proposal.text or self._nearly(proposal) or short and self._mode == "trigger"
-        if self._mode in STRICT and self.first is not None and not asked:
-            return proposal  # nothing like a phrase, in long talk: Whisper is not woken
-        return self._judged(proposal, self.judge.listen(audio), self._grammar, self._mode)
+        return self._proposed(proposal, audio, self._grammar, self._mode)
+
+    def _hear_again(self, decided: Hypothesis) -> bool:
+        """Whether what was decided at the pause is heard again, whole: asleep, when it is not a
+        trigger but the first stage nearly took it for one. A word's last sound can come after
+        the pause ("cram... p"); nobody waits for what is not a trigger, and talk far from one
+        is not decoded twice."""
+        if decided.text or self._mode != "trigger" or decided.first_score is None:
+            return False
+        return self._nearly(Hypothesis("", decided.first_score, decided.raw), self._grammar)
 
     def _submit(self, audio: np.ndarray) -> Future[Hypothesis]:
         return self._worker.submit(self._answer, audio, self._grammar, self._mode)
@@ -163,11 +174,30 @@ class SecondOpinion:
         before the first stage is used or changed here."""
         self._worker.submit(lambda: None).result()
 
+    def _proposed(
+        self, proposal: Hypothesis, audio: np.ndarray, grammar: Grammar, mode: Mode
+    ) -> Hypothesis:
+        """The first stage's `proposal` for `audio`, confirmed or refused by Whisper. Asleep
+        and over its own voice Whisper is asked only when the first stage accepted or nearly
+        accepted, or (asleep) about an utterance of trigger length."""
+        if len(audio) < MIN_SECONDS * RATE:
+            return Hypothesis("", proposal.score, proposal.raw)
+        short = len(audio) <= ALWAYS_ASKED_SECONDS * RATE
+        asked = proposal.text or self._nearly(proposal, grammar) or short and mode == "trigger"
+        if mode in STRICT and self.first is not None and not asked:
+            return proposal  # nothing like a phrase, in long talk: Whisper is not woken
+        return self._judged(proposal, self.judge.listen(audio), grammar, mode)
+
     def _answer(self, audio: np.ndarray, grammar: Grammar, mode: Mode) -> Hypothesis:
-        """An answer during an episode: Whisper first. When its own transcript is a sentence
-        expected now, that is the answer, and the first stage's decoding (about 0.2 s) is not
-        waited for. (On the worker: the first stage is fed here, the whole utterance.)"""
+        """An answer, on the worker (the first stage is fed here, the whole utterance). Asleep,
+        the first stage first, as it decides whether Whisper is asked. During an episode,
+        Whisper first: when its own transcript is a sentence expected now, that is the answer,
+        and the first stage's decoding (about 0.2 s) is not waited for."""
         assert self.first is not None
+        if mode == "trigger":
+            self.first.begin()
+            self.first.feed(audio)
+            return self._proposed(self.first.end(), audio, grammar, mode)
         long_enough = len(audio) >= MIN_SECONDS * RATE
         listened = self.judge.listen(audio) if long_enough else None
         if listened is not None and grammar.match(listened.transcript):
@@ -218,11 +248,11 @@ class SecondOpinion:
         very_sure = bar is not None and proposal.score >= bar + SURE_FIRST
         return AGREE + SURE_AGREE if very_sure else AGREE
 
-    def _nearly(self, proposal: Hypothesis) -> bool:
+    def _nearly(self, proposal: Hypothesis, grammar: Grammar) -> bool:
         bar = getattr(self.first, "threshold", None)
         return (
             bar is not None
-            and bool(self._grammar.match(proposal.raw))
+            and bool(grammar.match(proposal.raw))
             and math.isfinite(proposal.score)
             and proposal.score >= bar - NEARLY
         )

@@ -4,6 +4,7 @@ the ears, remembered preferences, kept utterances and a scenario's source."""
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import soundfile
 from assistant.audio.chunk import FRAME, RATE, frames
 from assistant.audio.echo import TalkOver
 from assistant.audio.gate import (
+    PAUSE,
     SpeechEnded,
     SpeechPaused,
     SpeechResumed,
@@ -116,6 +118,40 @@ def test_the_ears_hear_an_utterance_again_joined_with_the_one_just_before() -> N
     heard = [e for e in events if isinstance(e, Heard)]
     assert len(heard) == 3
     assert ears.hear_joined() is None  # 2.5 s of quiet before the third: nothing to join
+
+
+class AheadRecognizer(ScriptedRecognizer):
+    """Starts deciding at each pause (a recognizer that hears ahead)."""
+
+    def __init__(self) -> None:
+        super().__init__(["i have a cramp"])
+        self.pauses = 0
+
+    def pause(self, rest: np.ndarray) -> bool:
+        self.pauses += 1
+        return True
+
+    def resume(self) -> None:
+        pass
+
+
+def test_a_file_is_read_at_a_microphones_pace_while_an_answer_is_decided_ahead() -> None:
+    # Read from a file, the hang-over's frames would come at once, and the work begun at the
+    # pause would have no time to run in: from the pause on, they come as a microphone's do.
+    recognizer = AheadRecognizer()
+    ears = Ears(recognizer, ListeningSettings(noise_suppression=0), detector=LoudnessDetector)
+    timeline = Timeline(3).word(0.5, 1.0)
+    came: list[float] = []
+    for i, frame in enumerate(frames([timeline.audio])):
+        t = i * FRAME / RATE
+        ears.pace(t)
+        came.append(time.monotonic())
+        if any(isinstance(e, Heard) for e in ears.hear(frame, t)):
+            break
+    assert recognizer.pauses == 1
+    hang_over = ListeningSettings().end_silence - PAUSE
+    assert came[-1] - came[0] >= hang_over - FRAME / RATE
+    assert came[-1] - came[0] < 1.5  # the 1.6 s before the pause were read at once
 
 
 def test_preferences_are_remembered_clamped_and_a_damaged_file_ignored(tmp_path: Path) -> None:

@@ -98,6 +98,78 @@ def test_speech_after_a_pause_is_heard_with_what_came_before_it() -> None:
     assert whisper.heard[-1] == 1.75  # all of it, and the hang-over
 
 
+class CountingWhisper(Whisper):
+    """A judge that keeps how many seconds it heard, each time it listened."""
+
+    def __init__(self, transcript: str, margins: dict[str, float]) -> None:
+        super().__init__(transcript, margins)
+        self.heard: list[float] = []
+
+    def listen(self, audio: np.ndarray) -> Listened:
+        self.heard.append(len(audio) / 16000)
+        return super().listen(audio)
+
+
+def asleep(seconds: float) -> tuple[SecondOpinion, CountingWhisper, bool]:
+    """A trigger of `seconds`, then a pause: (the recognizer, its Whisper, whether it began
+    deciding at the pause)."""
+    whisper = CountingWhisper("I have a cramp.", {"i have a cramp": 0.0})
+    recognizer = SecondOpinion(FirstStage("i have a cramp", 0.0), whisper)  # type: ignore[arg-type]
+    recognizer.expect(Grammar.of(["i have a cramp"]), "trigger")
+    recognizer.begin()
+    recognizer.feed(np.zeros(int(seconds * 16000), np.int16))
+    started = recognizer.pause(np.zeros(4000, np.int16))
+    recognizer.feed(np.zeros(4000, np.int16))  # the hang-over's silence
+    return recognizer, whisper, started
+
+
+def test_a_trigger_is_decided_when_the_speaker_pauses() -> None:
+    recognizer, whisper, started = asleep(1.5)
+    assert started
+    assert recognizer.end().text == "i have a cramp"
+    assert whisper.heard == [1.75]  # once, at the pause: the end added nothing to wait for
+
+
+def test_talk_longer_than_a_trigger_is_not_decided_at_its_pauses() -> None:
+    recognizer, whisper, started = asleep(3.5)
+    assert not started and whisper.heard == []
+    recognizer.end()
+    assert whisper.heard == [3.75]  # the first stage proposed it: asked once, at the end
+
+
+class CutWhisper(CountingWhisper):
+    """A judge that hears "cramp" only with its last sound: 1.3 s of audio or more."""
+
+    def listen(self, audio: np.ndarray) -> Listened:
+        self.transcript = "I have a cramp." if len(audio) >= 1.3 * 16000 else "I have a tram."
+        return super().listen(audio)
+
+    def opinion_of(self, listened: Listened, grammar: Grammar, proposal: str = "") -> Opinion:
+        margin = 0.0 if "cramp" in listened.transcript else -20.0
+        return Opinion(listened.transcript, "i have a cramp", margin, {"i have a cramp": margin})
+
+
+def cut_at_the_pause(first: FirstStage) -> tuple[str, list[float]]:
+    """A trigger whose last sound came after the pause: what was taken, and what Whisper heard."""
+    whisper = CutWhisper("", {})
+    recognizer = SecondOpinion(first, whisper)  # type: ignore[arg-type]
+    recognizer.expect(Grammar.of(["i have a cramp"]), "trigger")
+    recognizer.begin()
+    recognizer.feed(np.zeros(16000, np.int16))
+    assert recognizer.pause(np.zeros(4000, np.int16))
+    recognizer.feed(np.zeros(4800, np.int16))  # the last sound, and the hang-over
+    return recognizer.end().text, whisper.heard
+
+
+def test_asleep_what_is_not_a_trigger_at_the_pause_is_heard_again_whole() -> None:
+    # "Cramp" ends in a stop: its last sound can come after the pause, within the hang-over.
+    assert cut_at_the_pause(FirstStage("i have a cramp", 0.0)) == ("i have a cramp", [1.25, 1.3])
+
+
+def test_asleep_talk_the_first_stage_found_far_from_a_trigger_is_decoded_once() -> None:
+    assert cut_at_the_pause(FirstStage("i have a cramp", -9.0)) == ("", [1.25])
+
+
 def answer(first: FirstStage, whisper: Whisper) -> str:
     recognizer = SecondOpinion(first, whisper)  # type: ignore[arg-type]
     recognizer.expect(REPLIES, "reply")
