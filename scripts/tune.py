@@ -5,7 +5,10 @@
 Each file is heard once, whole and continuous, through the assistant's own Ears in trigger
 mode with the second opinion asked as at night and no margin applied; every utterance's
 first-stage score, Whisper's best sentence, margin and transcript, its length and the quiet
-before it are kept (in --cache).
+before it are kept (in --cache). The Ears decide at the speaker's pause, as at night; with no
+margin applied the pause's answer is nearly always a sentence and is kept, where the night,
+refusing it at its margin, hears the utterance again whole if the first stage nearly took it
+for a trigger (assistant/speech/second_opinion.py): the cache has the pause's answer only.
 Then the rules are swept offline: for each combination, trigger recall per
 noise level and false triggers on everything said alone, so a setting is chosen from the whole
 trade, not from one voice or one clip.
