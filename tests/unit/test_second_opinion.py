@@ -137,6 +137,36 @@ def test_talk_longer_than_a_trigger_is_not_decided_at_its_pauses() -> None:
     assert whisper.heard == [3.75]  # the first stage proposed it: asked once, at the end
 
 
+class CountingFirstStage(FirstStage):
+    """A first stage that keeps how many utterances it decoded."""
+
+    def __init__(self, text: str, score: float) -> None:
+        super().__init__(text, score)
+        self.decoded = 0
+
+    def end(self) -> Hypothesis:
+        self.decoded += 1
+        return super().end()
+
+
+@pytest.mark.parametrize(
+    ("written", "margin", "taken", "decoded"),
+    [("I have a cramp.", 0.0, "i have a cramp", 0), ("I have a tram.", -20.0, "", 1)],
+)
+def test_asleep_the_first_stage_is_not_waited_for_when_whisper_wrote_a_trigger(
+    written: str, margin: float, taken: str, decoded: int
+) -> None:
+    first = CountingFirstStage("i have a cramp", -9.0)
+    recognizer = SecondOpinion(first, Whisper(written, {"i have a cramp": margin}))  # type: ignore[arg-type]
+    recognizer.expect(Grammar.of(["i have a cramp"]), "trigger")
+    recognizer.begin()
+    recognizer.feed(np.zeros(16000, np.int16))
+    recognizer.pause(np.zeros(4000, np.int16))
+    recognizer.feed(np.zeros(4000, np.int16))
+    assert recognizer.end().text == taken
+    assert first.decoded == decoded
+
+
 class CutWhisper(CountingWhisper):
     """A judge that hears "cramp" only with its last sound: 1.3 s of audio or more."""
 
