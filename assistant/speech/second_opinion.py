@@ -153,6 +153,8 @@ class SecondOpinion:
                 decided = ahead[0].result()
                 if not self._hear_again(decided):
                     return decided
+                # The first stage's proposal at the pause stands: Whisper hears the whole again.
+                return self._submit(audio, self._proposal_in(decided)).result()
             return self._submit(audio).result()
         proposal = self.first.end() if self.first is not None else Hypothesis("", -math.inf)
         return self._proposed(proposal, audio, self._grammar, self._mode)
@@ -164,10 +166,16 @@ class SecondOpinion:
         is not decoded twice."""
         if decided.text or self._mode != "trigger" or decided.first_score is None:
             return False
-        return self._nearly(Hypothesis("", decided.first_score, decided.raw), self._grammar)
+        return self._nearly(self._proposal_in(decided), self._grammar)
 
-    def _submit(self, audio: np.ndarray) -> Future[Hypothesis]:
-        return self._worker.submit(self._answer, audio, self._grammar, self._mode)
+    @staticmethod
+    def _proposal_in(decided: Hypothesis) -> Hypothesis:
+        """The first stage's proposal behind an answer (which it did not accept)."""
+        score = decided.first_score
+        return Hypothesis("", score if score is not None else -math.inf, decided.raw)
+
+    def _submit(self, audio: np.ndarray, proposal: Hypothesis | None = None) -> Future[Hypothesis]:
+        return self._worker.submit(self._answer, audio, self._grammar, self._mode, proposal)
 
     def _settle(self) -> None:
         """Wait until the worker has nothing left to do (a stale answer may be under way)
@@ -188,22 +196,26 @@ class SecondOpinion:
             return proposal  # nothing like a phrase, in long talk: Whisper is not woken
         return self._judged(proposal, self.judge.listen(audio), grammar, mode)
 
-    def _answer(self, audio: np.ndarray, grammar: Grammar, mode: Mode) -> Hypothesis:
+    def _answer(
+        self, audio: np.ndarray, grammar: Grammar, mode: Mode, proposal: Hypothesis | None = None
+    ) -> Hypothesis:
         """An answer, on the worker (the first stage is fed here, the whole utterance). Whisper
         first whenever it is asked whatever the first stage says (during an episode, and asleep
         for an utterance of trigger length): when its own transcript is a sentence expected now,
         that is the answer, and the first stage's decoding (about 0.12 s asleep, 0.2 s during
         an episode) is not waited for. Asleep, longer talk goes to the first stage first, as it
-        decides whether Whisper is woken at all."""
+        decides whether Whisper is woken at all. A `proposal` the first stage already made (for
+        the same utterance, cut at its pause) is not decoded again."""
         assert self.first is not None
         asked_anyway = mode != "trigger" or len(audio) <= ALWAYS_ASKED_SECONDS * RATE
         long_enough = len(audio) >= MIN_SECONDS * RATE
         listened = self.judge.listen(audio) if asked_anyway and long_enough else None
         if listened is not None and grammar.match(listened.transcript):
             return self._judged(Hypothesis("", -math.inf), listened, grammar, mode)
-        self.first.begin()
-        self.first.feed(audio)
-        proposal = self.first.end()
+        if proposal is None:
+            self.first.begin()
+            self.first.feed(audio)
+            proposal = self.first.end()
         if listened is None:
             return self._proposed(proposal, audio, grammar, mode)
         return self._judged(proposal, listened, grammar, mode)

@@ -179,9 +179,24 @@ class CutWhisper(CountingWhisper):
         return Opinion(listened.transcript, "i have a cramp", margin, {"i have a cramp": margin})
 
 
-def cut_at_the_pause(first: FirstStage) -> tuple[str, list[float]]:
+class CutCrumpWhisper(CountingWhisper):
+    """A judge that writes "crump" with the last sound (1.3 s or more), and finds "cramp" likely
+    beside it; "tram" before it."""
+
+    def listen(self, audio: np.ndarray) -> Listened:
+        self.transcript = "I have a crump." if len(audio) >= 1.3 * 16000 else "I have a tram."
+        return super().listen(audio)
+
+    def opinion_of(self, listened: Listened, grammar: Grammar, proposal: str = "") -> Opinion:
+        margin = -2.0 if "crump" in listened.transcript else -20.0
+        return Opinion(listened.transcript, "i have a cramp", margin, {"i have a cramp": margin})
+
+
+def cut_at_the_pause(
+    first: FirstStage, whisper: CountingWhisper | None = None
+) -> tuple[str, list[float]]:
     """A trigger whose last sound came after the pause: what was taken, and what Whisper heard."""
-    whisper = CutWhisper("", {})
+    whisper = whisper or CutWhisper("", {})
     recognizer = SecondOpinion(first, whisper)  # type: ignore[arg-type]
     recognizer.expect(Grammar.of(["i have a cramp"]), "trigger")
     recognizer.begin()
@@ -194,6 +209,12 @@ def cut_at_the_pause(first: FirstStage) -> tuple[str, list[float]]:
 def test_asleep_what_is_not_a_trigger_at_the_pause_is_heard_again_whole() -> None:
     # "Cramp" ends in a stop: its last sound can come after the pause, within the hang-over.
     assert cut_at_the_pause(FirstStage("i have a cramp", 0.0)) == ("i have a cramp", [1.25, 1.3])
+
+
+def test_what_is_heard_again_whole_is_not_decoded_again_by_the_first_stage() -> None:
+    first = CountingFirstStage("i have a cramp", 0.0)
+    assert cut_at_the_pause(first, CutCrumpWhisper("", {})) == ("i have a cramp", [1.25, 1.3])
+    assert first.decoded == 1  # its proposal at the pause stands: Whisper hears the whole again
 
 
 def test_asleep_talk_the_first_stage_found_far_from_a_trigger_is_decoded_once() -> None:
