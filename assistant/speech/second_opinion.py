@@ -22,7 +22,7 @@ gets the second opinion the same way.
 Asleep and during an episode it hears ahead: when the speaker pauses, the answer is decided on
 what was said so far, in a worker thread, while the gate's hang-over (0.3 s) waits to see
 whether the utterance is over; if it is, that answer is given at once, and if the speaker goes
-on it is dropped. Asleep only an utterance of trigger length (ALWAYS_ASKED_SECONDS) so far is
+on it is dropped (the worker stops after the step under way). Asleep only an utterance of trigger length (ALWAYS_ASKED_SECONDS) so far is
 decided ahead (longer talk is never a trigger), and only a trigger is taken from the pause
 (`_hear_again`). The first stage is fed the whole utterance when it decides, in the worker, so
 that it is only ever used by one thread at a time. Over its own voice (`barge`) it decides when
@@ -33,7 +33,9 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -79,6 +81,17 @@ added begin the sentence's next words: Whisper runs words said quickly together 
 "foot cramp")."""
 
 
+@dataclass
+class Ahead:
+    """An answer started at the speaker's pause, with what was expected then."""
+
+    answer: Future[Hypothesis]
+    grammar: Grammar
+    mode: Mode
+    dropped: threading.Event
+    """Set when the speaker goes on: the worker stops between its steps."""
+
+
 class SecondOpinion:
     """Wraps a first-stage Recognizer with a WhisperJudge; with no first stage (`first` None,
     `engine = "whisper"`, for comparison in the benchmark) Whisper hears every utterance."""
@@ -102,8 +115,8 @@ class SecondOpinion:
         """Decided when the utterance ends, in the caller's thread (over its own voice)."""
         # One worker: the first stage and Whisper decide one utterance at a time, in order.
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="second-opinion")
-        self._ahead: tuple[Future[Hypothesis], Grammar, Mode] | None = None
-        """The answer started at the speaker's last pause, with what was expected then."""
+        self._ahead: Ahead | None = None
+        """The answer started at the speaker's last pause."""
 
     def expect(self, grammar: Grammar, mode: Mode = "reply") -> None:
         self._settle()
@@ -134,14 +147,18 @@ class SecondOpinion:
         if self._mode == "trigger" and sum(map(len, self._audio)) > ALWAYS_ASKED_SECONDS * RATE:
             return False  # longer than a trigger: decided when it ends, if asked at all
         audio = np.concatenate([*self._audio, rest])
-        self._ahead = (self._submit(audio), self._grammar, self._mode)
+        dropped = threading.Event()
+        answer = self._submit(audio, dropped=dropped)
+        self._ahead = Ahead(answer, self._grammar, self._mode, dropped)
         return True
 
     def resume(self) -> None:
         """The speaker went on: the answer started at the pause is dropped (not started at all
-        when the worker has not begun it)."""
+        when the worker has not begun it, and stopped after the step under way when it has:
+        each thrown-away decision cost CPU while talk was heard asleep)."""
         if self._ahead is not None:
-            self._ahead[0].cancel()
+            self._ahead.dropped.set()
+            self._ahead.answer.cancel()
         self._ahead = None
 
     def end(self) -> Hypothesis:
@@ -149,8 +166,8 @@ class SecondOpinion:
         self._audio = []
         if not self._live:
             ahead, self._ahead = self._ahead, None
-            if ahead is not None and ahead[1:] == (self._grammar, self._mode):
-                decided = ahead[0].result()
+            if ahead is not None and (ahead.grammar, ahead.mode) == (self._grammar, self._mode):
+                decided = ahead.answer.result()
                 if not self._hear_again(decided):
                     return decided
                 # The first stage's proposal at the pause stands: Whisper hears the whole again.
@@ -174,8 +191,15 @@ class SecondOpinion:
         score = decided.first_score
         return Hypothesis("", score if score is not None else -math.inf, decided.raw)
 
-    def _submit(self, audio: np.ndarray, proposal: Hypothesis | None = None) -> Future[Hypothesis]:
-        return self._worker.submit(self._answer, audio, self._grammar, self._mode, proposal)
+    def _submit(
+        self,
+        audio: np.ndarray,
+        proposal: Hypothesis | None = None,
+        dropped: threading.Event | None = None,
+    ) -> Future[Hypothesis]:
+        return self._worker.submit(
+            self._answer, audio, self._grammar, self._mode, proposal, dropped or threading.Event()
+        )
 
     def _settle(self) -> None:
         """Wait until the worker has nothing left to do (a stale answer may be under way)
@@ -197,7 +221,12 @@ class SecondOpinion:
         return self._judged(proposal, self.judge.listen(audio), grammar, mode)
 
     def _answer(
-        self, audio: np.ndarray, grammar: Grammar, mode: Mode, proposal: Hypothesis | None = None
+        self,
+        audio: np.ndarray,
+        grammar: Grammar,
+        mode: Mode,
+        proposal: Hypothesis | None,
+        dropped: threading.Event,
     ) -> Hypothesis:
         """An answer, on the worker (the first stage is fed here, the whole utterance). Whisper
         first whenever it is asked whatever the first stage says (during an episode, and asleep
@@ -205,17 +234,22 @@ class SecondOpinion:
         that is the answer, and the first stage's decoding (about 0.12 s asleep, 0.2 s during
         an episode) is not waited for. Asleep, longer talk goes to the first stage first, as it
         decides whether Whisper is woken at all. A `proposal` the first stage already made (for
-        the same utterance, cut at its pause) is not decoded again."""
+        the same utterance, cut at its pause) is not decoded again. Once `dropped` is set (the
+        speaker went on), nothing more is worked out: the answer is thrown away."""
         assert self.first is not None
         asked_anyway = mode != "trigger" or len(audio) <= ALWAYS_ASKED_SECONDS * RATE
         long_enough = len(audio) >= MIN_SECONDS * RATE
         listened = self.judge.listen(audio) if asked_anyway and long_enough else None
         if listened is not None and grammar.match(listened.transcript):
             return self._judged(Hypothesis("", -math.inf), listened, grammar, mode)
+        if dropped.is_set():
+            return Hypothesis("", -math.inf)
         if proposal is None:
             self.first.begin()
             self.first.feed(audio)
             proposal = self.first.end()
+        if dropped.is_set():
+            return Hypothesis("", -math.inf)
         if listened is None:
             return self._proposed(proposal, audio, grammar, mode)
         return self._judged(proposal, listened, grammar, mode)

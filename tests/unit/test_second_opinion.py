@@ -3,6 +3,8 @@ answer is taken when the two disagree, and Whisper's own transcript read once wh
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 
@@ -219,6 +221,36 @@ def test_what_is_heard_again_whole_is_not_decoded_again_by_the_first_stage() -> 
 
 def test_asleep_talk_the_first_stage_found_far_from_a_trigger_is_decoded_once() -> None:
     assert cut_at_the_pause(FirstStage("i have a cramp", -9.0)) == ("", [1.25])
+
+
+class HeldWhisper(CountingWhisper):
+    """A judge that writes "I have a tram." and, the first time, listens until let go."""
+
+    def __init__(self) -> None:
+        super().__init__("I have a tram.", {"i have a cramp": -20.0})
+        self.listening = threading.Event()
+        self.let_go = threading.Event()
+
+    def listen(self, audio: np.ndarray) -> Listened:
+        self.listening.set()
+        self.let_go.wait(10)
+        return super().listen(audio)
+
+
+def test_a_decision_the_speaker_went_on_from_stops_after_the_step_under_way() -> None:
+    first = CountingFirstStage("i have a cramp", 0.0)
+    whisper = HeldWhisper()
+    recognizer = SecondOpinion(first, whisper)  # type: ignore[arg-type]
+    recognizer.expect(Grammar.of(["i have a cramp"]), "trigger")
+    recognizer.begin()
+    recognizer.feed(np.zeros(16000, np.int16))
+    assert recognizer.pause(np.zeros(4000, np.int16))
+    assert whisper.listening.wait(10)
+    recognizer.resume()  # the speaker went on while Whisper was listening
+    whisper.let_go.set()
+    recognizer.feed(np.zeros(8000, np.int16))
+    assert recognizer.end().text == ""
+    assert first.decoded == 1  # the whole utterance only: the pause's decision stopped
 
 
 def answer(first: FirstStage, whisper: Whisper) -> str:
