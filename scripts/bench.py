@@ -357,7 +357,8 @@ def said_when(triggers: list[dict], clips: list[dict]) -> list[str]:
 
 def trigger_stages(events: list[dict], clips: list[dict]) -> dict:
     """Of the true triggers: how many the gate turned into an utterance, how many the first
-    stage proposed, how many the second opinion kept, how many were answered (the rules too)."""
+    stage proposed (or Whisper wrote as a sentence), how many the second opinion kept, how many
+    were answered (the rules too)."""
     heard = [e for e in events if e["event"] == "heard" and e["mode"] == "trigger"]
     fired = [e for e in events if e["event"] == "trigger"]
     counts: Counter[str] = Counter()
@@ -368,7 +369,9 @@ def trigger_stages(events: list[dict], clips: list[dict]) -> dict:
         inside = [e for e in heard if clip["speech_start"] <= e["speech_end"] <= clip["end"]]
         if inside:
             counts["segmented"] += 1
-        # Proposed by the first stage: accepted by it, or nearly and sent to the second opinion.
+        # Proposed by the first stage (accepted by it, or nearly and sent to the second
+        # opinion), or written by Whisper as a sentence of the templates: then the first
+        # stage is not asked (second_opinion.py), and this stage is the two together.
         first = [e for e in inside if e["text"] or "first_score" in e]
         if first:
             counts["first_stage"] += 1
