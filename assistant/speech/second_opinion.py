@@ -22,11 +22,11 @@ gets the second opinion the same way.
 Asleep and during an episode it hears ahead: when the speaker pauses, the answer is decided on
 what was said so far, in a worker thread, while the gate's hang-over (0.3 s) waits to see
 whether the utterance is over; if it is, that answer is given at once, and if the speaker goes
-on it is dropped (the worker stops after the step under way). Asleep only an utterance of trigger length (ALWAYS_ASKED_SECONDS) so far is
-decided ahead (longer talk is never a trigger), and only a trigger is taken from the pause
-(`_hear_again`). The first stage is fed the whole utterance when it decides, in the worker, so
-that it is only ever used by one thread at a time. Over its own voice (`barge`) it decides when
-the utterance ends, as it comes.
+on it is dropped (the worker stops after the step under way). Asleep only an utterance of
+trigger length (ALWAYS_ASKED_SECONDS) so far is decided ahead (longer talk is never a trigger),
+and only a trigger is taken from the pause (`_hear_again`). The first stage is fed the whole
+utterance when it decides, in the worker, so that it is only ever used by one thread at a time.
+Over its own voice (`barge`) it decides when the utterance ends, as it comes.
 """
 
 from __future__ import annotations
