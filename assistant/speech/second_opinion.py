@@ -214,9 +214,8 @@ class SecondOpinion:
         accepted, or (asleep) about an utterance of trigger length."""
         if len(audio) < MIN_SECONDS * RATE:
             return Hypothesis("", proposal.score, proposal.raw)
-        short = len(audio) <= ALWAYS_ASKED_SECONDS * RATE
-        asked = proposal.text or self._nearly(proposal, grammar) or short and mode == "trigger"
-        if mode in STRICT and self.first is not None and not asked:
+        asked = proposal.text or self._nearly(proposal, grammar) or asked_anyway(audio, mode)
+        if self.first is not None and not asked:
             return proposal  # nothing like a phrase, in long talk: Whisper is not woken
         return self._judged(proposal, self.judge.listen(audio), grammar, mode)
 
@@ -237,9 +236,8 @@ class SecondOpinion:
         the same utterance, cut at its pause) is not decoded again. Once `dropped` is set (the
         speaker went on), nothing more is worked out: the answer is thrown away."""
         assert self.first is not None
-        asked_anyway = mode != "trigger" or len(audio) <= ALWAYS_ASKED_SECONDS * RATE
         long_enough = len(audio) >= MIN_SECONDS * RATE
-        listened = self.judge.listen(audio) if asked_anyway and long_enough else None
+        listened = self.judge.listen(audio) if asked_anyway(audio, mode) and long_enough else None
         if listened is not None and grammar.match(listened.transcript):
             return self._judged(Hypothesis("", -math.inf), listened, grammar, mode)
         if dropped.is_set():
@@ -301,6 +299,12 @@ class SecondOpinion:
             and math.isfinite(proposal.score)
             and proposal.score >= bar - NEARLY
         )
+
+
+def asked_anyway(audio: np.ndarray, mode: Mode) -> bool:
+    """Whether Whisper is asked about `audio` whatever the first stage proposes: always during
+    an episode, and asleep about an utterance of trigger length (ALWAYS_ASKED_SECONDS)."""
+    return mode not in STRICT or mode == "trigger" and len(audio) <= ALWAYS_ASKED_SECONDS * RATE
 
 
 def plausible(phrase: str, transcript: str, margin: float, strict: bool) -> bool:
