@@ -6,6 +6,7 @@ Shared by the tests and scripts/make_corpus.py; the audio itself is never commit
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import tempfile
 from pathlib import Path
@@ -24,7 +25,8 @@ def speak(text: str, voice: str = "en-us", rate: int = 150) -> np.ndarray:
     path = CACHE / f"{key}.wav"
     if not path.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp.wav")
+        # Its own name: two processes (the tests beside a benchmark) may render the same line.
+        tmp = path.with_suffix(f".{os.getpid()}.tmp.wav")
         subprocess.run(
             ["espeak-ng", "-v", voice, "-s", str(rate), "-w", str(tmp), text],
             check=True,
