@@ -153,9 +153,14 @@ class CountingFirstStage(FirstStage):
 
 @pytest.mark.parametrize(
     ("written", "margin", "taken", "decoded"),
-    [("I have a cramp.", 0.0, "i have a cramp", 0), ("I have a tram.", -20.0, "", 1)],
+    [
+        ("I have a cramp.", 0.0, "i have a cramp", 0),
+        # Not a sentence, but a trigger among its closest sentences clears the bar.
+        ("I have a crump.", -2.0, "i have a cramp", 0),
+        ("I have a tram.", -20.0, "", 1),
+    ],
 )
-def test_asleep_the_first_stage_is_not_waited_for_when_whisper_wrote_a_trigger(
+def test_asleep_the_first_stage_is_not_waited_for_when_whisper_heard_a_trigger(
     written: str, margin: float, taken: str, decoded: int
 ) -> None:
     first = CountingFirstStage("i have a cramp", -9.0)
