@@ -232,13 +232,14 @@ class SecondOpinion:
         for an utterance of trigger length): when its own transcript is a sentence expected now,
         that is the answer, and the first stage's decoding (about 0.12 s asleep, 0.2 s during
         an episode) is not waited for. Asleep, when it is not, the sentences closest to it in
-        writing are scored next: a trigger among them that clears the bar is the answer, also
-        without the first stage (whose proposal adds one sentence to those scored; the scores
-        already worked out are not worked out again when it does). Asleep, longer talk goes to
-        the first stage first, as it decides whether Whisper is woken at all. A `proposal` the
-        first stage already made (for the same utterance, cut at its pause) is not decoded
-        again. Once `dropped` is set (the speaker went on), nothing more is worked out: the
-        answer is thrown away."""
+        writing are scored next: one nearly as likely as the transcript (SURE_MARGIN) is the
+        answer, also without the first stage. A less likely one is not: the first stage's
+        proposal, scored beside them, may be likelier ("leg cramp" proposed, where "bad cramp"
+        was closest to "That cramp"); the scores already worked out are not worked out again.
+        Asleep, longer talk goes to the first stage first, as it decides whether Whisper is
+        woken at all. A `proposal` the first stage already made (for the same utterance, cut at
+        its pause) is not decoded again. Once `dropped` is set (the speaker went on), nothing
+        more is worked out: the answer is thrown away."""
         assert self.first is not None
         long_enough = len(audio) >= MIN_SECONDS * RATE
         listened = self.judge.listen(audio) if asked_anyway(audio, mode) and long_enough else None
@@ -248,7 +249,7 @@ class SecondOpinion:
             if dropped.is_set():
                 return Hypothesis("", -math.inf)
             closest = self._judged(Hypothesis("", -math.inf), listened, grammar, mode)
-            if closest.text:
+            if closest.text and closest.sure:
                 return closest
         if dropped.is_set():
             return Hypothesis("", -math.inf)

@@ -174,6 +174,33 @@ def test_asleep_the_first_stage_is_not_waited_for_when_whisper_heard_a_trigger(
     assert first.decoded == decoded
 
 
+class ClosestWhisper(Whisper):
+    """A judge that wrote "That cramp" and finds "bad cramp" closest; "leg cramp" is scored only
+    when the first stage proposes it (it is not among the sentences closest in writing)."""
+
+    def __init__(self) -> None:
+        super().__init__("That cramp", {"bad cramp": -4.0})
+
+    def opinion_of(self, listened: Listened, grammar: Grammar, proposal: str = "") -> Opinion:
+        margins = {**self.margins, **({"leg cramp": -3.3} if proposal == "leg cramp" else {})}
+        best = max(margins, key=lambda phrase: margins[phrase])
+        return Opinion(self.transcript, best, margins[best], margins)
+
+
+def test_asleep_a_closest_sentence_less_likely_than_sure_waits_for_the_first_stage() -> None:
+    """Taken without the first stage, "That cramp" would be "bad cramp"; the first stage's
+    "leg cramp" is likelier, and setup's microphone check says what was said."""
+    first = CountingFirstStage("leg cramp", 0.0)
+    recognizer = SecondOpinion(first, ClosestWhisper())  # type: ignore[arg-type]
+    recognizer.expect(Grammar.of(["bad cramp", "leg cramp"]), "trigger")
+    recognizer.begin()
+    recognizer.feed(np.zeros(16000, np.int16))
+    recognizer.pause(np.zeros(4000, np.int16))
+    recognizer.feed(np.zeros(4000, np.int16))
+    assert recognizer.end().text == "leg cramp"
+    assert first.decoded == 1
+
+
 class CutWhisper(CountingWhisper):
     """A judge that hears "cramp" only with its last sound: 1.3 s of audio or more."""
 
