@@ -90,12 +90,20 @@ class WorkerSynthesizer:
     rendered before raises SpeechUnavailable.
     """
 
-    def __init__(self, cache_dir: Path, voice: Voice | None = None, timeout: float = 8.0) -> None:
+    def __init__(
+        self,
+        cache_dir: Path,
+        voice: Voice | None = None,
+        timeout: float = 8.0,
+        espeak_timeout: float | None = None,
+    ) -> None:
         """`timeout`: seconds the worker may go without finishing a line (the first line
-        includes starting Python and loading the engine) and espeak-ng may take on one line."""
+        includes starting Python and loading the engine); `espeak_timeout`: seconds espeak-ng
+        may take on one line when it renders in the worker's place (`timeout` unless given)."""
         self.voice = voice or Voice()
         self.cache_dir = cache_dir
         self.timeout = timeout
+        self.espeak_timeout = timeout if espeak_timeout is None else espeak_timeout
         self._memory: dict[str, _Cached] = {}
         """Lines in use, by text: a disk fault later cannot take them away."""
         self._retry_at = 0.0
@@ -315,7 +323,7 @@ class WorkerSynthesizer:
                     cmd,
                     input=job["text"].encode(),
                     check=True,
-                    timeout=self.timeout,
+                    timeout=self.espeak_timeout,
                     capture_output=True,
                 )
             except subprocess.TimeoutExpired:
