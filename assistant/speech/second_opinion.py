@@ -231,26 +231,15 @@ class SecondOpinion:
         first whenever it is asked whatever the first stage says (during an episode, and asleep
         for an utterance of trigger length): when its own transcript is a sentence expected now,
         that is the answer, and the first stage's decoding (about 0.12 s asleep, 0.2 s during
-        an episode) is not waited for. Asleep, when it is not, the sentences closest to it in
-        writing are scored next: one nearly as likely as the transcript (SURE_MARGIN) is the
-        answer, also without the first stage. A less likely one is not: the first stage's
-        proposal, scored beside them, may be likelier ("leg cramp" proposed, where "bad cramp"
-        was closest to "That cramp"); the scores already worked out are not worked out again.
-        Asleep, longer talk goes to the first stage first, as it decides whether Whisper is
-        woken at all. A `proposal` the first stage already made (for the same utterance, cut at
-        its pause) is not decoded again. Once `dropped` is set (the speaker went on), nothing
-        more is worked out: the answer is thrown away."""
+        an episode) is not waited for. Asleep, longer talk goes to the first stage first, as it
+        decides whether Whisper is woken at all. A `proposal` the first stage already made (for
+        the same utterance, cut at its pause) is not decoded again. Once `dropped` is set (the
+        speaker went on), nothing more is worked out: the answer is thrown away."""
         assert self.first is not None
         long_enough = len(audio) >= MIN_SECONDS * RATE
         listened = self.judge.listen(audio) if asked_anyway(audio, mode) and long_enough else None
         if listened is not None and grammar.match(listened.transcript):
             return self._judged(Hypothesis("", -math.inf), listened, grammar, mode)
-        if listened is not None and mode == "trigger" and proposal is None:
-            if dropped.is_set():
-                return Hypothesis("", -math.inf)
-            closest = self._judged(Hypothesis("", -math.inf), listened, grammar, mode)
-            if closest.text and closest.sure:
-                return closest
         if dropped.is_set():
             return Hypothesis("", -math.inf)
         if proposal is None:

@@ -21,7 +21,6 @@ import importlib.util
 import logging
 import re
 import threading
-import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -164,10 +163,6 @@ class WhisperJudge:
         """What comes before Whisper's own transcript."""
         self._eot = token("<|endoftext|>")
         self._cache: dict[str, list[int]] = {}
-        self._scored_for: weakref.ref[np.ndarray] | None = None
-        self._scored: dict[tuple[int, ...], float] = {}
-        """The log-probabilities already worked out for the utterance encoded as `_scored_for`
-        (asleep its closest sentences are scored before the first stage proposes another)."""
         # Warmed beside the night's loop: listening begins with the first stage at once, and
         # the first utterance that needs Whisper waits for the warm-up's end (CTranslate2 lets
         # go of the interpreter while it computes, so the loop is not held up meanwhile).
@@ -266,17 +261,6 @@ class WhisperJudge:
             ]
         return scores
 
-    def _scores(self, encoded: np.ndarray, candidates: list[list[int]]) -> list[float]:
-        """log P(tokens | audio) for each candidate, those already scored for this encoding
-        (a second opinion of the same utterance) taken from memory rather than scored again."""
-        if self._scored_for is None or self._scored_for() is not encoded:
-            self._scored_for, self._scored = weakref.ref(encoded), {}
-        new = [c for c in dict.fromkeys(map(tuple, candidates)) if c not in self._scored]
-        if new:
-            scores = self._log_probabilities(encoded, [list(c) for c in new])
-            self._scored.update(zip(new, scores, strict=True))
-        return [self._scored[tuple(c)] for c in candidates]
-
     def listen(self, audio: np.ndarray) -> Listened:
         """Encode `audio` and write Whisper's own transcript of it: the part of an opinion that
         needs neither the grammar nor the first stage's proposal."""
@@ -319,7 +303,7 @@ class WhisperJudge:
         # Each phrase as Whisper would write it, ending the sentence: "No." scores low when
         # "No better." was said, as the full stop is unlikely after "No".
         forms = [self._tokens(" " + phrase[:1].upper() + phrase[1:] + ".") for phrase in chosen]
-        scores = self._scores(encoded, [*forms, transcript_ids or self._tokens(".")])
+        scores = self._log_probabilities(encoded, [*forms, transcript_ids or self._tokens(".")])
         own, spoken = scores[-1], len(said.split())
         margins = {
             phrase: score - own if spoken <= len(phrase.split()) + EXTRA_WORDS else -np.inf

@@ -153,14 +153,9 @@ class CountingFirstStage(FirstStage):
 
 @pytest.mark.parametrize(
     ("written", "margin", "taken", "decoded"),
-    [
-        ("I have a cramp.", 0.0, "i have a cramp", 0),
-        # Not a sentence, but a trigger among its closest sentences clears the bar.
-        ("I have a crump.", -2.0, "i have a cramp", 0),
-        ("I have a tram.", -20.0, "", 1),
-    ],
+    [("I have a cramp.", 0.0, "i have a cramp", 0), ("I have a tram.", -20.0, "", 1)],
 )
-def test_asleep_the_first_stage_is_not_waited_for_when_whisper_heard_a_trigger(
+def test_asleep_the_first_stage_is_not_waited_for_when_whisper_wrote_a_trigger(
     written: str, margin: float, taken: str, decoded: int
 ) -> None:
     first = CountingFirstStage("i have a cramp", -9.0)
@@ -187,9 +182,10 @@ class ClosestWhisper(Whisper):
         return Opinion(self.transcript, best, margins[best], margins)
 
 
-def test_asleep_a_closest_sentence_less_likely_than_sure_waits_for_the_first_stage() -> None:
-    """Taken without the first stage, "That cramp" would be "bad cramp"; the first stage's
-    "leg cramp" is likelier, and setup's microphone check says what was said."""
+def test_asleep_the_first_stages_proposal_is_scored_beside_whispers_closest_sentences() -> None:
+    """Setup's microphone check, "leg cramp" said: Whisper wrote "That cramp", and "bad cramp"
+    was the closest sentence; the first stage's likelier "leg cramp" is what was said (taking
+    the closest before the first stage decoded said "bad cramp")."""
     first = CountingFirstStage("leg cramp", 0.0)
     recognizer = SecondOpinion(first, ClosestWhisper())  # type: ignore[arg-type]
     recognizer.expect(Grammar.of(["bad cramp", "leg cramp"]), "trigger")
