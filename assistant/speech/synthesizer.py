@@ -90,20 +90,13 @@ class WorkerSynthesizer:
     rendered before raises SpeechUnavailable.
     """
 
-    def __init__(
-        self,
-        cache_dir: Path,
-        voice: Voice | None = None,
-        timeout: float = 8.0,
-        espeak_timeout: float | None = None,
-    ) -> None:
+    def __init__(self, cache_dir: Path, voice: Voice | None = None, timeout: float = 8.0) -> None:
         """`timeout`: seconds the worker may go without finishing a line (the first line
-        includes starting Python and loading the engine); `espeak_timeout`: seconds espeak-ng
-        may take on one line when it renders in the worker's place (`timeout` unless given)."""
+        includes starting Python and loading the engine) and espeak-ng may take on one line."""
         self.voice = voice or Voice()
         self.cache_dir = cache_dir
         self.timeout = timeout
-        self.espeak_timeout = timeout if espeak_timeout is None else espeak_timeout
+        self.espeak_timeout = timeout  # espeak-ng's alone can be longer (a test's short time-out)
         self._memory: dict[str, _Cached] = {}
         """Lines in use, by text: a disk fault later cannot take them away."""
         self._retry_at = 0.0

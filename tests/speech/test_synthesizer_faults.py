@@ -123,9 +123,8 @@ def test_a_frozen_worker_is_given_up_at_its_time_out_and_espeak_renders(
     # espeak-ng's own bound is the test's allowance for it: a cold espeak-ng took 0.6 s on an
     # idle machine, and more than 2 s beside a benchmark (the worker's 2-s time-out, shared
     # until then, failed the test).
-    synthesizer = WorkerSynthesizer(
-        tmp_path / "speech", Voice(engine=engine), timeout=2.0, espeak_timeout=10.0
-    )
+    synthesizer = WorkerSynthesizer(tmp_path / "speech", Voice(engine=engine), timeout=2.0)
+    synthesizer.espeak_timeout = 10.0
     began = time.monotonic()
     with caplog.at_level(logging.WARNING), frozen_worker() as frozen:
         speech = synthesizer.speech("A line never rendered before.")
