@@ -155,9 +155,10 @@ def judge(hours: int, cramps: list[float], records: list[dict], samples: list[di
         for h in range(1, hours)
         if (hour := [s["rss_mb"] for s in samples if h * HOUR <= s["audio_s"] < (h + 1) * HOUR])
     ]
-    # Growth is the last hour's level against the first's: a leak is still there at the end,
-    # where a level that rose for one hour and came back is not one (a fresh clone's soak:
-    # 308.6, 308.8, 330.0, 309.7, 310.4, 310.2, 310.4 MB, failed when the highest was used).
+    # Growth is the last hour's level against the second hour's (the first of `levels`): a
+    # leak is still there at the end, where a level that rose for one hour and came back is
+    # not one (a fresh clone's soak: 308.6, 308.8, 330.0, 309.7, 310.4, 310.2, 310.4 MB,
+    # failed when the highest was used).
     growth = (levels[-1] - levels[0]) / levels[0] if levels else None
     outcomes: dict[str, int] = {}
     for r in ends:

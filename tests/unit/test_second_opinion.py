@@ -159,14 +159,20 @@ def test_asleep_the_first_stage_is_not_waited_for_when_whisper_wrote_a_trigger(
     written: str, margin: float, taken: str, decoded: int
 ) -> None:
     first = CountingFirstStage("i have a cramp", -9.0)
-    recognizer = SecondOpinion(first, Whisper(written, {"i have a cramp": margin}))  # type: ignore[arg-type]
-    recognizer.expect(Grammar.of(["i have a cramp"]), "trigger")
+    whisper = Whisper(written, {"i have a cramp": margin})
+    assert heard_asleep(first, whisper, ["i have a cramp"]) == taken
+    assert first.decoded == decoded
+
+
+def heard_asleep(first: FirstStage, whisper: Whisper, sentences: list[str]) -> str:
+    """A second said asleep, a pause and the hang-over: what was taken."""
+    recognizer = SecondOpinion(first, whisper)  # type: ignore[arg-type]
+    recognizer.expect(Grammar.of(sentences), "trigger")
     recognizer.begin()
     recognizer.feed(np.zeros(16000, np.int16))
     recognizer.pause(np.zeros(4000, np.int16))
     recognizer.feed(np.zeros(4000, np.int16))
-    assert recognizer.end().text == taken
-    assert first.decoded == decoded
+    return recognizer.end().text
 
 
 class ClosestWhisper(Whisper):
@@ -177,9 +183,8 @@ class ClosestWhisper(Whisper):
         super().__init__("That cramp", {"bad cramp": -4.0})
 
     def opinion_of(self, listened: Listened, grammar: Grammar, proposal: str = "") -> Opinion:
-        margins = {**self.margins, **({"leg cramp": -3.3} if proposal == "leg cramp" else {})}
-        best = max(margins, key=lambda phrase: margins[phrase])
-        return Opinion(self.transcript, best, margins[best], margins)
+        proposed = {"leg cramp": -3.3} if proposal == "leg cramp" else {}
+        return Whisper(self.transcript, {**self.margins, **proposed}).opinion_of(listened, grammar)
 
 
 def test_asleep_the_first_stages_proposal_is_scored_beside_whispers_closest_sentences() -> None:
@@ -187,13 +192,7 @@ def test_asleep_the_first_stages_proposal_is_scored_beside_whispers_closest_sent
     was the closest sentence; the first stage's likelier "leg cramp" is what was said (taking
     the closest before the first stage decoded said "bad cramp")."""
     first = CountingFirstStage("leg cramp", 0.0)
-    recognizer = SecondOpinion(first, ClosestWhisper())  # type: ignore[arg-type]
-    recognizer.expect(Grammar.of(["bad cramp", "leg cramp"]), "trigger")
-    recognizer.begin()
-    recognizer.feed(np.zeros(16000, np.int16))
-    recognizer.pause(np.zeros(4000, np.int16))
-    recognizer.feed(np.zeros(4000, np.int16))
-    assert recognizer.end().text == "leg cramp"
+    assert heard_asleep(first, ClosestWhisper(), ["bad cramp", "leg cramp"]) == "leg cramp"
     assert first.decoded == 1
 
 
