@@ -27,25 +27,31 @@ ADVICE_WRITTEN = {
 """The same advice as the report prints it, for a doctor to read."""
 
 
-def advice_reason(episodes: list[Episode], now: datetime) -> str | None:
-    """Which frequency rule the diary meets at `now` (SEVERAL_TONIGHT, MANY_NIGHTS), if any."""
+def advice_reasons(episodes: list[Episode], now: datetime) -> list[str]:
+    """Every frequency rule the diary meets at `now` (SEVERAL_TONIGHT, MANY_NIGHTS), in order."""
     by_night = nights([e for e in episodes if e.started <= now])
     this_night = (now - timedelta(hours=12)).date()
+    met = []
     if len(by_night.get(this_night, [])) >= 3:
-        return SEVERAL_TONIGHT
+        met.append(SEVERAL_TONIGHT)
     weeks = []
     for back in (0, 7):
         end = this_night - timedelta(days=back)
         count = sum(1 for n in by_night if end - timedelta(days=6) <= n <= end)
         weeks.append(count)
     if all(count >= 3 for count in weeks):
-        return MANY_NIGHTS
-    return None
+        met.append(MANY_NIGHTS)
+    return met
+
+
+def advice_reason(episodes: list[Episode], now: datetime) -> str | None:
+    """The first frequency rule the diary meets at `now`, if any: the one said at night."""
+    return next(iter(advice_reasons(episodes, now)), None)
 
 
 def first_advice(episodes: list[Episode]) -> list[tuple[str, datetime]]:
     """Each frequency rule the episodes meet at some episode's start, with the first such start,
-    in order: what `advice_reason` says at every start, in one pass (a report of 100,000 episodes
+    in order: what `advice_reasons` says at every start, in one pass (a report of 100,000 episodes
     asked it once per episode, over all of them: minutes, quadratic)."""
     found: dict[str, datetime] = {}
     per_night: dict[date, int] = {}
