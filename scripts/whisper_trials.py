@@ -3,6 +3,7 @@
     .venv/bin/pip install pyrnnoise    # only for --trial rnnoise (not a dependency)
     .venv/bin/python -m scripts.whisper_trials --corpus corpus --trial rnnoise
     .venv/bin/python -m scripts.whisper_trials --corpus corpus --trial prompt
+    .venv/bin/python -m scripts.whisper_trials --corpus corpus --trial rivals
 
 Every trigger clip and negative of the benchmark corpus (scripts/make_corpus.py) is heard once
 through the assistant's own Ears in trigger mode (front end, voice gate, PocketSphinx), and each
@@ -13,7 +14,10 @@ night does, once as it is and once with the trial, and the night's trigger rules
 - `rnnoise`: a second pass when the first is below the bar, on the utterance after RNNoise
   (`pyrnnoise`'s library, at 48 kHz through soxr), the better margin taken;
 - `prompt`: Whisper told what came before ("I have a cramp. My leg is cramping."), as its
-  previous text, for its transcript and for every sentence it scores.
+  previous text, for its transcript and for every sentence it scores;
+- `rivals`: the night's refusal of a trigger whose sound-alike rival ("camp", "crumb",
+  "tramp", ...) scores RIVAL_LEAD above it (assistant.speech.sound_alikes), at several leads
+  (inf: never refused).
 """
 
 from __future__ import annotations
@@ -46,6 +50,8 @@ from scripts.tune import NEGATIVES, clips_heard, false_wakes, timed
 ROOT = Path(__file__).resolve().parent.parent
 PROMPT = "I have a cramp. My leg is cramping."
 RULES = {"margin": -8.0, "max_seconds": 3.0, "quiet": 1.2}
+LEADS = (np.inf, 0.0, 2.0, 4.0, 6.0, 8.0)
+"""The sound-alike leads tried (inf: no sentence refused for a rival)."""
 
 
 class _Keep:
@@ -127,6 +133,28 @@ class PromptedJudge(WhisperJudge):
         self._start = [*self._before, token("<|notimestamps|>")]
 
 
+class RememberingJudge(WhisperJudge):
+    """Whisper remembering what it heard and each sentence's rival lead, so that the night's
+    second opinion judges the corpus again at another RIVAL_LEAD quickly."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        self._heard: dict[int, Listened] = {}
+        self._leads: dict[tuple[int, str], float] = {}
+
+    def listen(self, audio: np.ndarray) -> Listened:
+        key = hash(audio.tobytes())
+        if key not in self._heard:
+            self._heard[key] = super().listen(audio)
+        return self._heard[key]
+
+    def rival_lead(self, listened: Listened, sentence: str, rivals: list[str]) -> float:
+        key = (hash(listened.encoded.tobytes()), sentence)
+        if key not in self._leads:
+            self._leads[key] = super().rival_lead(listened, sentence, rivals)
+        return self._leads[key]
+
+
 def said(h: Hypothesis) -> tuple[str, float, str]:
     """What PocketSphinx said of an utterance, as _Replay says it again."""
     return h.text, h.score, h.raw
@@ -152,10 +180,17 @@ def hear_corpus(corpus: Path) -> dict:
     return heard
 
 
-def judged(heard: dict, judge: WhisperJudge) -> dict[str, list[dict]]:
-    """What the night's second opinion makes of every utterance, in tune's form."""
+def judged(
+    heard: dict, judge: WhisperJudge, bar: float = -100.0, lead: float | None = None
+) -> dict[str, list[dict]]:
+    """What the night's second opinion makes of every utterance, in tune's form. Its own bar
+    is `bar`, far below the night's by default so that RULES decide what is taken (rivals
+    are only asked about where RULES would take a sentence: the night's bar); its rival lead
+    is `lead` (None: the night's)."""
     first = _Replay(heard["threshold"])
-    second = SecondOpinion(first, judge, trigger_margin=-100.0)
+    second = SecondOpinion(first, judge, trigger_margin=bar)
+    if lead is not None:
+        second.rival_lead = lead
     second.expect(IntentMatcher(load_routine()).trigger_grammar(), "trigger")
     out: dict[str, list[dict]] = {}
     for label, items in heard["files"].items():
@@ -209,7 +244,7 @@ def summary(results: dict[str, list[dict]], manifest: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
-    parser.add_argument("--trial", choices=["rnnoise", "prompt"], required=True)
+    parser.add_argument("--trial", choices=["rnnoise", "prompt", "rivals"], required=True)
     parser.add_argument("--cache", type=Path, default=None, help="keep the utterances here")
     args = parser.parse_args()
     manifest = json.loads((args.corpus / "manifest.json").read_text())
@@ -225,6 +260,12 @@ def main() -> None:
     folder = plain_files.locate(settings, entry) if entry is not None else None
     if judge is None or folder is None:
         raise SystemExit(f"the trials need Whisper: {why}")
+    if args.trial == "rivals":
+        remembering = RememberingJudge(folder)
+        for lead in LEADS:
+            results = judged(heard, remembering, bar=RULES["margin"], lead=lead)
+            print(f"rivals {lead:+.0f}:  ", summary(results, manifest), flush=True)
+        return
     plain = judged(heard, judge)
     print("as it is:   ", summary(plain, manifest), flush=True)
     if args.trial == "rnnoise":

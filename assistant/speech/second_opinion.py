@@ -8,6 +8,8 @@ it also accepts what only sounds like one. Whisper tiny.en knows English and can
   gate has already kept noise out, so the idle cost stays near zero); the phrase
   taken is Whisper's best, and only when its margin clears `trigger_margin` (asleep) or the
   stricter `reply_margin` (over its own voice, where its echo must never pass for a command).
+  Asleep, a trigger Whisper did not write itself is also refused when the same sentence with a
+  word that sounds like "cramp" ("camp", "crumb") is far likelier (assistant.speech.sound_alikes).
 - during an episode (`reply`, `hold`): Whisper is asked about every utterance of speech length.
   Its best phrase is taken when its margin clears `reply_margin`; the first stage's own phrase
   is taken when the first stage accepted it and Whisper finds it nearly as likely (within
@@ -44,6 +46,7 @@ from assistant.dialogue.grammar import Grammar
 from assistant.dialogue.text import normalise
 from assistant.modes import STRICT, Mode
 from assistant.speech.recognizer import Hypothesis, Recognizer
+from assistant.speech.sound_alikes import RIVAL_LEAD, rivals
 from assistant.speech.whisper_engine import Listened, WhisperJudge
 
 log = logging.getLogger(__name__)
@@ -108,6 +111,7 @@ class SecondOpinion:
         self.name = f"{first.name}+whisper" if first is not None else "whisper"
         self.trigger_margin = trigger_margin
         self.reply_margin = reply_margin
+        self.rival_lead = RIVAL_LEAD
         self._grammar = Grammar.of([])
         self._mode: Mode = "reply"
         self._audio: list[np.ndarray] = []
@@ -263,11 +267,13 @@ class SecondOpinion:
             for phrase, margin in opinion.margins.items()
             if plausible(phrase, opinion.transcript, margin, strict)
         }
-        best = max(margins, key=lambda phrase: margins[phrase], default="")
-        margin = margins.get(best, -math.inf)
         # Over its own voice the bar is the replies' (stricter than a trigger's): a command
         # taken from its own echo would cut it off mid-sentence.
         bar = self.trigger_margin if mode == "trigger" else self.reply_margin
+        if mode == "trigger":
+            margins = self._unrivalled(margins, listened, bar)
+        best = max(margins, key=lambda phrase: margins[phrase], default="")
+        margin = margins.get(best, -math.inf)
         text = best if margin >= bar else ""
         agreed = margins.get(proposal.text, -math.inf)
         if not text and not strict and proposal.text and agreed >= bar - self._agreement(proposal):
@@ -284,6 +290,26 @@ class SecondOpinion:
         score = margin if math.isfinite(margin) else -math.inf
         sure = margin >= SURE_MARGIN
         return Hypothesis(text, score, proposal.raw, opinion.transcript, proposal.score, sure)
+
+    def _unrivalled(
+        self, margins: dict[str, float], listened: Listened, bar: float
+    ) -> dict[str, float]:
+        """`margins` without the sentences that one of their sound-alike rivals beats by
+        `rival_lead` or more ("I have a camp." heard, not "I have a cramp."), the best first until
+        one stands. Only sentences that would be taken are asked about, and not one Whisper
+        wrote itself (margin 0): a real trigger written as it was said costs no time."""
+        kept = dict(margins)
+        while kept:
+            best = max(kept, key=lambda phrase: kept[phrase])
+            others = rivals(best)
+            if not others or not bar <= kept[best] < 0.0:
+                return kept
+            lead = self.judge.rival_lead(listened, best, others)
+            if lead < self.rival_lead:
+                return kept
+            log.debug("%r refused: a sound-alike scores %.1f above it", best, lead)
+            del kept[best]
+        return kept
 
     def _agreement(self, proposal: Hypothesis) -> float:
         """How far below the bar Whisper may find the first stage's phrase, still taken."""

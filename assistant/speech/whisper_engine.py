@@ -285,6 +285,22 @@ class WhisperJudge:
         finally:
             _give_back_memory()
 
+    def rival_lead(self, listened: Listened, sentence: str, rivals: list[str]) -> float:
+        """How far the likeliest of `rivals` scores above `sentence` on what was heard (-inf
+        when there are none): "I have a camp." against "I have a cramp."."""
+        if not rivals:
+            return -np.inf
+        try:
+            # Not through `_tokens`: its cache is for the grammar's sentences.
+            forms = [
+                self._tokenizer.encode(_written(phrase), add_special_tokens=False).ids
+                for phrase in [sentence, *rivals]
+            ]
+            scores = self._log_probabilities(listened.encoded, forms)
+            return max(scores[1:]) - scores[0]
+        finally:
+            _give_back_memory()
+
     def _opinion(self, listened: Listened, grammar: Grammar, proposal: str) -> Opinion:
         from rapidfuzz import fuzz, process
 
@@ -302,7 +318,7 @@ class WhisperJudge:
         chosen = chosen[:CANDIDATES] or list(phrases[:CANDIDATES])
         # Each phrase as Whisper would write it, ending the sentence: "No." scores low when
         # "No better." was said, as the full stop is unlikely after "No".
-        forms = [self._tokens(" " + phrase[:1].upper() + phrase[1:] + ".") for phrase in chosen]
+        forms = [self._tokens(_written(phrase)) for phrase in chosen]
         scores = self._log_probabilities(encoded, [*forms, transcript_ids or self._tokens(".")])
         own, spoken = scores[-1], len(said.split())
         margins = {
@@ -311,3 +327,8 @@ class WhisperJudge:
         }
         best = max(margins, key=lambda phrase: margins[phrase])
         return Opinion(transcript, best, margins[best], margins)
+
+
+def _written(phrase: str) -> str:
+    """`phrase` as Whisper would write it, a sentence of its own: " I have a cramp."."""
+    return " " + phrase[:1].upper() + phrase[1:] + "."

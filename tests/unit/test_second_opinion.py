@@ -11,6 +11,7 @@ import pytest
 from assistant.dialogue.grammar import Grammar
 from assistant.speech.recognizer import Hypothesis
 from assistant.speech.second_opinion import SecondOpinion, plausible
+from assistant.speech.sound_alikes import rivals
 from assistant.speech.whisper_engine import Listened, Opinion, without_loop
 
 REPLIES = Grammar.of(["no still hurts", "it's better", "stop"])
@@ -41,11 +42,22 @@ class FirstStage:
 
 
 class Whisper:
-    """A judge that wrote `transcript` and finds each phrase as likely as `margins` say."""
+    """A judge that wrote `transcript` and finds each phrase as likely as `margins` say, and
+    each phrase's likeliest sound-alike `leads` above it (none, when not given)."""
 
-    def __init__(self, transcript: str, margins: dict[str, float]) -> None:
+    def __init__(
+        self, transcript: str, margins: dict[str, float], leads: dict[str, float] | None = None
+    ) -> None:
         self.transcript = transcript
         self.margins = margins
+        self.leads = leads or {}
+        self.rivalled: list[str] = []
+        """The sentences whose rivals it was asked about."""
+
+    def rival_lead(self, listened: Listened, sentence: str, rivals: list[str]) -> float:
+        assert rivals, "only a sentence with rivals is asked about"
+        self.rivalled.append(sentence)
+        return self.leads.get(sentence, -np.inf)
 
     def listen(self, audio: np.ndarray) -> Listened:
         return Listened(np.zeros(1), self.transcript, [])
@@ -173,6 +185,63 @@ def heard_asleep(first: FirstStage, whisper: Whisper, sentences: list[str]) -> s
     recognizer.pause(np.zeros(4000, np.int16))
     recognizer.feed(np.zeros(4000, np.int16))
     return recognizer.end().text
+
+
+def test_asleep_what_sounds_far_more_like_a_camp_than_a_cramp_does_not_wake_it() -> None:
+    """Said: "I have a camp". Whisper wrote "I can't make him.": "i have a cramp" is within the
+    bar, and "I have a camp." scores 7 above it."""
+    camp = Whisper("I can't make him.", {"i have a cramp": -5.0}, {"i have a cramp": 7.0})
+    assert heard_asleep(FirstStage("i have a cramp", 0.0), camp, ["i have a cramp"]) == ""
+    assert set(camp.rivalled) == {"i have a cramp"}
+
+
+def test_a_trigger_a_sound_alike_beats_only_a_little_still_wakes_it() -> None:
+    tram = Whisper("I have a tram.", {"i have a cramp": -5.0}, {"i have a cramp": 4.0})
+    assert heard_asleep(FirstStage("i have a cramp", 0.0), tram, ["i have a cramp"]) == (
+        "i have a cramp"
+    )
+
+
+def test_when_the_likeliest_trigger_is_refused_for_a_rival_the_next_that_stands_is_taken() -> None:
+    heard = Whisper(
+        "I've got a cram.",
+        {"i have a cramp": -4.0, "i've got a cramp": -6.0, "i've got cramps": -7.0},
+        {"i have a cramp": 9.0, "i've got a cramp": 1.0},
+    )
+    sentences = ["i have a cramp", "i've got a cramp", "i've got cramps"]
+    assert heard_asleep(FirstStage("", -9.0), heard, sentences) == "i've got a cramp"
+    assert heard.rivalled == ["i have a cramp", "i've got a cramp"]
+
+
+@pytest.mark.parametrize(
+    ("margins", "mode"),
+    [
+        ({"i have a cramp": 0.0}, "trigger"),  # Whisper wrote the trigger itself
+        ({"i have a cramp": -9.0}, "trigger"),  # below the bar: not taken anyway
+        ({"help my leg": -5.0}, "trigger"),  # no "cramp" in it
+        ({"still cramping": -1.0}, "reply"),  # an answer, not a trigger
+    ],
+)
+def test_rivals_are_only_asked_about_a_trigger_that_would_be_taken_and_is_not_written(
+    margins: dict[str, float], mode: str
+) -> None:
+    whisper = Whisper("I have a camp.", margins, {"i have a cramp": 9.0, "still cramping": 9.0})
+    recognizer = SecondOpinion(FirstStage("", -9.0), whisper)  # type: ignore[arg-type]
+    recognizer.expect(Grammar.of(list(margins)), mode)  # type: ignore[arg-type]
+    recognizer.begin()
+    recognizer.feed(np.zeros(16000, np.int16))
+    taken = recognizer.end().text
+    assert whisper.rivalled == []
+    assert taken == (list(margins)[0] if list(margins.values())[0] >= -8.0 else "")
+
+
+def test_the_rivals_of_a_sentence_are_its_cramp_word_put_as_each_sound_alike() -> None:
+    assert "i'm camping" in rivals("i'm cramping")
+    assert "i have a crumb" in rivals("i have a cramp")
+    assert "my leg cramps" not in rivals("my leg cramps")
+    assert "i'm cramming" not in rivals("i'm cramping")  # "Cram" is how Whisper writes "cramp"
+    assert len(rivals("cramp cramp")) == 2 * len(rivals("cramp"))
+    assert rivals("help my leg") == []
 
 
 class ClosestWhisper(Whisper):

@@ -1,0 +1,37 @@
+"""Sound-alike rivals of a trigger: the same sentence with "cramp" put as a word a sound away.
+
+Asleep, what only sounds like a trigger ("I have a camp", "I'm camping", "I've got a crumb")
+can score within the bar with Whisper, as close as real triggers do in noise. Asked about the
+same sentence with "camp", "crumb" or "tramp" in place of "cramp", Whisper says which it heard:
+a sentence whose likeliest rival scores RIVAL_LEAD or more above it is not taken
+(second_opinion). Measured on the benchmark corpus (scripts/whisper_trials.py --trial rivals,
+README): near-triggers woke it 3 times instead of 7, for 3 of 324 trigger clips lost.
+"""
+
+from __future__ import annotations
+
+import re
+
+SOUND_ALIKES = (
+    "camp", "clamp", "crumb", "crab", "stamp", "tramp", "cream",
+    "ramp", "crime", "chrome", "crap", "grant", "trump",
+)  # fmt: skip
+"""Words a sound away from "cramp". Not "cram": a real "cramp" said alone is written "Cram" by
+Whisper and scores 1.8 to 4.3 above "cramp"."""
+RIVAL_LEAD = 6.0
+"""How far above a sentence its likeliest rival must score for the sentence to be refused. On
+the corpus, at 6: 3 trigger clips lost of 324 and near-trigger wakes 7 -> 3; at 4: 15 lost for
+one wake fewer (2); at 0: 60 lost for 1."""
+_CRAMP_WORD = re.compile(r"cramp(s|ing|ed)?$")
+
+
+def rivals(sentence: str) -> list[str]:
+    """`sentence` with each word of "cramp" in it put as each of its sound-alikes, its ending
+    kept ("i'm cramping" -> "i'm camping", "i'm clamping", ...); none without such a word."""
+    words = sentence.split()
+    found = []
+    for k, word in enumerate(words):
+        if m := _CRAMP_WORD.match(word):
+            ending = m.group(1) or ""
+            found += [" ".join([*words[:k], a + ending, *words[k + 1 :]]) for a in SOUND_ALIKES]
+    return found
