@@ -5,7 +5,8 @@ can score within the bar with Whisper, as close as real triggers do in noise. As
 same sentence with "camp", "crumb" or "tramp" in place of "cramp", Whisper says which it heard:
 a sentence whose likeliest rival scores RIVAL_LEAD or more above it is not taken
 (second_opinion). Measured on the benchmark corpus (scripts/whisper_trials.py --trial rivals,
-README): near-triggers woke it 3 times instead of 7, for 3 of 324 trigger clips lost.
+README): near-triggers woke it 3 times instead of 7, for 3 of 324 trigger clips lost; through
+the real night, about 100 ms more from the end of a trigger to the answer (14 sentences scored).
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ SOUND_ALIKES = (
 Whisper and scores 1.8 to 4.3 above "cramp"."""
 RIVAL_LEAD = 6.0
 """How far above a sentence its likeliest rival must score for the sentence to be refused. On
-the corpus, at 6: 3 trigger clips lost of 324 and near-trigger wakes 7 -> 3; at 4: 15 lost for
-one wake fewer (2); at 0: 60 lost for 1."""
+the corpus, at 6: 3 trigger clips lost of 324 and near-trigger wakes 7 -> 3; at 4: 16 lost for
+one wake fewer (2); at 0: 56 lost for 1; at 8, no wake fewer."""
 _CRAMP_WORD = re.compile(r"cramp(s|ing|ed)?$")
 
 
