@@ -214,25 +214,24 @@ def test_when_the_likeliest_trigger_is_refused_for_a_rival_the_next_that_stands_
 
 
 @pytest.mark.parametrize(
-    ("margins", "mode"),
+    ("margins", "mode", "taken"),
     [
-        ({"i have a cramp": 0.0}, "trigger"),  # Whisper wrote the trigger itself
-        ({"i have a cramp": -9.0}, "trigger"),  # below the bar: not taken anyway
-        ({"help my leg": -5.0}, "trigger"),  # no "cramp" in it
-        ({"still cramping": -1.0}, "reply"),  # an answer, not a trigger
+        ({"i have a cramp": 0.0}, "trigger", "i have a cramp"),  # Whisper wrote it itself
+        ({"i have a cramp": -9.0}, "trigger", ""),  # below the bar: not taken anyway
+        ({"help my leg": -5.0}, "trigger", "help my leg"),  # no "cramp" in it
+        ({"still cramping": -1.0}, "reply", "still cramping"),  # an answer, not a trigger
     ],
 )
 def test_rivals_are_only_asked_about_a_trigger_that_would_be_taken_and_is_not_written(
-    margins: dict[str, float], mode: str
+    margins: dict[str, float], mode: str, taken: str
 ) -> None:
     whisper = Whisper("I have a camp.", margins, {"i have a cramp": 9.0, "still cramping": 9.0})
     recognizer = SecondOpinion(FirstStage("", -9.0), whisper)  # type: ignore[arg-type]
     recognizer.expect(Grammar.of(list(margins)), mode)  # type: ignore[arg-type]
     recognizer.begin()
     recognizer.feed(np.zeros(16000, np.int16))
-    taken = recognizer.end().text
+    assert recognizer.end().text == taken
     assert whisper.rivalled == []
-    assert taken == (list(margins)[0] if list(margins.values())[0] >= -8.0 else "")
 
 
 def test_the_rivals_of_a_sentence_are_its_cramp_word_put_as_each_sound_alike() -> None:
