@@ -17,7 +17,8 @@ night does, once as it is and once with the trial, and the night's trigger rules
   previous text, for its transcript and for every sentence it scores;
 - `rivals`: the night's refusal of a trigger whose sound-alike rival ("camp", "crumb",
   "tramp", ...) scores RIVAL_LEAD above it (assistant.speech.sound_alikes), at several leads
-  (inf: never refused).
+  (inf: never refused), then at the night's lead with every rival scored, not only the
+  RIVALS_ASKED closest to Whisper's transcript.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from assistant.speech.models import plain_files
 from assistant.speech.models.manifest import whisper_entry
 from assistant.speech.recognizer import Hypothesis
 from assistant.speech.second_opinion import SecondOpinion
+from assistant.speech.sound_alikes import RIVAL_LEAD, SOUND_ALIKES
 from assistant.speech.whisper_engine import Listened, WhisperJudge
 from scripts.tune import NEGATIVES, clips_heard, false_wakes, timed
 
@@ -140,7 +142,7 @@ class RememberingJudge(WhisperJudge):
     def __init__(self, folder: Path) -> None:
         super().__init__(folder)
         self._heard: dict[int, Listened] = {}
-        self._leads: dict[tuple[int, str], float] = {}
+        self._leads: dict[tuple[int, str, tuple[str, ...]], float] = {}
 
     def listen(self, audio: np.ndarray) -> Listened:
         key = hash(audio.tobytes())
@@ -149,7 +151,7 @@ class RememberingJudge(WhisperJudge):
         return self._heard[key]
 
     def rival_lead(self, listened: Listened, sentence: str, rivals: list[str]) -> float:
-        key = (hash(listened.encoded.tobytes()), sentence)
+        key = (hash(listened.encoded.tobytes()), sentence, tuple(rivals))
         if key not in self._leads:
             self._leads[key] = super().rival_lead(listened, sentence, rivals)
         return self._leads[key]
@@ -181,16 +183,22 @@ def hear_corpus(corpus: Path) -> dict:
 
 
 def judged(
-    heard: dict, judge: WhisperJudge, bar: float = -100.0, lead: float | None = None
+    heard: dict,
+    judge: WhisperJudge,
+    bar: float = -100.0,
+    lead: float | None = None,
+    asked: int | None = None,
 ) -> dict[str, list[dict]]:
     """What the night's second opinion makes of every utterance, in tune's form. Its own bar
     is `bar`, far below the night's by default so that RULES decide what is taken (rivals
     are only asked about where RULES would take a sentence: the night's bar); its rival lead
-    is `lead` (None: the night's)."""
+    is `lead` and it scores `asked` rivals a sentence (None: the night's)."""
     first = _Replay(heard["threshold"])
     second = SecondOpinion(first, judge, trigger_margin=bar)
     if lead is not None:
         second.rival_lead = lead
+    if asked is not None:
+        second.rivals_asked = asked
     second.expect(IntentMatcher(load_routine()).trigger_grammar(), "trigger")
     out: dict[str, list[dict]] = {}
     for label, items in heard["files"].items():
@@ -265,6 +273,9 @@ def main() -> None:
         for lead in LEADS:
             results = judged(heard, remembering, bar=RULES["margin"], lead=lead)
             print(f"rivals {lead:+.0f}:  ", summary(results, manifest), flush=True)
+        every = len(SOUND_ALIKES)
+        results = judged(heard, remembering, bar=RULES["margin"], asked=every)
+        print(f"rivals {RIVAL_LEAD:+.0f}, all {every} scored:", summary(results, manifest))
         return
     plain = judged(heard, judge)
     print("as it is:   ", summary(plain, manifest), flush=True)

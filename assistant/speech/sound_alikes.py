@@ -5,13 +5,19 @@ can score within the bar with Whisper, as close as real triggers do in noise. As
 same sentence with "camp", "crumb" or "tramp" in place of "cramp", Whisper says which it heard:
 a sentence whose likeliest rival scores RIVAL_LEAD or more above it is not taken
 (second_opinion). Measured on the benchmark corpus (scripts/whisper_trials.py --trial rivals,
-README): near-triggers woke it 3 times instead of 7, for 3 of 324 trigger clips lost; through
-the real night, about 100 ms more from the end of a trigger to the answer (14 sentences scored).
+README): near-triggers woke it 3 times instead of 7, for 3 of 324 trigger clips lost. Only the
+RIVALS_ASKED rivals closest in writing to Whisper's own transcript are scored: the one that leads
+is among them ("Hi, check my cam." -> "i have a camp"), and the sentence with five rivals takes
+two of Whisper's scoring calls instead of five.
 """
 
 from __future__ import annotations
 
 import re
+
+from rapidfuzz import fuzz, process
+
+from assistant.dialogue.text import normalise
 
 SOUND_ALIKES = (
     "camp", "clamp", "crumb", "crab", "stamp", "tramp", "cream",
@@ -23,6 +29,10 @@ RIVAL_LEAD = 6.0
 """How far above a sentence its likeliest rival must score for the sentence to be refused. On
 the corpus, at 6: 3 trigger clips lost of 324 and near-trigger wakes 7 -> 3; at 4: 16 lost for
 one wake fewer (2); at 0: 56 lost for 1; at 8, no wake fewer."""
+RIVALS_ASKED = 5
+"""Rivals scored per sentence: with the sentence itself, two calls of three. On the corpus's
+utterances, the 5 closest to the transcript lead by as much as all 13 wherever either leads by
+RIVAL_LEAD (2 or 3 lost one: "Tram." for "cramp" led by 7.4 through "tramp", third closest)."""
 _CRAMP_WORD = re.compile(r"cramp(s|ing|ed)?$")
 
 
@@ -36,3 +46,11 @@ def rivals(sentence: str) -> list[str]:
             ending = m.group(1) or ""
             found += [" ".join([*words[:k], a + ending, *words[k + 1 :]]) for a in SOUND_ALIKES]
     return found
+
+
+def closest_rivals(sentence: str, heard: str, limit: int = RIVALS_ASKED) -> list[str]:
+    """The `limit` rivals of `sentence` closest in writing to `heard`, Whisper's own transcript:
+    those it is likeliest to prefer ("Hi, check my cam." -> "i have a camp" first)."""
+    said = normalise(heard)
+    found = process.extract(said, rivals(sentence), scorer=fuzz.ratio, limit=limit)
+    return [rival for rival, _score, _index in found]
