@@ -27,12 +27,13 @@ SOUND_ALIKES = (
 Whisper and scores 1.8 to 4.3 above "cramp"."""
 RIVAL_LEAD = 6.0
 """How far above a sentence its likeliest rival must score for the sentence to be refused. On
-the corpus, at 6: 3 trigger clips lost of 324 and near-trigger wakes 7 -> 3; at 4: 16 lost for
+the corpus, at 6: 3 trigger clips lost of 324 and near-trigger wakes 7 -> 3; at 4: 15 lost for
 one wake fewer (2); at 0: 56 lost for 1; at 8, no wake fewer."""
 RIVALS_ASKED = 5
 """Rivals scored per sentence: with the sentence itself, two calls of three. On the corpus's
-utterances, the 5 closest to the transcript lead by as much as all 13 wherever either leads by
-RIVAL_LEAD (2 or 3 lost one: "Tram." for "cramp" led by 7.4 through "tramp", third closest)."""
+utterances, at RIVAL_LEAD the 5 closest to the transcript refuse just what all 13 refuse
+(scripts/whisper_trials.py --trial rivals prints both); a rival far from the transcript in
+writing is far from what was heard."""
 _CRAMP_WORD = re.compile(r"cramp(s|ing|ed)?$")
 
 
