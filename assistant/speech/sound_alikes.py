@@ -6,9 +6,9 @@ same sentence with "camp", "crumb" or "tramp" in place of "cramp", Whisper says 
 a sentence whose likeliest rival scores RIVAL_LEAD or more above it is not taken
 (second_opinion). Measured on the benchmark corpus (scripts/whisper_trials.py --trial rivals,
 README): near-triggers woke it 3 times instead of 7, for 3 of 324 trigger clips lost. Only the
-RIVALS_ASKED rivals closest in writing to Whisper's own transcript are scored: the one that leads
-is among them ("Hi, check my cam." -> "i have a camp"), and the sentence with five rivals takes
-two of Whisper's scoring calls instead of five.
+RIVALS_ASKED rivals closest in writing to Whisper's own transcript are scored (on the corpus,
+the one that decides is among them: "Hi, check my cam." -> "i have a camp"), and the sentence
+with five rivals takes two of Whisper's scoring calls instead of five.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ Whisper and scores 1.8 to 4.3 above "cramp"."""
 RIVAL_LEAD = 6.0
 """How far above a sentence its likeliest rival must score for the sentence to be refused. On
 the corpus, at 6: 3 trigger clips lost of 324 and near-trigger wakes 7 -> 3; at 4: 15 lost for
-one wake fewer (2); at 0: 56 lost for 1; at 8, no wake fewer."""
+one wake fewer (2); at 0: 55 lost for 1; at 8, no wake fewer."""
 RIVALS_ASKED = 5
 """Rivals scored per sentence: with the sentence itself, two calls of three. On the corpus's
 utterances, at RIVAL_LEAD the 5 closest to the transcript refuse just what all 13 refuse
