@@ -5,9 +5,9 @@ can score within the bar with Whisper, as close as real triggers do in noise. As
 same sentence with "camp", "crumb" or "tramp" in place of "cramp", Whisper says which it heard:
 a sentence whose likeliest rival scores RIVAL_LEAD or more above it is not taken
 (second_opinion). Measured on the benchmark corpus (scripts/whisper_trials.py --trial rivals,
-README): near-triggers woke it 3 times instead of 7, for 3 of 324 trigger clips lost. Only the
-rivals are scored closest first in writing to Whisper's own transcript; all of them
-(RIVALS_ASKED), as what Whisper writes can be far from the rival it finds likeliest.
+README): near-triggers woke it 3 times instead of 7, for 3 of 324 trigger clips lost. Every
+rival is scored (RIVALS_ASKED): scoring only those closest in writing to Whisper's own transcript
+let a near-trigger through, as what Whisper writes can be far from the rival it finds likeliest.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ SOUND_ALIKES = (
 Whisper and scores 1.8 to 4.3 above "cramp"."""
 RIVAL_LEAD = 6.0
 """How far above a sentence its likeliest rival must score for the sentence to be refused. On
-the corpus, at 6: 3 trigger clips lost of 324 and near-trigger wakes 7 -> 3; at 4: 15 lost for
-one wake fewer (2); at 0: 55 lost for 1; at 8, no wake fewer."""
+the corpus, at 6: 3 trigger clips lost of 324 and near-trigger wakes 7 -> 3; at 4: 16 lost for
+one wake fewer (2); at 0: 56 lost for 1; at 8, no wake fewer."""
 RIVALS_ASKED = len(SOUND_ALIKES)
 """Rivals scored per sentence: all of them (with the sentence, five calls of three). Only the 5
 closest to the transcript in writing (two calls, about 125 ms less at p95 after a trigger) made
