@@ -17,8 +17,7 @@ night does, once as it is and once with the trial, and the night's trigger rules
   previous text, for its transcript and for every sentence it scores;
 - `rivals`: the night's refusal of a trigger whose sound-alike rival ("camp", "crumb",
   "tramp", ...) scores RIVAL_LEAD above it (assistant.speech.sound_alikes), at several leads
-  (inf: never refused), then at the night's lead with every rival scored, not only the
-  RIVALS_ASKED closest to Whisper's transcript.
+  (inf: never refused).
 """
 
 from __future__ import annotations
@@ -45,7 +44,6 @@ from assistant.speech.models import plain_files
 from assistant.speech.models.manifest import whisper_entry
 from assistant.speech.recognizer import Hypothesis
 from assistant.speech.second_opinion import SecondOpinion
-from assistant.speech.sound_alikes import RIVAL_LEAD, SOUND_ALIKES
 from assistant.speech.whisper_engine import Listened, WhisperJudge
 from scripts.tune import NEGATIVES, clips_heard, false_wakes, timed
 
@@ -54,13 +52,6 @@ PROMPT = "I have a cramp. My leg is cramping."
 RULES = {"margin": -8.0, "max_seconds": 3.0, "quiet": 1.2}
 LEADS = (np.inf, 0.0, 2.0, 4.0, 6.0, 8.0)
 """The sound-alike leads tried (inf: no sentence refused for a rival)."""
-
-
-class _Keep:
-    """Ears give a heard utterance's audio only when it is kept: keep it nowhere."""
-
-    def keep(self, *args: object) -> None:
-        pass
 
 
 class _Replay:
@@ -142,7 +133,7 @@ class RememberingJudge(WhisperJudge):
     def __init__(self, folder: Path) -> None:
         super().__init__(folder)
         self._heard: dict[int, Listened] = {}
-        self._leads: dict[tuple[int, str, tuple[str, ...]], float] = {}
+        self._leads: dict[tuple[int, str], float] = {}
 
     def listen(self, audio: np.ndarray) -> Listened:
         key = hash(audio.tobytes())
@@ -151,7 +142,7 @@ class RememberingJudge(WhisperJudge):
         return self._heard[key]
 
     def rival_lead(self, listened: Listened, sentence: str, rivals: list[str]) -> float:
-        key = (hash(listened.encoded.tobytes()), sentence, tuple(rivals))
+        key = (hash(listened.encoded.tobytes()), sentence)
         if key not in self._leads:
             self._leads[key] = super().rival_lead(listened, sentence, rivals)
         return self._leads[key]
@@ -173,7 +164,7 @@ def hear_corpus(corpus: Path) -> dict:
     heard: dict = {"threshold": getattr(first, "threshold", -2.5), "files": {}}
     for label, name in files.items():
         print(f"hearing {label}...", flush=True)
-        ears = Ears(first, listening, keeper=_Keep())  # type: ignore[arg-type]
+        ears = Ears(first, listening)
         ears.listen_for(grammar, "trigger")
         heard["files"][label] = [
             {**timing, "said": said(event.hypothesis), "audio": event.audio}
@@ -183,22 +174,16 @@ def hear_corpus(corpus: Path) -> dict:
 
 
 def judged(
-    heard: dict,
-    judge: WhisperJudge,
-    bar: float = -100.0,
-    lead: float | None = None,
-    asked: int | None = None,
+    heard: dict, judge: WhisperJudge, bar: float = -100.0, lead: float | None = None
 ) -> dict[str, list[dict]]:
     """What the night's second opinion makes of every utterance, in tune's form. Its own bar
     is `bar`, far below the night's by default so that RULES decide what is taken (rivals
     are only asked about where RULES would take a sentence: the night's bar); its rival lead
-    is `lead` and it scores `asked` rivals a sentence (None: the night's)."""
+    is `lead` (None: the night's)."""
     first = _Replay(heard["threshold"])
     second = SecondOpinion(first, judge, trigger_margin=bar)
     if lead is not None:
         second.rival_lead = lead
-    if asked is not None:
-        second.rivals_asked = asked
     second.expect(IntentMatcher(load_routine()).trigger_grammar(), "trigger")
     out: dict[str, list[dict]] = {}
     for label, items in heard["files"].items():
@@ -273,9 +258,6 @@ def main() -> None:
         for lead in LEADS:
             results = judged(heard, remembering, bar=RULES["margin"], lead=lead)
             print(f"rivals {lead:+.0f}:  ", summary(results, manifest), flush=True)
-        every = len(SOUND_ALIKES)
-        results = judged(heard, remembering, bar=RULES["margin"], asked=every)
-        print(f"rivals {RIVAL_LEAD:+.0f}, all {every} scored:", summary(results, manifest))
         return
     plain = judged(heard, judge)
     print("as it is:   ", summary(plain, manifest), flush=True)

@@ -46,7 +46,7 @@ from assistant.dialogue.grammar import Grammar
 from assistant.dialogue.text import normalise
 from assistant.modes import STRICT, Mode
 from assistant.speech.recognizer import Hypothesis, Recognizer
-from assistant.speech.sound_alikes import RIVAL_LEAD, RIVALS_ASKED, closest_rivals
+from assistant.speech.sound_alikes import RIVAL_LEAD, rivals
 from assistant.speech.whisper_engine import Listened, WhisperJudge
 
 log = logging.getLogger(__name__)
@@ -112,7 +112,6 @@ class SecondOpinion:
         self.trigger_margin = trigger_margin
         self.reply_margin = reply_margin
         self.rival_lead = RIVAL_LEAD
-        self.rivals_asked = RIVALS_ASKED
         self._grammar = Grammar.of([])
         self._mode: Mode = "reply"
         self._audio: list[np.ndarray] = []
@@ -302,7 +301,7 @@ class SecondOpinion:
         kept = dict(margins)
         while kept:
             best = max(kept, key=lambda phrase: kept[phrase])
-            others = closest_rivals(best, listened.transcript, self.rivals_asked)
+            others = rivals(best)
             if not others or not bar <= kept[best] < 0.0:
                 return kept
             lead = self.judge.rival_lead(listened, best, others)

@@ -6,17 +6,15 @@ same sentence with "camp", "crumb" or "tramp" in place of "cramp", Whisper says 
 a sentence whose likeliest rival scores RIVAL_LEAD or more above it is not taken
 (second_opinion). Measured on the benchmark corpus (scripts/whisper_trials.py --trial rivals,
 README): near-triggers woke it 3 times instead of 7, for 3 of 324 trigger clips lost. Every
-rival is scored (RIVALS_ASKED): scoring only those closest in writing to Whisper's own transcript
-let a near-trigger through, as what Whisper writes can be far from the rival it finds likeliest.
-"""
+rival is scored: scoring only the 5 closest in writing to Whisper's own transcript (tried at
+2af3675, about 125 ms less at p95 after a trigger) made the same decisions on the corpus's cached
+utterances, but not through the night: "a crab", written "A trap.", woke it in 2 of 3 runs of
+the near-triggers with 5 and in none of 3 with all 13 ("a crab" leads by 6.2, and is not among
+the 5 closest to "A trap.")."""
 
 from __future__ import annotations
 
 import re
-
-from rapidfuzz import fuzz, process
-
-from assistant.dialogue.text import normalise
 
 SOUND_ALIKES = (
     "camp", "clamp", "crumb", "crab", "stamp", "tramp", "cream",
@@ -28,12 +26,6 @@ RIVAL_LEAD = 6.0
 """How far above a sentence its likeliest rival must score for the sentence to be refused. On
 the corpus, at 6: 3 trigger clips lost of 324 and near-trigger wakes 7 -> 3; at 4: 16 lost for
 one wake fewer (2); at 0: 56 lost for 1; at 8, no wake fewer."""
-RIVALS_ASKED = len(SOUND_ALIKES)
-"""Rivals scored per sentence: all of them (with the sentence, five calls of three). Only the 5
-closest to the transcript in writing (two calls, about 125 ms less at p95 after a trigger) made
-the same decisions on the corpus's cached utterances, but not through the night: "a crab",
-written "A trap.", woke it in 2 of 3 runs of the near-triggers with 5 and in none of 3 with all
-13 ("a crab" leads by 6.2, and is not among the 5 closest to "A trap.")."""
 _CRAMP_WORD = re.compile(r"cramp(s|ing|ed)?$")
 
 
@@ -47,11 +39,3 @@ def rivals(sentence: str) -> list[str]:
             ending = m.group(1) or ""
             found += [" ".join([*words[:k], a + ending, *words[k + 1 :]]) for a in SOUND_ALIKES]
     return found
-
-
-def closest_rivals(sentence: str, heard: str, limit: int = RIVALS_ASKED) -> list[str]:
-    """The `limit` rivals of `sentence` closest in writing to `heard`, Whisper's own transcript:
-    those it is likeliest to prefer ("Hi, check my cam." -> "i have a camp" first)."""
-    said = normalise(heard)
-    found = process.extract(said, rivals(sentence), scorer=fuzz.ratio, limit=limit)
-    return [rival for rival, _score, _index in found]

@@ -28,11 +28,6 @@ NEAR = [
 in: clips each taken for a trigger when no rival is weighed (measured, and asserted below)."""
 
 
-class _KeepNothing:
-    def keep(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def recognizer() -> SecondOpinion:
     built, why = build_recognizer(Settings())
@@ -40,9 +35,11 @@ def recognizer() -> SecondOpinion:
     return built
 
 
-def triggers(recognizer: SecondOpinion, routine: Routine, said: str, voice: str, rate: int) -> list:
+def triggers(
+    recognizer: SecondOpinion, routine: Routine, said: str, voice: str, rate: int
+) -> list[str]:
     """The triggers the Ears take from `said`, alone in quiet, asleep."""
-    ears = Ears(recognizer, Settings().listening, keeper=_KeepNothing())  # type: ignore[arg-type]
+    ears = Ears(recognizer, Settings().listening)
     ears.listen_for(IntentMatcher(routine).trigger_grammar(), "trigger")
     audio = mix(
         speak(said, voice, rate), snr_db=None, rng=np.random.default_rng(5), lead=2.0, tail=2.0

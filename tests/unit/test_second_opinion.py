@@ -11,7 +11,7 @@ import pytest
 from assistant.dialogue.grammar import Grammar
 from assistant.speech.recognizer import Hypothesis
 from assistant.speech.second_opinion import SecondOpinion, plausible
-from assistant.speech.sound_alikes import RIVALS_ASKED, closest_rivals, rivals
+from assistant.speech.sound_alikes import rivals
 from assistant.speech.whisper_engine import Listened, Opinion, without_loop
 
 REPLIES = Grammar.of(["no still hurts", "it's better", "stop"])
@@ -196,7 +196,7 @@ def test_asleep_what_sounds_far_more_like_a_camp_than_a_cramp_does_not_wake_it()
     camp = Whisper("I can't make him.", {"i have a cramp": -5.0}, {"i have a cramp": 7.0})
     assert heard_asleep(FirstStage("i have a cramp", 0.0), camp, ["i have a cramp"]) == ""
     assert set(camp.rivalled) == {"i have a cramp"}
-    assert all(len(asked) == RIVALS_ASKED for asked in camp.rivals)
+    assert all(asked == rivals("i have a cramp") for asked in camp.rivals)  # every one
 
 
 def test_a_trigger_a_sound_alike_beats_only_a_little_still_wakes_it() -> None:
@@ -417,23 +417,3 @@ def test_asleep_a_sentence_is_only_taken_for_what_whisper_wrote_when_it_could_be
     written: str, phrase: str, taken: bool
 ) -> None:
     assert plausible(phrase, written, -5.0, strict=True) is taken
-
-
-@pytest.mark.parametrize(
-    ("transcript", "sentence", "likeliest"),
-    [
-        ("Hi, check my cam.", "i have a cramp", "i have a camp"),
-        ("I got a crime.", "i got a cramp", "i got a crime"),
-        ("I'm Cam Bing.", "i'm cramping", "i'm camping"),
-        ("Tram.", "cramp", "tramp"),
-    ],
-)
-def test_the_rivals_closest_to_what_whisper_wrote_come_first(
-    transcript: str, sentence: str, likeliest: str
-) -> None:
-    """Whisper's own transcripts of near-triggers in the benchmark corpus, and the rival that
-    scored highest of all 13 on the same audio."""
-    asked = closest_rivals(sentence, transcript, limit=5)
-    assert len(asked) == 5 < len(rivals(sentence))
-    assert likeliest in asked
-    assert sorted(closest_rivals(sentence, transcript)) == sorted(rivals(sentence))
