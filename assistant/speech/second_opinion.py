@@ -46,7 +46,7 @@ from assistant.dialogue.grammar import Grammar
 from assistant.dialogue.text import normalise
 from assistant.modes import STRICT, Mode
 from assistant.speech.recognizer import Hypothesis, Recognizer
-from assistant.speech.sound_alikes import RIVAL_LEAD, rivals
+from assistant.speech.sound_alikes import ABOVE_OWN, RIVAL_LEAD, rivals
 from assistant.speech.whisper_engine import Listened, WhisperJudge
 
 log = logging.getLogger(__name__)
@@ -297,12 +297,13 @@ class SecondOpinion:
         """`margins` without the sentences that one of their sound-alike rivals beats by
         `rival_lead` or more ("I have a camp." heard, not "I have a cramp."), the best first until
         one stands. Only sentences that would be taken are asked about, and not one Whisper
-        wrote itself (margin 0): a real trigger written as it was said costs no time."""
+        finds nearly as likely as its own transcript (within `rival_lead` - ABOVE_OWN): no rival
+        can then lead by `rival_lead`. A real trigger written as it was said costs no time."""
         kept = dict(margins)
         while kept:
             best = max(kept, key=lambda phrase: kept[phrase])
             others = rivals(best)
-            if not others or not bar <= kept[best] < 0.0:
+            if not others or not bar <= kept[best] < min(0.0, ABOVE_OWN - self.rival_lead):
                 return kept
             lead = self.judge.rival_lead(listened, best, others)
             if lead < self.rival_lead:

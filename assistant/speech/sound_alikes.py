@@ -26,6 +26,13 @@ RIVAL_LEAD = 6.0
 """How far above a sentence its likeliest rival must score for the sentence to be refused. On
 the corpus, at 6: 3 trigger clips lost of 324 and near-trigger wakes 7 -> 3; at 4: 16 lost for
 one wake fewer (2); at 0: 56 lost for 1; at 8, no wake fewer."""
+ABOVE_OWN = 2.0
+"""How far above Whisper's own transcript a rival is taken to score at most. A rival's lead over
+a sentence plus that sentence's margin is the rival's score minus the transcript's, and Whisper's
+own transcript is nearly the likeliest it can write: over the corpus's 216 sentences asked about
+(trigger clips and negatives, scripts/whisper_trials.py's cached utterances) it was 0.98 at most.
+So a sentence within RIVAL_LEAD - ABOVE_OWN of the transcript cannot be refused, and its
+rivals are not scored (112 of the 178 trigger utterances asked about, at 130 ms each)."""
 _CRAMP_WORD = re.compile(r"cramp(s|ing|ed)?$")
 
 

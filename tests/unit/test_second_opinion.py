@@ -209,7 +209,7 @@ def test_a_trigger_a_sound_alike_beats_only_a_little_still_wakes_it() -> None:
 def test_when_the_likeliest_trigger_is_refused_for_a_rival_the_next_that_stands_is_taken() -> None:
     heard = Whisper(
         "I've got a cram.",
-        {"i have a cramp": -4.0, "i've got a cramp": -6.0, "i've got cramps": -7.0},
+        {"i have a cramp": -5.0, "i've got a cramp": -6.0, "i've got cramps": -7.0},
         {"i have a cramp": 9.0, "i've got a cramp": 1.0},
     )
     sentences = ["i have a cramp", "i've got a cramp", "i've got cramps"]
@@ -221,6 +221,9 @@ def test_when_the_likeliest_trigger_is_refused_for_a_rival_the_next_that_stands_
     ("margins", "mode", "taken"),
     [
         ({"i have a cramp": 0.0}, "trigger", "i have a cramp"),  # Whisper wrote it itself
+        # Within 4 of Whisper's own transcript: a rival would have to score 2 above what
+        # Whisper wrote itself to lead it by 6.
+        ({"i have a cramp": -3.5}, "trigger", "i have a cramp"),
         ({"i have a cramp": -9.0}, "trigger", ""),  # below the bar: not taken anyway
         ({"help my leg": -5.0}, "trigger", "help my leg"),  # no "cramp" in it
         ({"still cramping": -1.0}, "reply", "still cramping"),  # an answer, not a trigger
