@@ -13,11 +13,13 @@ __all__ = ["UNKNOWN", "Intent", "IntentMatcher", "barge_in_phrases", "normalise"
 
 UNKNOWN = "unknown"
 TRIGGER = "trigger"
+TRIGGER_AGAIN = "trigger_again"
 QUERY = "query"
 NOT_TRIGGER = "not_trigger"
-"""The template keys of the trigger, of the question answered when asleep, and of what sounds
-like a trigger and is not one."""
-ASLEEP = (TRIGGER, QUERY, NOT_TRIGGER)
+"""The template keys of the trigger, of a cramp coming back ("another one": a trigger only soon
+after an episode), of the question answered when asleep, and of what sounds like a trigger and
+is not one."""
+ASLEEP = (TRIGGER, TRIGGER_AGAIN, QUERY, NOT_TRIGGER)
 """The keys listened for asleep (the rest are replies during an episode)."""
 
 
@@ -72,9 +74,16 @@ class IntentMatcher:
         """True when `text` asks how many cramps there were this week."""
         return self.templates.key_of(text, [QUERY]) == QUERY
 
-    def wakes(self, text: str) -> bool:
-        """True when `text` said asleep wakes it: a trigger, or the diary's question."""
-        return self.is_trigger(text) or self.is_query(text)
+    def is_trigger_again(self, text: str) -> bool:
+        """True when `text` says a cramp came back without naming it ("another one")."""
+        return self.templates.key_of(text, [TRIGGER_AGAIN]) == TRIGGER_AGAIN
+
+    def wakes(self, text: str, soon_after_episode: bool = False) -> bool:
+        """True when `text` said asleep wakes it: a trigger, or the diary's question; and soon
+        after an episode, a cramp coming back ("another one")."""
+        if self.is_trigger(text) or self.is_query(text):
+            return True
+        return soon_after_episode and self.is_trigger_again(text)
 
     def match(self, text: str, allowed: Iterable[str] | None = None) -> Intent:
         """The intent of `text` among `allowed` intents (all when None); `unknown` if none."""

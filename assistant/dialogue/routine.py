@@ -100,8 +100,12 @@ class Routine:
     red_flag_steps: dict[str, str]
     counting: dict[int, str]
     templates: Templates = field(compare=False, repr=False)
-    """Every template parsed: keys `trigger`, `query`, `not_trigger` and the intents' (see
-    dialogue.templates)."""
+    """Every template parsed: keys `trigger`, `trigger_again`, `query`, `not_trigger` and the
+    intents' (see dialogue.templates)."""
+    triggers_again: tuple[str, ...] = ()
+    """Templates of a cramp coming back, said without the word ("another one", `[triggers]
+    again`): a trigger only within `again_within` seconds of an episode the person answered in."""
+    again_within: float = 1800.0
     queries: tuple[str, ...] = ()
     """Templates of the questions answered when asleep ("how many cramps this week")."""
     not_triggers: tuple[str, ...] = ()

@@ -49,13 +49,21 @@ def parse_routine(
     steps_table = reader.table(data, "steps")
     steps = {sid: reader.step(sid, body) for sid, body in steps_table.items()}
     intents = reader.intents(reader.table(data, "intents"))
-    triggers = reader.str_list(reader.table(data, "triggers"), "phrases", "triggers")
+    triggers_table = reader.table(data, "triggers")
+    triggers = reader.str_list(triggers_table, "phrases", "triggers")
     if not triggers:
         raise ConfigError(where, "triggers.phrases", "at least one trigger phrase")
+    triggers_again = reader.str_list(triggers_table, "again", "triggers")
     queries = reader.str_list(data.get("queries", {}), "cramps_this_week", "queries")
     not_triggers = reader.str_list(data.get("not_triggers", {}), "phrases", "not_triggers")
     rules = reader.rules(data.get("expansion_rules", {}))
-    by_key = {"trigger": triggers, "query": queries, "not_trigger": not_triggers, **intents}
+    by_key = {
+        "trigger": triggers,
+        "trigger_again": triggers_again,
+        "query": queries,
+        "not_trigger": not_triggers,
+        **intents,
+    }
     templates = parse_templates(by_key, rules, where)
     counting_raw = reader.table(data, "counting").get("words", {})
     if not isinstance(counting_raw, dict) or not all(
@@ -68,6 +76,8 @@ def parse_routine(
         start=reader.str_(head, "start", "routine"),
         steps=steps,
         triggers=triggers,
+        triggers_again=triggers_again,
+        again_within=reader.number(triggers_table, "again_within", "triggers", 1800.0),
         intents=intents,
         global_replies=reader.mapping(head, "global_replies", "routine"),
         hold_replies=reader.str_list(head, "hold_replies", "routine") or ("stop", "red_flag"),

@@ -108,6 +108,7 @@ class Sequencer:
         self.routine = routine
         self.count_with = count_with
         self._episode: _Episode | None = None
+        self._answered_episode_ended: float | None = None
 
     @property
     def in_episode(self) -> bool:
@@ -118,6 +119,12 @@ class Sequencer:
     def step_id(self) -> str:
         """The current step, or empty when waiting for a trigger."""
         return self._episode.step.id if self._episode else ""
+
+    def soon_after_episode(self, t: float) -> bool:
+        """True within `again_within` seconds of the end of an episode the person answered in
+        (not a likely false wake): a cramp coming back may be "another one" then."""
+        ended = self._answered_episode_ended
+        return ended is not None and t - ended <= self.routine.again_within
 
     def start(self) -> list[Action]:
         """Begin by waiting for a trigger."""
@@ -290,6 +297,8 @@ class Sequencer:
             actions.append(Say(self.routine.quiet_words))
         if step.end:
             actions.append(EndEpisode(step.end))
+            if ep.answered:
+                self._answered_episode_ended = t
             self._episode = None
             actions.append(self._asleep())
             return actions

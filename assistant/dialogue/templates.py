@@ -184,6 +184,8 @@ def where_of(key: str) -> str:
     """Where in the routine file the templates of `key` are written."""
     if key == "trigger":
         return "triggers.phrases"
+    if key == "trigger_again":
+        return "triggers.again"
     if key == "query":
         return "queries.cramps_this_week"
     if key == "not_trigger":

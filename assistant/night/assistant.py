@@ -241,7 +241,8 @@ class Assistant:
         # A trigger is a short utterance on its own, out of quiet: never words inside long talk,
         # nor a phrase between the commas of someone reading aloud.
         text = hypothesis.text
-        if not (text and self.matcher.wakes(text)) and self.quiet.joined:
+        again = self.sequencer.soon_after_episode(self._t)
+        if not (text and self.matcher.wakes(text, again)) and self.quiet.joined:
             # The sound before it is its beginning: hear them together ("help, ... cramp").
             joined = self.ears.hear_joined()
             if joined is not None and joined.text:
@@ -251,7 +252,7 @@ class Assistant:
             if hypothesis.raw or hypothesis.transcript:
                 log.info("not taken for a trigger: %s", _why_not_heard(hypothesis, self.ears))
             return
-        refused = trigger_refused(text, ended, self.quiet, self.listening, self.matcher)
+        refused = trigger_refused(text, ended, self.quiet, self.listening, self.matcher, again)
         if refused:
             log.info("not taken for a trigger: %r %s", text, refused)
             return
@@ -313,10 +314,8 @@ class Assistant:
 
     def _start_listening(self, listen: Listen) -> None:
         self._listen = listen
-        if listen.mode == "trigger":
-            grammar = self.matcher.trigger_grammar()
-        else:
-            grammar = self.matcher.grammar(listen.expect)
+        asleep = listen.mode == "trigger"
+        grammar = self.matcher.trigger_grammar() if asleep else self.matcher.grammar(listen.expect)
         self.ears.listen_for(grammar, listen.mode)
         begins = max(self._t, self.player.quiet_from)
         self._deadline = begins + listen.timeout if listen.timeout is not None else None
@@ -343,8 +342,10 @@ def trigger_refused(
     quiet: QuietBefore,
     listening: ListeningSettings,
     matcher: IntentMatcher,
+    soon_after_episode: bool = False,
 ) -> str:
-    """Which rule refuses `text` as a trigger (in words for -v), or "" when none does."""
+    """Which rule refuses `text` as a trigger (in words for -v), or "" when none does.
+    `soon_after_episode`: a cramp coming back may be said without the word ("another one")."""
     query = matcher.is_query(text)
     longest = listening.max_trigger_seconds + (1.5 if query else 0.0)
     quiet_before, needed = quiet.seconds, listening.silence_before_trigger
@@ -358,6 +359,8 @@ def trigger_refused(
             f"(the quiet rule: {quiet_before:.2f} s of quiet before it, "
             f"a trigger comes out of {needed:g} s)"
         )
-    if not matcher.wakes(text):
+    if not matcher.wakes(text, soon_after_episode):
+        if matcher.is_trigger_again(text):
+            return "(a cramp coming back: it wakes only soon after an episode you answered in)"
         return "(not a trigger sentence of the routine)"
     return ""

@@ -83,6 +83,31 @@ def test_verbose_says_which_rule_refused_a_trigger(routine: Routine, caplog) -> 
     assert "'i have a plan' (not a trigger sentence of the routine)" in said
 
 
+def test_another_one_out_of_the_blue_wakes_nothing(routine: Routine, caplog) -> None:
+    with caplog.at_level("INFO", logger="assistant.night.assistant"):
+        events, _, _ = night(routine, Timeline(8).word(3.0, 1.0), ["another one"])
+    assert kinds(events, "trigger") == []
+    assert "'another one' (a cramp coming back" in caplog.text
+
+
+def test_another_one_soon_after_an_episode_the_person_answered_in_wakes_it(
+    routine: Routine,
+) -> None:
+    # "stop" said over the stretch line ends the first episode; the cramp comes back.
+    timeline = Timeline(40).word(2.0, 1.0).word(13.5, 0.5).word(30.0, 0.8)
+    heard = ["i have a cramp", "stop", "another one"]
+    events, _, _ = night(routine, timeline, heard, per_word=1.0)
+    assert [e["text"] for e in kinds(events, "trigger")] == ["i have a cramp", "another one"]
+
+
+def test_another_one_after_an_episode_nobody_answered_in_wakes_nothing(routine: Routine) -> None:
+    # Nobody answered the first episode (likely a false wake): "another one" is not a cramp.
+    timeline = Timeline(110).word(2.0, 1.0).word(100.0, 0.8)
+    events, _, _ = night(routine, timeline, ["i have a cramp", "another one"])
+    assert [e["outcome"] for e in kinds(events, "episode_end")] == ["no_response"]
+    assert [e["text"] for e in kinds(events, "trigger")] == ["i have a cramp"]
+
+
 def test_an_interjection_out_of_quiet_is_the_start_of_the_trigger(routine: Routine) -> None:
     # "Ow!" ... "my calf is cramping": the gate cuts them apart; the "ow" is not talk.
     timeline = Timeline(8).word(2.0, 0.2).word(2.7, 1.0)

@@ -342,6 +342,17 @@ def test_a_second_trigger_during_an_episode_is_ignored(night: Night) -> None:
     assert night.trigger() == []
 
 
+def test_a_cramp_coming_back_is_expected_only_for_a_while_after_an_answered_episode(
+    night: Night, routine: Routine
+) -> None:
+    assert not night.seq.soon_after_episode(night.t)  # nothing yet tonight
+    night.trigger()
+    night.reply("stop")
+    ended = night.t
+    assert night.seq.soon_after_episode(ended + 60)
+    assert not night.seq.soon_after_episode(ended + routine.again_within + 1)
+
+
 def test_which_leg_is_noted_and_the_question_still_stands(night: Night) -> None:
     night.trigger()
     night.hold_through()

@@ -54,6 +54,14 @@ def test_talk_about_cramps_and_near_sounds_do_not(matcher: IntentMatcher, said: 
     assert not matcher.is_trigger(said), said
 
 
+def test_another_one_wakes_it_only_soon_after_an_episode(matcher: IntentMatcher) -> None:
+    # "The other one" and "better now", said alone, were written "Another one." and woke it.
+    assert matcher.trigger_grammar().match("another one")
+    assert not matcher.is_trigger("Another one.") and not matcher.wakes("Another one.")
+    assert matcher.wakes("Oh, another one!", soon_after_episode=True)
+    assert matcher.wakes("another cramp") and matcher.wakes("I have a cramp", True)
+
+
 @pytest.mark.parametrize(
     "said",
     [
