@@ -16,6 +16,8 @@ _NOT_WORD = re.compile(r"[^\w' ]+|_")
 
 HESITATIONS = frozenset({"um", "umm", "uh", "uhh", "erm", "er", "hmm", "mm", "hm"})
 """Sounds of hesitation, dropped wherever they are."""
+AGREEING = frozenset({("uh", "huh"), ("mm", "hmm"), ("mhm", "hmm"), ("mm", "hm")})
+"""Two sounds that together say yes ("uh-huh", "mm-hmm"): kept as one word."""
 LEADING = (
     "oh no",
     "oh",
@@ -47,10 +49,17 @@ def _spell_numbers(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Lower-case words with numbers spelt out; punctuation and hesitations dropped."""
+    """Lower-case words with numbers spelt out; punctuation and hesitations dropped, except in
+    "uh-huh" and "mm-hmm" (a yes: without its "uh", "huh?" asks what was said)."""
     text = _spell_numbers(text.lower().replace("\u2019", "'").replace("\u2018", "'"))
-    found = _NOT_WORD.sub(" ", text).split()
-    return [w.strip("'") for w in found if w.strip("'") and w.strip("'") not in HESITATIONS]
+    found = [w.strip("'") for w in _NOT_WORD.sub(" ", text).split() if w.strip("'")]
+    kept: list[str] = []
+    for word in found:
+        if kept and (kept[-1], word) in AGREEING:
+            kept[-1] = f"{kept[-1]}-{word}"
+        else:
+            kept.append(word)
+    return [w for w in kept if w not in HESITATIONS]
 
 
 def normalise(text: str) -> str:

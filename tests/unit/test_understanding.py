@@ -132,6 +132,28 @@ def test_the_words_around_a_meaning_are_taken_off_but_not_the_meaning() -> None:
     assert normalise("thank you") == "thank you"
 
 
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        # "Louder" was written "Loud." and taken as quieter ("so loud" less its filler "so").
+        ("Loud.", "unknown"),
+        ("So loud.", "unknown"),
+        ("Fast.", "unknown"),
+        ("It's so loud.", "quieter"),
+        ("You're going so fast.", "slower"),
+        # Without its "uh", "uh-huh" was "huh", and taken for a yes.
+        ("Huh?", "repeat"),
+        ("Uh-huh.", "yes"),
+        ("uh huh", "yes"),
+        ("Mm-hmm.", "unknown"),
+    ],
+)
+def test_a_short_word_means_what_it_says_not_what_is_left_without_a_filler(
+    matcher: IntentMatcher, said: str, intent: str
+) -> None:
+    assert matcher.match(said).name == intent
+
+
 def test_grammars_hold_the_sentences_of_what_is_expected(matcher: IntentMatcher) -> None:
     grammar = matcher.grammar(["stop", "red_flag"])
     assert grammar.match("Please, stop.") == "stop"
