@@ -167,6 +167,7 @@ class Bench:
         latencies: list[float] = []
         stages: dict[str, Any] = {}
         voices: Counter[tuple[str, str]] = Counter()
+        missed: dict[str, list[str]] = {}
         for label, entry in self.manifest["positives"].items():
             events, _, _, rss = self.run_file(self.corpus / entry["file"], f"pos-{label}")
             stages[label] = trigger_stages(events, entry["clips"])
@@ -179,6 +180,11 @@ class Bench:
                 for i, clip in enumerate(entry["clips"]):
                     if clip["start"] <= trig["speech_end"] <= clip["end"]:
                         hit.setdefault(i, trig)
+            missed[label] = [
+                what_was_heard(clip, events)
+                for i, clip in enumerate(entry["clips"])
+                if i not in hit
+            ]
             for i, trig in hit.items():
                 clip = entry["clips"][i]
                 answer = next((s for s in says if s["t"] >= trig["t"]), None)
@@ -202,6 +208,7 @@ class Bench:
         }
         self.results["trigger_latency"] = percentiles(latencies)
         self.results["trigger_stages"] = stages
+        self.results["triggers_missed"] = missed
 
     def negatives(self) -> None:
         counts, seconds, per_kind = 0, 0.0, {}
@@ -353,6 +360,22 @@ def said_when(triggers: list[dict], clips: list[dict]) -> list[str]:
         if clip is not None:
             out.append(f"{clip['text']} ({clip['voice']}, {clip['rate']}) -> {trigger['text']}")
     return out
+
+
+def what_was_heard(clip: dict, events: list[dict]) -> str:
+    """A trigger clip that did not wake it, and what each utterance inside it was heard as
+    ("my calf is cramping (en+f4, 130, trigger_paraphrase) -> 'My calf is cramping.' -11.2")."""
+    inside = [
+        e
+        for e in events
+        if e["event"] == "heard" and clip["speech_start"] <= e["speech_end"] <= clip["end"]
+    ]
+    heard = "; ".join(
+        f"{e['transcript'] if e.get('transcript') is not None else e['raw']!r} {e['score']}"
+        for e in inside
+    )
+    said = f"{clip['text']} ({clip['voice']}, {clip['rate']}, {clip['kind']})"
+    return f"{said} -> {heard or 'no utterance'}"
 
 
 def trigger_stages(events: list[dict], clips: list[dict]) -> dict:
