@@ -36,6 +36,9 @@ class Grammar:
     matcher: Callable[[str], bool] | None = field(default=None, compare=False)
     """True when a normalised text is allowed (templates: hassil's matcher); None: membership
     of `sentences` alone."""
+    confirmed: frozenset[str] = frozenset()
+    """Sentences that are asked about rather than dropped when only the first stage heard them
+    (the red flags that have a yes/no question): taken as unsure, the dialogue confirms them."""
 
     def match(self, text: str) -> str:
         """The normalised sentence `text` is, when it is one allowed now; else ""."""

@@ -46,6 +46,8 @@ class IntentMatcher:
     def __init__(self, routine: Routine, fuzzy_cutoff: float = 0.85) -> None:
         self.templates = routine.templates
         self._fuzzy_cutoff = 100 * fuzzy_cutoff
+        # A red flag with a yes/no question is asked about when only the first stage heard it.
+        self._confirmed = [f"red_flag:{kind}" for kind in routine.confirm]
 
     def keys(self, intents: Iterable[str]) -> list[str]:
         """The template keys of these intent names (`red_flag` -> every `red_flag:<kind>`)."""
@@ -54,7 +56,7 @@ class IntentMatcher:
 
     def grammar(self, intents: Iterable[str]) -> Grammar:
         """What the recognizer should expect when these intents mean something."""
-        return self.templates.grammar(self.keys(intents))
+        return self.templates.grammar(self.keys(intents), self._confirmed)
 
     def trigger_grammar(self) -> Grammar:
         """What the recognizer should expect when asleep: triggers, the diary question, and

@@ -51,7 +51,7 @@ class Templates:
     where: str = ""
     _sentences: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _intents: dict[tuple[str, ...], Intents] = field(default_factory=dict)
-    _grammars: dict[tuple[str, ...], Grammar] = field(default_factory=dict)
+    _grammars: dict[tuple[tuple[str, ...], tuple[str, ...]], Grammar] = field(default_factory=dict)
 
     @property
     def keys(self) -> list[str]:
@@ -112,16 +112,19 @@ class Templates:
         self._intents[keys] = intents
         return intents
 
-    def grammar(self, keys: Iterable[str]) -> Grammar:
-        """What may be said when these keys mean something (built once per set of keys)."""
+    def grammar(self, keys: Iterable[str], confirmed: Iterable[str] = ()) -> Grammar:
+        """What may be said when these keys mean something (built once per set of keys); the
+        sentences of the `confirmed` keys among them are Grammar.confirmed."""
         wanted = tuple(k for k in dict.fromkeys(keys) if k in self.templates)
-        grammar = self._grammars.get(wanted)
+        asked = tuple(k for k in wanted if k in set(confirmed))
+        grammar = self._grammars.get((wanted, asked))
         if grammar is None:
             grammar = Grammar(
                 tuple(self.sentences(wanted)),
                 lambda said: self._matched(said, list(wanted)) is not None,
+                frozenset(self.sentences(asked)),
             )
-            self._grammars[wanted] = grammar
+            self._grammars[(wanted, asked)] = grammar
         return grammar
 
     def _enumerate(self, key: str) -> Iterable[str]:

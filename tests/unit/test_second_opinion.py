@@ -4,6 +4,7 @@ answer is taken when the two disagree, and Whisper's own transcript read once wh
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -376,6 +377,34 @@ def test_nor_when_the_first_stage_only_just_heard_it() -> None:
 def test_other_talk_whisper_wrote_clearly_is_not_an_answer_however_sure_the_first_stage() -> None:
     talk = Whisper("Did you lock the back door?", {"it's better": -25.0})
     assert answer(FirstStage("it's better", -1.2), talk) == ""
+
+
+NUMB = "my leg is numb"
+
+
+def heard_at_a_question(first: FirstStage, whisper: Whisper, confirmed: set[str]) -> Hypothesis:
+    recognizer = SecondOpinion(first, whisper)  # type: ignore[arg-type]
+    grammar = Grammar.of(["no still hurts", "it's better", NUMB])
+    recognizer.expect(replace(grammar, confirmed=frozenset(confirmed)), "reply")
+    recognizer.begin()
+    recognizer.feed(np.zeros(16000, np.int16))
+    return recognizer.end()
+
+
+def test_a_red_flag_only_the_first_stage_heard_is_taken_unsure_to_be_asked_about() -> None:
+    misheard = Whisper("My language is", {NUMB: -12.0, "it's better": -20.0})
+    heard = heard_at_a_question(FirstStage(NUMB, -3.0), misheard, {NUMB})
+    assert (heard.text, heard.sure) == (NUMB, False)
+    # Any other answer the first stage only just heard is still dropped (asked again).
+    assert heard_at_a_question(FirstStage(NUMB, -3.0), misheard, set()).text == ""
+
+
+def test_a_red_flag_nobody_heard_is_not_made_up() -> None:
+    misheard = Whisper("My language is", {NUMB: -12.0})
+    assert heard_at_a_question(FirstStage(NUMB, -5.0), misheard, {NUMB}).text == ""
+    # Nor one the first stage found in talk Whisper wrote clearly as something else.
+    talk = Whisper("Remember to water the plants.", {NUMB: -24.0})
+    assert heard_at_a_question(FirstStage(NUMB, -2.0), talk, {NUMB}).text == ""
 
 
 def test_whisper_own_answer_is_taken_over_the_first_stage() -> None:

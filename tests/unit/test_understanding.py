@@ -162,6 +162,16 @@ def test_grammars_hold_the_sentences_of_what_is_expected(matcher: IntentMatcher)
     assert "stop" in grammar.sentences and "yes" not in grammar.sentences
 
 
+def test_the_red_flags_with_a_question_are_asked_about_rather_than_dropped(
+    matcher: IntentMatcher,
+) -> None:
+    grammar = matcher.grammar(["stop", "red_flag", "better"])
+    assert "my leg is numb" in grammar.confirmed  # weakness: "Is your leg weak or numb?"
+    assert "my leg's all swollen" in grammar.confirmed  # a clot
+    assert "stop" not in grammar.confirmed and "it's better" not in grammar.confirmed
+    assert not matcher.grammar(["stop", "better"]).confirmed
+
+
 def test_thousands_of_sentences_make_a_small_word_automaton(matcher: IntentMatcher) -> None:
     # What PocketSphinx decodes: sentences sharing beginnings and endings share states.
     grammar = matcher.trigger_grammar()
