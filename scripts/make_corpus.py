@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -321,8 +322,14 @@ def _said_alone(
     return add_room(np.concatenate(pieces), fan, rng), clips
 
 
+def file_rng(seed: int, name: str) -> np.random.Generator:
+    """The random draws of one file (voices, pauses, noise), its own: a change that makes one
+    file longer (a template more among the replies) leaves every other file as it was, so a
+    benchmark figure moves only with what changed."""
+    return np.random.default_rng([seed, zlib.crc32(name.encode())])
+
+
 def build(out: Path, small: bool, seed: int) -> dict:
-    rng = np.random.default_rng(seed)
     routine = load_routine()
     out.mkdir(parents=True, exist_ok=True)
     combos = list(itertools.product(VOICES, RATES))
@@ -348,10 +355,11 @@ def build(out: Path, small: bool, seed: int) -> dict:
     for section, name, items, per_item, gap, snrs in sets:
         for snr in snrs:
             label = "clean" if snr is None else f"{snr:g}dB"
+            path = out / f"{name}-{label}.wav"
+            rng = file_rng(seed, path.name)
             audio, clips, levels = _clips(items, per_item, snr, gap, rng)
             # One fan for the whole file (as in a bedroom), at `snr` below the typical voice.
             fan = 0.0 if snr is None else float(np.median(levels)) / 10 ** (snr / 20)
-            path = out / f"{name}-{label}.wav"
             write_wav(path, add_room(np.concatenate(audio), fan, rng), RATE)
             manifest[section][label] = {"file": path.name, "clips": clips}
             minutes = clips[-1]["end"] / 60
@@ -365,6 +373,7 @@ def build(out: Path, small: bool, seed: int) -> dict:
         ("ordinary-speech", ORDINARY_SPEECH, speech_minutes),
     ):
         pieces, levels, total = [], [], 0.0
+        rng = file_rng(seed, f"{name}.wav")
         for i in itertools.count():
             line = sentences(text)[i % len(sentences(text))]
             voice, rate = combos[(i * 7 + i // len(sentences(text))) % len(combos)]
@@ -395,7 +404,7 @@ def build(out: Path, small: bool, seed: int) -> dict:
         ],
     }
     for kind, spoken in said_alone.items():
-        alone, clips = _said_alone(spoken, rng)
+        alone, clips = _said_alone(spoken, file_rng(seed, f"{kind}.wav"))
         write_wav(out / f"{kind}.wav", alone, RATE)
         manifest["negatives"].append(
             {
@@ -407,7 +416,7 @@ def build(out: Path, small: bool, seed: int) -> dict:
             }
         )
         print(f"{kind}.wav: {len(spoken)} phrases, {len(alone) / RATE / 60:.1f} min", flush=True)
-    noise = bedroom_noise(noise_minutes * 60, rng)
+    noise = bedroom_noise(noise_minutes * 60, file_rng(seed, "bedroom-noise.wav"))
     write_wav(out / "bedroom-noise.wav", noise, RATE)
     manifest["negatives"].append(
         {"file": "bedroom-noise.wav", "kind": "bedroom-noise", "seconds": len(noise) / RATE}
