@@ -365,17 +365,18 @@ def said_when(triggers: list[dict], clips: list[dict]) -> list[str]:
 def what_was_heard(clip: dict, events: list[dict]) -> str:
     """A trigger clip that did not wake it, and what each utterance inside it was heard as
     ("my calf is cramping (en+f4, 130, trigger_paraphrase) -> 'My calf is cramping.' -11.2")."""
-    inside = [
-        e
-        for e in events
-        if e["event"] == "heard" and clip["speech_start"] <= e["speech_end"] <= clip["end"]
-    ]
+    inside = heard_inside(clip, [e for e in events if e["event"] == "heard"])
     heard = "; ".join(
         f"{e['transcript'] if e.get('transcript') is not None else e['raw']!r} {e['score']}"
         for e in inside
     )
     said = f"{clip['text']} ({clip['voice']}, {clip['rate']}, {clip['kind']})"
     return f"{said} -> {heard or 'no utterance'}"
+
+
+def heard_inside(clip: dict, heard: list[dict]) -> list[dict]:
+    """The `heard` events whose utterance ended within the clip's speech or the quiet after it."""
+    return [e for e in heard if clip["speech_start"] <= e["speech_end"] <= clip["end"]]
 
 
 def trigger_stages(events: list[dict], clips: list[dict]) -> dict:
@@ -389,7 +390,7 @@ def trigger_stages(events: list[dict], clips: list[dict]) -> dict:
         if clip["kind"] != "trigger":
             continue
         counts["said"] += 1
-        inside = [e for e in heard if clip["speech_start"] <= e["speech_end"] <= clip["end"]]
+        inside = heard_inside(clip, heard)
         if inside:
             counts["segmented"] += 1
         # Proposed by the first stage (accepted by it, or nearly and sent to the second

@@ -116,7 +116,8 @@ class Templates:
         """What may be said when these keys mean something (built once per set of keys); the
         sentences of the `confirmed` keys among them are Grammar.confirmed."""
         wanted = tuple(k for k in dict.fromkeys(keys) if k in self.templates)
-        asked = tuple(k for k in wanted if k in set(confirmed))
+        confirmed = set(confirmed)
+        asked = tuple(k for k in wanted if k in confirmed)
         grammar = self._grammars.get((wanted, asked))
         if grammar is None:
             grammar = Grammar(

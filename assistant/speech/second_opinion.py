@@ -284,12 +284,12 @@ class SecondOpinion:
         margin = margins.get(best, -math.inf)
         text = best if margin >= bar else ""
         agreed = margins.get(proposal.text, -math.inf)
-        if not text and not strict and proposal.text and agreed >= bar - self._agreement(proposal):
-            text = proposal.text  # the first stage was sure of it, and Whisper finds it likely
-        unsure = not text and not strict and proposal.text in grammar.confirmed
-        unsure = unsure and agreed >= bar - CONFIRM_BELOW
-        if unsure:
-            text = proposal.text  # a red flag, asked about ("Is your leg weak or numb?")
+        unsure = False
+        if not text and not strict and proposal.text:
+            if agreed >= bar - self._agreement(proposal):
+                text = proposal.text  # the first stage was sure of it; Whisper finds it likely
+            elif proposal.text in grammar.confirmed and agreed >= bar - CONFIRM_BELOW:
+                text, unsure = proposal.text, True  # a red flag, asked about ("Is your leg...?")
         log.debug(
             "first stage %r (%.2f), whisper %r -> %r (%.2f): %r",
             proposal.raw,
