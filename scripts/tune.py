@@ -32,6 +32,7 @@ from assistant.audio.convert import read_audio  # noqa: E402
 from assistant.config.settings import ListeningSettings, Settings  # noqa: E402
 from assistant.dialogue.intents import IntentMatcher  # noqa: E402
 from assistant.dialogue.routine_file import load_routine  # noqa: E402
+from assistant.night.assistant import trigger_seconds  # noqa: E402
 from assistant.night.hearing import Began, Ears, Heard, HearingEvent  # noqa: E402
 from assistant.night.quiet import INTERJECTION_SECONDS  # noqa: E402
 from assistant.speech.choose import build_recognizer  # noqa: E402
@@ -144,7 +145,8 @@ def heard_alone(utterances: list[dict], i: int, rules: dict) -> bool:
         short = before["seconds"] <= INTERJECTION_SECONDS
         if short or went_on(u) and heard_alone(utterances, i - 1, rules):
             quiet = before["quiet"]
-    return u["seconds"] <= rules["max_seconds"] and quiet >= rules["quiet"]
+    longest = trigger_seconds(u["phrase"], rules["max_seconds"])
+    return u["seconds"] <= longest and quiet >= rules["quiet"]
 
 
 def main() -> None:

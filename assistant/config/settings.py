@@ -51,7 +51,8 @@ class ListeningSettings:
     reply_threshold: float = -3.6
     """PocketSphinx reply rejection threshold; higher rejects more."""
     max_trigger_seconds: float = 3.0
-    """A trigger is a short utterance on its own: longer speech is never a trigger."""
+    """A trigger is a short utterance on its own: longer speech is never a trigger, unless it is a
+    long trigger sentence said slowly (0.6 s a word, and one word more: "ow, ...")."""
     silence_before_trigger: float = 1.2
     """A trigger comes out of quiet: seconds without speech before it (talk has shorter gaps)."""
     end_silence: float = 0.3

@@ -336,6 +336,21 @@ def _why_not_heard(hypothesis: Hypothesis, ears: Ears) -> str:
     )
 
 
+SLOW_WORD_SECONDS = 0.6
+"""A word said slowly (100 words a minute): a long trigger sentence said that slowly, with one
+word before it ("ow", "oh"), is as long as the length rule allows it."""
+
+
+def trigger_seconds(sentence: str, shortest: float) -> float:
+    """How long an utterance heard as the trigger `sentence` may be: `shortest`
+    (max_trigger_seconds), or the sentence and one word more said slowly, whichever is longer.
+    "Ow, my calf is cramping up" at 110 words a minute (3.2 s) and "I have a horrible cramp in
+    my leg" were refused at 3 s although Whisper wrote them word for word. Talk with a trigger
+    sentence inside it holds more words than the sentence, and is still refused once it runs
+    past the time they would take said slowly."""
+    return max(shortest, SLOW_WORD_SECONDS * (len(sentence.split()) + 1))
+
+
 def trigger_refused(
     text: str,
     ended: SpeechEnded,
@@ -347,7 +362,7 @@ def trigger_refused(
     """Which rule refuses `text` as a trigger (in words for -v), or "" when none does.
     `soon_after_episode`: a cramp coming back may be said without the word ("another one")."""
     query = matcher.is_query(text)
-    longest = listening.max_trigger_seconds + (1.5 if query else 0.0)
+    longest = trigger_seconds(text, listening.max_trigger_seconds) + (1.5 if query else 0.0)
     quiet_before, needed = quiet.seconds, listening.silence_before_trigger
     # The length rule is the utterance's own: a short sound taken as its beginning ("Oh no!")
     # does not count, or "Ow! ... my calf is cramping up" at a slow pace is too long.

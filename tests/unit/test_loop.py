@@ -83,6 +83,15 @@ def test_verbose_says_which_rule_refused_a_trigger(routine: Routine, caplog) -> 
     assert "'i have a plan' (not a trigger sentence of the routine)" in said
 
 
+def test_a_long_trigger_said_slowly_is_not_refused_for_its_length(routine: Routine) -> None:
+    # "I have a horrible cramp in my leg" at 110 words a minute is 4.4 s; talk of that length
+    # heard as a short trigger sentence is still refused.
+    slow = night(routine, Timeline(10).word(3.0, 4.4), ["i have a horrible cramp in my leg"])[0]
+    talk = night(routine, Timeline(10).word(3.0, 4.4), ["i have a cramp"])[0]
+    assert [e["text"] for e in kinds(slow, "trigger")] == ["i have a horrible cramp in my leg"]
+    assert kinds(talk, "trigger") == []
+
+
 def test_another_one_out_of_the_blue_wakes_nothing(routine: Routine, caplog) -> None:
     with caplog.at_level("INFO", logger="assistant.night.assistant"):
         events, _, _ = night(routine, Timeline(8).word(3.0, 1.0), ["another one"])

@@ -435,6 +435,9 @@ def test_what_was_said_once_is_left_as_it_is(said: str) -> None:
     [
         ("Footcram", "foot cramp", True),  # said quickly, written as one word
         ("Legcramp.", "leg cramp", True),
+        ("Footcramb", "foot cramp", True),  # the last sound run on, misheard (15 dB)
+        ("calfcramd", "calf cramp", True),
+        ("Footcrambs", "foot cramp", False),  # a letter more, not another last letter
         ("I have a footcramp.", "i have a foot cramp", True),
         ("A cramped seat.", "a cramp", False),  # another word, not a cramp
         ("Cramped.", "cramp", False),
