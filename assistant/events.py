@@ -138,6 +138,9 @@ class LineSaid(Event):
     event = "say"
     text: str
     seconds: float
+    work: float | None = None
+    """On a turn's first line or tone, the seconds of work before it (decoding, rendering) that
+    the clock did not count (a repeatable run): on a device it begins that much later."""
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,8 @@ class TonePlayed(Event):
     event = "tone"
     kind: str
     seconds: float
+    work: float | None = None
+    """As LineSaid.work."""
 
 
 @dataclass(frozen=True)

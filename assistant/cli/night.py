@@ -27,6 +27,12 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     run.add_argument("--output", type=Path, help="write the assistant's speech to this WAV file")
     run.add_argument("--realtime", action="store_true", help="pace --input at real speed")
+    run.add_argument(
+        "--repeatable",
+        action="store_true",
+        help="with --input: hear the file the same way every run (the work is not put on the "
+        "clock but logged with each answer, as `work`)",
+    )
     run.add_argument("--device", help="input device number or name (see `devices`)")
     run.add_argument("--output-device", help="output device number or name")
     run.add_argument("--events", type=Path, help="write events as JSON lines to this file")
@@ -66,6 +72,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.audio.sources import MicrophoneSource, WavSource, check_input_device
     from assistant.night.wiring import run_night
 
+    if args.repeatable and (not args.input or args.realtime):
+        raise UserError(
+            "--repeatable is for a file read as fast as it goes: give --input, not --realtime"
+        )
     chosen = device(args.device or settings.audio.input_device)
     source: AudioSource
     if args.input:
@@ -91,7 +101,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     source_kind = "file" if args.input else "voice"
     return run_night(
         settings, source, sink, args.events, message, now, keeper=keeper, diary=diary,
-        kind=source_kind,
+        kind=source_kind, replay=args.repeatable,
     )  # fmt: skip
 
 

@@ -91,7 +91,8 @@ class Assistant:
         echo: EchoCanceller | None = None,
     ) -> None:
         """`count_work_time`: put the time spent decoding and rendering on the audio clock, as a
-        device lives it; off for scripted replays, which must come out the same every time.
+        device lives it; off for scripted replays and repeatable runs, which must come out the
+        same every time (the work is then logged with each answer, LineSaid.work).
         `recorder`: the diary's keeper, asked for closing words and "how many this week" (it
         follows the night through the event log, subscribed by whoever wires the night).
         `preferences`: where pace and volume asked for by voice are remembered.
@@ -302,9 +303,9 @@ class Assistant:
             self._speak(lines)
 
     def _speak(self, lines: list[str | Tone]) -> None:
-        # The work since the person stopped talking is time they waited: put it on the clock.
-        work = time.monotonic() - self._heard_at if self.count_work_time else 0.0
-        self.player.say(lines, self._t, work)
+        # The work since the person stopped talking is time they waited: put it on the clock,
+        # or (a repeatable run) log it with the answer.
+        self.player.say(lines, self._t, time.monotonic() - self._heard_at, self.count_work_time)
         self._heard_at = time.monotonic()
 
     def _adjust(self, adjust: Adjust, now: float) -> None:

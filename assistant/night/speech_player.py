@@ -88,20 +88,23 @@ class SpeechPlayer:
         """True while the assistant's voice (or its echo tail) is in the room at `t`."""
         return t < self.quiet_from
 
-    def say(self, lines: list[Line], now: float, work: float = 0.0) -> None:
+    def say(self, lines: list[Line], now: float, work: float = 0.0, counted: bool = True) -> None:
         """Say `lines` after `work` seconds spent since `now` (or when the current speech has
-        ended), logging each line and tone at the moment it is heard."""
+        ended), logging each line and tone at the moment it is heard. Not `counted` (a
+        repeatable run): the work is not put on the clock but logged with the turn's first line
+        or tone."""
         turn = compose(lines, self.synthesizer)
         if turn is None:
             return
         for failed in turn.failed:
             self.events.emit(LineFailed(now, failed))
-        start = max(now + work, self.quiet_from)
-        for line, offset, seconds in turn.parts:
+        start = max(now + (work if counted else 0.0), self.quiet_from)
+        for i, (line, offset, seconds) in enumerate(turn.parts):
+            waited = round(work, 3) if not counted and i == 0 else None
             if isinstance(line, Tone):
-                self.events.emit(TonePlayed(start + offset, line.kind, round(seconds, 2)))
+                self.events.emit(TonePlayed(start + offset, line.kind, round(seconds, 2), waited))
             else:
-                self.events.emit(LineSaid(start + offset, line, round(seconds, 2)))
+                self.events.emit(LineSaid(start + offset, line, round(seconds, 2), waited))
         samples = turn.samples
         if self.origin is not None:  # quieter at night, so as not to wake the house
             factor = self.sound.factor(self.origin + timedelta(seconds=start))
