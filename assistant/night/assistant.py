@@ -146,8 +146,8 @@ class Assistant:
         # The watchdog is pinged only while audio really flows: a stall stops the pings.
         tick = self.watchdog.tick if self.watchdog else None
         for frame in frames(self.source.blocks(), tick):
-            if self.count_work_time:  # as a device lives it: see Ears.pace
-                self.ears.pace(self._t)
+            # Work begun at a pause gets the hang-over's time, as on a device (Ears.pace).
+            self.ears.pace(self._t)
             self._frame(frame)
             self._t += FRAME / RATE
             self.events.advance(self._t)  # the log and the console in time order
