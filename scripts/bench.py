@@ -265,6 +265,9 @@ class Bench:
                     ears.listen_for(matcher.grammar(expect), "reply")
                     got, latency = hear_reply(ears, matcher, expect, audio, clip)
                     right = got == intent or same_effect(intent, got, expect)
+                    if got == ASKED:  # a red flag it was not sure of: asked about, not acted on
+                        right = intent == "red_flag"
+                        got = "red_flag" if right else "unknown"
                     outcome = "right" if right else "unknown" if got == "unknown" else "wrong"
                     outcomes.append(outcome)
                     voices[(clip["voice"], outcome)] += 1
@@ -319,12 +322,17 @@ def same_effect(intent: str, got: str, expect: tuple[str, ...]) -> bool:
     return expect == WAITING_UNDERSTOOD and {intent, got} <= {"go_on", "done"}
 
 
+ASKED = "red_flag asked about"
+"""What `hear_reply` gives for a red flag heard without confidence: the night asks about it
+("Is your leg red, hot or swollen? Say yes or no.") and a "no" goes back to the question, so
+for any other reply it counts as not understood the first time, not as wrong."""
 PACED_BEFORE = 0.5
 """Seconds before the end of a reply's speech from which its frames are fed in real time."""
 
 
 def hear_reply(ears: Ears, matcher, expect, audio: np.ndarray, clip: dict):
-    """Hear and match one reply clip through the assistant's own Ears; (intent, latency).
+    """Hear and match one reply clip through the assistant's own Ears; (intent, latency), the
+    intent ASKED for a red flag heard without confidence.
 
     The latency is from the end of the speech to the moment the intent is known, with the time
     the recognizers took (the answer's first sound follows at once). From PACED_BEFORE before
@@ -347,6 +355,8 @@ def hear_reply(ears: Ears, matcher, expect, audio: np.ndarray, clip: dict):
         for event in heard:
             text = event.hypothesis.text
             got = matcher.match(text, expect).name if text else "unknown"
+            if got == "red_flag" and not event.hypothesis.sure:
+                got = ASKED
             if intent == "unknown":
                 intent = got
                 unpaced = t + FRAME / RATE + now - began

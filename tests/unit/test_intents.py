@@ -32,6 +32,10 @@ def matcher(routine: Routine) -> IntentMatcher:
         ("I can't breathe", "red_flag", "breathing"),
         ("I hurt my leg", "red_flag", "injury"),
         ("my leg is numb", "red_flag", "weakness"),
+        # Whisper writes "quieter" as "Quiet..." or "Quiet, please.": not a stop.
+        ("Quiet...", "quieter", ""),
+        ("Quiet, please.", "quieter", ""),
+        ("Be quiet!", "stop", ""),
     ],
 )
 def test_phrasings_map_to_intents(

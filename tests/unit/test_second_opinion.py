@@ -382,9 +382,11 @@ def test_other_talk_whisper_wrote_clearly_is_not_an_answer_however_sure_the_firs
 NUMB = "my leg is numb"
 
 
-def heard_at_a_question(first: FirstStage, whisper: Whisper, confirmed: set[str]) -> Hypothesis:
+def heard_at_a_question(
+    first: FirstStage, whisper: Whisper, confirmed: set[str], flags: list[str] | None = None
+) -> Hypothesis:
     recognizer = SecondOpinion(first, whisper)  # type: ignore[arg-type]
-    grammar = Grammar.of(["no still hurts", "it's better", NUMB])
+    grammar = Grammar.of(["no still hurts", "it's better", *(flags or [NUMB])])
     recognizer.expect(replace(grammar, confirmed=frozenset(confirmed)), "reply")
     recognizer.begin()
     recognizer.feed(np.zeros(16000, np.int16))
@@ -452,3 +454,14 @@ def test_asleep_a_sentence_is_only_taken_for_what_whisper_wrote_when_it_could_be
     written: str, phrase: str, taken: bool
 ) -> None:
     assert plausible(phrase, written, -5.0, strict=True) is taken
+
+
+def test_a_red_flag_whisper_did_not_write_is_asked_about() -> None:
+    # "enough", written "It's half.": "it's hot" scores a little below what Whisper wrote.
+    half = Whisper("It's half.", {"it's hot": -1.6, "it's better": -9.0})
+    heard = heard_at_a_question(FirstStage("", -9.0), half, {"it's hot"}, ["it's hot"])
+    assert (heard.text, heard.sure) == ("it's hot", False)
+    # Written as it was said, it is acted on at once.
+    written = Whisper("It's hot.", {"it's hot": 0.0})
+    heard = heard_at_a_question(FirstStage("", -9.0), written, {"it's hot"}, ["it's hot"])
+    assert (heard.text, heard.sure) == ("it's hot", True)
