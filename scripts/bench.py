@@ -264,10 +264,9 @@ class Bench:
                     ears = Ears(recognizer, settings.listening)
                     ears.listen_for(matcher.grammar(expect), "reply")
                     got, latency = hear_reply(ears, matcher, expect, audio, clip)
-                    right = got == intent or same_effect(intent, got, expect)
                     if got == ASKED:  # a red flag it was not sure of: asked about, not acted on
-                        right = intent == "red_flag"
-                        got = "red_flag" if right else "unknown"
+                        got = "red_flag" if intent == "red_flag" else "unknown"
+                    right = got == intent or same_effect(intent, got, expect)
                     outcome = "right" if right else "unknown" if got == "unknown" else "wrong"
                     outcomes.append(outcome)
                     voices[(clip["voice"], outcome)] += 1
