@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from assistant.dialogue.text import normalise
+from assistant.dialogue.text import normalise, readings
 
 
 @dataclass(frozen=True)
@@ -41,12 +41,11 @@ class Grammar:
     (the red flags that have a yes/no question): taken as unsure, the dialogue confirms them."""
 
     def match(self, text: str) -> str:
-        """The normalised sentence `text` is, when it is one allowed now; else ""."""
-        said = normalise(text)
-        if not said:
-            return ""
-        if said in self._members or (self.matcher is not None and self.matcher(said)):
-            return said
+        """The normalised sentence `text` is, when it is one allowed now (read as it is, or
+        loosened: `readings`); else ""."""
+        for said in readings(text):
+            if said in self._members or (self.matcher is not None and self.matcher(said)):
+                return said
         return ""
 
     @cached_property

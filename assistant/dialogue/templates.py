@@ -23,7 +23,7 @@ from hassil.parse_expression import parse_sentence
 from hassil.sample import sample_expression
 
 from assistant.dialogue.grammar import Grammar
-from assistant.dialogue.text import normalise
+from assistant.dialogue.text import normalise, readings
 from assistant.errors import ConfigError
 
 MAX_SENTENCES = 50_000
@@ -82,13 +82,12 @@ class Templates:
     def key_of(self, text: str, keys: Iterable[str] | None = None) -> str | None:
         """The key among `keys` (all when None) whose templates match `text`, else None."""
         wanted = list(self.templates) if keys is None else [k for k in keys if k in self.templates]
-        said = normalise(text)
-        if not said:
-            return None
-        key = self.by_sentence.get(said)
-        if key is not None:
-            return key if key in wanted else self._matched(said, wanted)
-        return self._matched(said, wanted)
+        for said in readings(text):
+            key = self.by_sentence.get(said)
+            found = key if key is not None and key in wanted else self._matched(said, wanted)
+            if found is not None or key is not None:
+                return found  # a sentence of another intent is not read looser
+        return None
 
     def _matched(self, said: str, keys: list[str]) -> str | None:
         intents = self._hassil(tuple(keys))

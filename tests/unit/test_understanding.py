@@ -109,6 +109,92 @@ def test_replies_in_ordinary_words_are_understood(
 
 
 @pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        # Wordings that were not understood (or understood as another) before: how people
+        # answer "Is it getting better?" and the others, written apart from the templates.
+        ("It's the same.", "still_hurts"),
+        ("About the same", "still_hurts"),
+        ("Same.", "still_hurts"),
+        ("It's easing a bit.", "better"),
+        ("Somewhat better.", "better"),
+        ("It's gone away.", "gone"),  # was "better": "it's going away" was the closest
+        ("Once more?", "repeat"),
+        ("I didn't hear.", "repeat"),
+        ("Cancel that.", "stop"),
+        ("No thanks, stop.", "stop"),
+        ("I can't stand on it.", "cannot_stand"),
+        ("I can't get out of bed.", "cannot_stand"),
+        ("I feel faint.", "cannot_stand"),
+        ("Too dizzy to stand.", "cannot_stand"),
+        ("That's too fast.", "slower"),
+        ("Too quick.", "slower"),
+        ("I can't hear that.", "louder"),  # was "repeat"
+        ("Too soft.", "louder"),
+    ],
+)
+def test_more_ordinary_answers_are_understood(
+    matcher: IntentMatcher, said: str, intent: str
+) -> None:
+    assert matcher.match(said).name == intent
+
+
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        # The words around a meaning that some sentences keep are taken off when the whole
+        # means nothing: "okay", "just", "sorry", "I think" before; "I think", "now", "again"
+        # after; a word said twice in a row.
+        ("Okay, I think it's easing now.", "better"),
+        ("Better, I think.", "better"),
+        ("Sorry, say that again.", "repeat"),
+        ("What was that again?", "repeat"),
+        ("Stop, stop!", "stop"),
+        ("Okay, stop.", "stop"),
+        ("It's, it's worse.", "still_hurts"),
+        # ... but not where they are the meaning.
+        ("I think so.", "yes"),
+        ("I guess so", "yes"),
+        ("Just a second.", "wait"),
+        ("Sorry?", "repeat"),
+        ("Okay.", "done"),
+        ("Okay so.", "unknown"),
+    ],
+)
+def test_words_around_the_meaning_are_read_past(
+    matcher: IntentMatcher, said: str, intent: str
+) -> None:
+    assert matcher.match(said).name == intent
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["I think I had a cramp last week.", "Okay, I had a cramp once.", "Just a cramped flat."],
+)
+def test_read_past_the_words_around_it_talk_about_cramps_still_wakes_nothing(
+    matcher: IntentMatcher, said: str
+) -> None:
+    assert not matcher.is_trigger(said), said
+    assert not matcher.wakes(said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Ugh, cramp.",
+        "Oh god, cramp!",
+        "Ahh, cramp",
+        "I think I'm getting a cramp.",
+        "Cramp, cramp, cramp!",
+        "Calf's cramping!",
+        "My calf is cramping badly.",
+    ],
+)
+def test_a_cramp_said_with_a_groan_or_a_doubt_wakes_it(matcher: IntentMatcher, said: str) -> None:
+    assert matcher.is_trigger(said), said
+
+
+@pytest.mark.parametrize(
     ("said", "kind"), [("7", "7"), ("It was a 7.", "7"), ("about an eight out of ten", "8")]
 )
 def test_numbers_as_digits_or_words_give_a_severity(
