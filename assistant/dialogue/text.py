@@ -85,14 +85,22 @@ def words(text: str) -> list[str]:
 
 def normalise(text: str) -> str:
     """The meaning's words: see the module's docstring."""
-    said = " ".join(words(text))
+    return _taken_off(" ".join(words(text)), LEADING, TRAILING)
+
+
+def _taken_off(
+    said: str, leading: tuple[str, ...], trailing: tuple[str, ...], kept: str = ""
+) -> str:
+    """`said` with `leading` words taken off its start and `trailing` off its end while
+    something else follows, and not when only `kept` would be left."""
     changed = True
     while changed:
         changed = False
-        for lead in LEADING:
-            if said.startswith(lead + " "):
-                said, changed = said[len(lead) + 1 :], True
-        for tail in TRAILING:
+        for lead in leading:
+            rest = said[len(lead) + 1 :]
+            if said.startswith(lead + " ") and rest != kept:
+                said, changed = rest, True
+        for tail in trailing:
             if said.endswith(" " + tail):
                 said, changed = said[: -len(tail) - 1], True
     return said
@@ -115,16 +123,11 @@ def readings(text: str) -> tuple[str, ...]:
 
 
 def _loosened(said: str, leading: tuple[str, ...], trailing: tuple[str, ...]) -> str:
-    changed = True
-    while changed:
-        changed = False
-        for lead in leading:
-            rest = said[len(lead) + 1 :]
-            if said.startswith(lead + " ") and rest != "so":
-                said, changed = rest, True
-        for tail in trailing:
-            if said.endswith(" " + tail):
-                said, changed = said[: -len(tail) - 1], True
-        if changed:
-            said = normalise(said)  # "okay, so it's better" -> "so it's better" -> "it's better"
+    loose = _taken_off(said, leading, trailing, kept="so")  # "i think so" is a yes
+    while loose != said:
+        # "okay, so it's better" -> "so it's better" -> "it's better"
+        said, loose = (
+            loose,
+            _taken_off(_taken_off(loose, LEADING, TRAILING), leading, trailing, "so"),
+        )
     return said
